@@ -1,0 +1,3 @@
+"""Curator: finds, screens and publishes news about addiction and recovery."""
+
+__version__ = "0.1.0"

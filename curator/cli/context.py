@@ -1,0 +1,61 @@
+"""What every command shares: the loaded config, the store, the clock, the editor.
+
+Commands stay thin: parse arguments, call one library function, print.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from curator import config as config_module
+from curator.config import Config
+from curator.store import Store
+
+
+@dataclass
+class AppContext:
+    config_path: Path | None
+    verbose: bool = False
+    _config: Config | None = None
+    _store: Store | None = None
+    console: Console = field(default_factory=Console)
+    err: Console = field(default_factory=lambda: Console(stderr=True))
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = config_module.load(self.config_path)
+        return self._config
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(
+                self.config.get("curator.database"), self.config.get("curator.busy_timeout")
+            )
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def now() -> datetime:
+    """The one clock of the front doors; everything below takes `now` as an argument."""
+    return datetime.now(UTC)
+
+
+def editor_name(explicit: str | None = None) -> str:
+    """--editor, else $CURATOR_EDITOR, else the login name."""
+    return explicit or os.environ.get("CURATOR_EDITOR") or getpass.getuser()
+
+
+pass_app = click.make_pass_decorator(AppContext)

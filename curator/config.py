@@ -1,0 +1,282 @@
+"""Reading `config.toml`: the only place that reads TOML or the environment.
+
+Every setting is declared once in `SETTINGS` (key, type, default, help); a wrong
+value stops start-up with one line naming the key. Durations are human ("30m").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from curator.errors import ConfigError
+
+DEFAULT_CONFIG = Path("config.toml")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str, key: str = "duration") -> timedelta:
+    """'90s', '30m', '6h', '2d', '1w' -> timedelta; anything else names `key`."""
+    match = _DURATION.match(str(text))
+    if not match:
+        raise ConfigError(key, f"{text!r} is not a duration like '30m', '6h' or '2d'")
+    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    kind: str  # str | int | float | bool | duration | path | list
+    default: Any
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+# One table of every scalar setting, like Datasette's SETTINGS: the README lists it.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("curator.database", "path", "data/curator.db", "the SQLite file"),
+    Setting("curator.user_agent", "str", "Curator/0.1", "User-Agent product token"),
+    Setting("curator.contact_url", "str", "https://example.org/curator", "contact URL sent in the User-Agent"),
+    Setting("curator.busy_timeout", "duration", "5s", "how long to wait for a locked database"),
+    Setting("network.max_connections", "int", 10, "requests in flight at once", 1, 200),
+    Setting("network.per_host", "int", 2, "requests in flight per host", 1, 50),
+    Setting("network.connect_timeout", "duration", "10s", "time to connect"),
+    Setting("network.deadline", "duration", "30s", "whole-request deadline, body included"),
+    Setting("network.max_body_bytes", "int", 10_000_000, "largest decoded body", 1024, 1_000_000_000),
+    Setting("network.max_redirects", "int", 5, "redirects followed per request", 0, 20),
+    Setting("network.allow_private_networks", "bool", False, "fetch private/loopback addresses (tests, demo)"),
+    Setting("poll.tick", "duration", "1m", "how often the service looks for due sources"),
+    Setting("poll.interval", "duration", "1h", "default time between polls of a source"),
+    Setting("poll.min_interval", "duration", "10m", "never poll a source more often"),
+    Setting("poll.max_interval", "duration", "1d", "never wait longer between polls"),
+    Setting("poll.max_backoff", "duration", "1d", "longest wait after repeated errors"),
+    Setting("extract.enabled", "bool", True, "fetch article pages"),
+    Setting("extract.tick", "duration", "2m", "how often the service extracts pending entries"),
+    Setting("extract.max_attempts", "int", 4, "tries before an entry falls back to its feed text", 1, 20),
+    Setting("extract.batch", "int", 200, "entries extracted per run", 1, 100_000),
+    Setting("summary.sentences", "int", 3, "sentences in a summary", 1, 8),
+    Setting("relevance.threshold", "float", 2.0, "score below which an item is filtered", 0, 1000),
+    Setting("cluster.similarity", "float", 0.6, "title similarity that joins two entries into one story", 0, 1),
+    Setting("cluster.window", "duration", "3d", "how far apart two entries of one story may be"),
+    Setting("review.claim_ttl", "duration", "2h", "how long a claim holds"),
+    Setting("review.crisis_line", "str", "If you or someone you love is in crisis, call or text 988.", "reminder for posts on overdose or suicide"),
+    Setting("export.out_dir", "path", "data/export", "where feeds and pages are written"),
+    Setting("export.title", "str", "Curator: addiction and recovery news", "feed and site title"),
+    Setting("export.description", "str", "What the latest research and news on addiction mean for families.", "feed subtitle"),
+    Setting("export.base_url", "str", "https://example.org/news/", "public URL of the export folder"),
+    Setting("export.author", "str", "Curator editors", "organisation named as author"),
+    Setting("export.author_mode", "str", "editor", "credit the editor or the organisation", choices=("editor", "organisation")),
+    Setting("export.feed_size", "int", 50, "posts in each feed", 1, 10_000),
+    Setting("export.language", "str", "en", "language of the posts"),
+    Setting("export.tick", "duration", "15m", "how often the service re-exports"),
+    Setting("export.tag_domain", "str", "example.org,2026", "authority of the posts' tag: URIs"),
+)
+_BY_KEY = {s.key: s for s in SETTINGS}
+_TABLES = {"relevance": {"topics"}, "language": {"terms"}}
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    url: str
+    name: str
+    tags: tuple[str, ...] = ()
+    interval: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A relevance topic: matching `terms`/`phrases` add `weight`; see relevance.py."""
+
+    name: str
+    weight: float
+    terms: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    context_terms: tuple[str, ...] = ()  # count only when a `context` word is near
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LanguageTerm:
+    """A stigmatising term and the person-first words to use instead."""
+
+    term: str
+    instead: str
+
+
+@dataclass(frozen=True)
+class Config:
+    values: dict[str, Any]
+    sources: tuple[SourceConfig, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    language_terms: tuple[LanguageTerm, ...] = ()
+    path: Path | None = None
+    root: Path = field(default_factory=Path.cwd)
+
+    def get(self, key: str) -> Any:
+        """The value of a declared setting, e.g. ``config.get("poll.interval")``."""
+        return self.values[key]
+
+    def with_values(self, **overrides: Any) -> Config:
+        """A copy with settings replaced; keys use '__' for '.' (poll__interval=...)."""
+        values = dict(self.values)
+        for name, value in overrides.items():
+            key = name.replace("__", ".")
+            if key not in _BY_KEY:
+                raise ConfigError(key, "unknown setting")
+            values[key] = _coerce(_BY_KEY[key], value, self.root)
+        return Config(values, self.sources, self.topics, self.language_terms, self.path, self.root)
+
+
+def load(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
+    """Read the config file named by `path`, $CURATOR_CONFIG or ./config.toml."""
+    env = dict(os.environ) if env is None else env
+    chosen = path or Path(env.get("CURATOR_CONFIG") or DEFAULT_CONFIG)
+    try:
+        raw = tomllib.loads(chosen.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ConfigError(str(chosen), "file not found") from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(str(chosen), f"not valid TOML ({e})") from e
+    return from_mapping(raw, path=chosen, root=chosen.resolve().parent)
+
+
+def from_mapping(raw: dict[str, Any], path: Path | None = None, root: Path | None = None) -> Config:
+    """Build a `Config` from parsed TOML; every key is checked."""
+    root = root or Path.cwd()
+    values = {s.key: _coerce(s, s.default, root) for s in SETTINGS}
+    for section, body in raw.items():
+        if section == "sources":
+            continue
+        if not isinstance(body, dict):
+            raise ConfigError(section, "must be a table like [section]")
+        for name, value in body.items():
+            key = f"{section}.{name}"
+            if name in _TABLES.get(section, ()):
+                continue
+            if key not in _BY_KEY:
+                raise ConfigError(key, "unknown setting")
+            values[key] = _coerce(_BY_KEY[key], value, root)
+    return Config(
+        values=values,
+        sources=_sources(raw.get("sources", [])),
+        topics=_topics(raw.get("relevance", {}).get("topics", [])),
+        language_terms=_language_terms(raw.get("language", {}).get("terms", [])),
+        path=path,
+        root=root,
+    )
+
+
+def _coerce(setting: Setting, value: Any, root: Path) -> Any:
+    key, kind = setting.key, setting.kind
+    if kind == "duration":
+        return parse_duration(value, key) if not isinstance(value, timedelta) else value
+    if kind == "path":
+        if not isinstance(value, str | Path) or not str(value).strip():
+            raise ConfigError(key, f"{value!r} is not a path")
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else root / p
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(key, f"{value!r} is not true or false")
+        return value
+    if kind in ("int", "float"):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if not ok or (kind == "int" and not isinstance(value, int)):
+            raise ConfigError(key, f"{value!r} is not a number ({kind})")
+        _check_range(setting, value)
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(key, f"{value!r} is not a string")
+    if setting.choices and value not in setting.choices:
+        raise ConfigError(key, f"{value!r} is not one of {', '.join(setting.choices)}")
+    return value
+
+
+def _check_range(setting: Setting, value: float) -> None:
+    if setting.minimum is not None and value < setting.minimum:
+        raise ConfigError(setting.key, f"{value} is below the minimum {setting.minimum:g}")
+    if setting.maximum is not None and value > setting.maximum:
+        raise ConfigError(setting.key, f"{value} is above the maximum {setting.maximum:g}")
+
+
+def _strings(value: Any, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(key, "must be a list of strings")
+    return tuple(value)
+
+
+def _table_list(value: Any, key: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(key, "must be an array of tables like [[" + key + "]]")
+    return value
+
+
+def _sources(value: Any) -> tuple[SourceConfig, ...]:
+    result = []
+    for i, body in enumerate(_table_list(value, "sources")):
+        where = f"sources[{i}]"
+        _only(body, {"url", "name", "tags", "interval"}, where)
+        url = body.get("url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise ConfigError(f"{where}.url", f"{url!r} is not an http(s) URL")
+        interval = body.get("interval")
+        result.append(
+            SourceConfig(
+                url=url,
+                name=str(body.get("name") or url),
+                tags=_strings(body.get("tags", []), f"{where}.tags"),
+                interval=parse_duration(interval, f"{where}.interval") if interval else None,
+            )
+        )
+    return tuple(result)
+
+
+def _topics(value: Any) -> tuple[Topic, ...]:
+    result = []
+    for i, body in enumerate(_table_list(value, "relevance.topics")):
+        where = f"relevance.topics[{i}]"
+        _only(body, {"name", "weight", "terms", "excludes", "context_terms", "context"}, where)
+        if not isinstance(body.get("name"), str):
+            raise ConfigError(f"{where}.name", "missing or not a string")
+        weight = body.get("weight", 1.0)
+        if not isinstance(weight, int | float) or isinstance(weight, bool):
+            raise ConfigError(f"{where}.weight", f"{weight!r} is not a number")
+        result.append(
+            Topic(
+                name=body["name"],
+                weight=float(weight),
+                **{
+                    k: _strings(body.get(k, []), f"{where}.{k}")
+                    for k in ("terms", "excludes", "context_terms", "context")
+                },
+            )
+        )
+    return tuple(result)
+
+
+def _language_terms(value: Any) -> tuple[LanguageTerm, ...]:
+    result = []
+    for i, body in enumerate(_table_list(value, "language.terms")):
+        where = f"language.terms[{i}]"
+        _only(body, {"term", "instead"}, where)
+        for k in ("term", "instead"):
+            if not isinstance(body.get(k), str):
+                raise ConfigError(f"{where}.{k}", "missing or not a string")
+        result.append(LanguageTerm(body["term"], body["instead"]))
+    return tuple(result)
+
+
+def _only(body: dict[str, Any], allowed: set[str], where: str) -> None:
+    for name in body:
+        if name not in allowed:
+            raise ConfigError(f"{where}.{name}", "unknown setting")

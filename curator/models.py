@@ -1,0 +1,217 @@
+"""The records passed between stages: frozen dataclasses and enums.
+
+No feedparser, httpx, bs4 or sqlite object ever leaves the module that owns it;
+stages meet through these records only. Times are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Source:
+    """A feed Curator polls, with the bookkeeping that makes polling polite."""
+
+    id: int
+    url: str
+    name: str
+    tags: tuple[str, ...] = ()
+    interval: timedelta | None = None
+    enabled: bool = True
+    disabled_reason: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    last_polled_at: datetime | None = None
+    last_status: str | None = None
+    last_error: str | None = None
+    last_warning: str | None = None
+    consecutive_errors: int = 0
+    next_poll_at: datetime | None = None
+    entry_count: int = 0
+    origin: str = "cli"
+
+
+@dataclass(frozen=True)
+class FetchedFeed:
+    """What the network gave for one feed request.
+
+    `body` is None for a 304. `permanent_url` is set when a 301/308 moved the feed.
+    """
+
+    url: str
+    status: int
+    body: bytes | None
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_url: str | None = None
+    fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    """One feed entry, normalised: `key` is its identity within its source."""
+
+    key: str
+    url: str | None
+    title: str
+    author: str | None
+    published_at: datetime | None
+    updated_at: datetime | None
+    summary_html: str
+    summary_text: str
+    content_html: str
+    image_url: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """A feed read from bytes; `warning` keeps a survivable problem (bozo)."""
+
+    title: str
+    link: str | None
+    entries: tuple[ParsedEntry, ...]
+    warning: str | None = None
+    skipped_entries: int = 0
+
+
+class ExtractStatus(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FALLBACK = "fallback"  # the page gave nothing usable; the feed's own text stands in
+    FAILED = "failed"  # retried later
+    SKIPPED = "skipped"  # no link, or robots.txt / the address guard said no
+
+
+@dataclass(frozen=True)
+class PendingEntry:
+    """An entry waiting for its article page to be extracted."""
+
+    id: int
+    source_id: int
+    source_name: str
+    url: str | None
+    title: str
+    summary_html: str
+    summary_text: str
+    content_html: str
+    published_at: datetime | None
+    first_seen_at: datetime
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class Article:
+    """The main text and metadata of one entry's page (or its feed fallback)."""
+
+    entry_id: int
+    url: str
+    text: str
+    title: str
+    status: ExtractStatus
+    canonical_url: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    site_name: str | None = None
+    image_url: str | None = None
+    language: str | None = None
+    note: str | None = None  # why it fell back, failed or was skipped
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """A score with the reasons an editor can read ("title: fentanyl (x2)")."""
+
+    score: float
+    topics: tuple[str, ...]
+    reasons: tuple[str, ...]
+    kept: bool
+
+
+class ItemState(enum.StrEnum):
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    DRAFTED = "drafted"
+    PUBLISHED = "published"
+    RETRACTED = "retracted"
+    SNOOZED = "snoozed"
+    REJECTED = "rejected"
+    FILTERED = "filtered"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One story as the editors see it; several entries may cover it."""
+
+    id: int
+    title: str
+    url: str
+    state: ItemState
+    version: int
+    score: float
+    topics: tuple[str, ...]
+    reasons: tuple[str, ...]
+    summary: str
+    description: str
+    outlets: int
+    first_seen_at: datetime
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    claimed_by: str | None = None
+    claim_expires_at: datetime | None = None
+    snoozed_until: datetime | None = None
+    reject_reason: str | None = None
+    source_names: tuple[str, ...] = ()
+    image_url: str | None = None
+    site_name: str | None = None
+    changed_by: str | None = None
+    changed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    item_id: int
+    at: datetime
+    editor: str
+    from_state: ItemState | None
+    to_state: ItemState
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An editor's text for one item; every save is a new version."""
+
+    item_id: int
+    version: int
+    title: str
+    tags: tuple[str, ...]
+    body_markdown: str
+    editor: str
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
+class Post:
+    """A published post: what subscribers read."""
+
+    id: int
+    item_id: int
+    slug: str
+    title: str
+    body_markdown: str
+    body_html: str
+    source_url: str
+    source_name: str
+    tags: tuple[str, ...]
+    editor: str
+    published_at: datetime
+    updated_at: datetime
+    image_url: str | None = None
+    retracted_at: datetime | None = None
+    related_slugs: tuple[str, ...] = ()

@@ -1,0 +1,56 @@
+"""The only package that speaks SQL. `Store.open(path)` gives one object whose
+attributes are the stores of each subject; records from `models` go in and out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import sqlite_utils
+
+from curator.store.articles import ArticleStore
+from curator.store.database import open_database, translate_errors, write_transaction
+from curator.store.desk import DeskStore
+from curator.store.entries import EntryStore
+from curator.store.posts import PostStore
+from curator.store.sources import SourceStore
+from curator.store.stories import StoryStore
+
+__all__ = ["Store", "translate_errors", "write_transaction"]
+
+
+@dataclass
+class Store:
+    path: Path
+    db: sqlite_utils.Database
+    sources: SourceStore
+    entries: EntryStore
+    articles: ArticleStore
+    stories: StoryStore
+    desk: DeskStore
+    posts: PostStore
+
+    @classmethod
+    def open(cls, path: Path, busy_timeout: timedelta = timedelta(seconds=5)) -> Store:
+        """Open the database at `path` (created and migrated as needed)."""
+        db = open_database(path, busy_timeout)
+        return cls(
+            path=path,
+            db=db,
+            sources=SourceStore(db),
+            entries=EntryStore(db),
+            articles=ArticleStore(db),
+            stories=StoryStore(db),
+            desk=DeskStore(db),
+            posts=PostStore(db),
+        )
+
+    def integrity_ok(self) -> bool:
+        """PRAGMA integrity_check says 'ok'."""
+        with translate_errors(self.path):
+            row = self.db.execute("PRAGMA integrity_check").fetchone()
+        return bool(row) and row[0] == "ok"
+
+    def close(self) -> None:
+        self.db.close()

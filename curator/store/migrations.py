@@ -1,0 +1,193 @@
+"""The schema, as sqlite-utils 4 `Migrations`: append new ones, never edit old ones.
+
+Plain tables with clear names, so the database reads well in `sqlite-utils` or
+Datasette. Times are ISO 8601 UTC text; lists are JSON text.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("curator")
+
+
+@MIGRATIONS()
+def m001_sources_and_entries(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,          -- normalised; moves on 301/308
+            declared_url TEXT,                 -- as written in config.toml / by the user
+            name TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '[]',
+            interval_seconds INTEGER,
+            origin TEXT NOT NULL DEFAULT 'cli',  -- config | cli | opml
+            enabled INTEGER NOT NULL DEFAULT 1,
+            disabled_reason TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            body_hash TEXT,
+            feed_title TEXT,
+            feed_link TEXT,
+            last_polled_at TEXT,
+            last_status TEXT,                  -- ok | not_modified | unchanged | error
+            last_http_status INTEGER,
+            last_error TEXT,
+            last_warning TEXT,
+            consecutive_errors INTEGER NOT NULL DEFAULT 0,
+            next_poll_at TEXT,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX sources_due ON sources(enabled, next_poll_at)")
+    db.execute(
+        """
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            entry_key TEXT NOT NULL,
+            url TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            author TEXT,
+            published_at TEXT,                 -- falls back to first_seen_at
+            updated_at TEXT,
+            summary_html TEXT NOT NULL DEFAULT '',
+            summary_text TEXT NOT NULL DEFAULT '',
+            content_html TEXT NOT NULL DEFAULT '',
+            image_url TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            content_hash TEXT NOT NULL,
+            first_seen_at TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            extract_status TEXT NOT NULL DEFAULT 'pending',
+            extract_attempts INTEGER NOT NULL DEFAULT 0,
+            extract_note TEXT,
+            next_extract_at TEXT,
+            item_id INTEGER REFERENCES items(id) ON DELETE SET NULL,
+            UNIQUE (source_id, entry_key)
+        )
+        """
+    )
+    db.execute("CREATE INDEX entries_extract ON entries(extract_status, next_extract_at)")
+    db.execute("CREATE INDEX entries_item ON entries(item_id)")
+    db.execute("CREATE INDEX entries_url ON entries(url)")
+    db.execute("CREATE INDEX entries_first_seen ON entries(first_seen_at)")
+
+
+@MIGRATIONS()
+def m002_articles_and_items(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            url TEXT NOT NULL,
+            canonical_url TEXT,
+            state TEXT NOT NULL DEFAULT 'new',
+            version INTEGER NOT NULL DEFAULT 1,
+            score REAL NOT NULL DEFAULT 0,
+            topics TEXT NOT NULL DEFAULT '[]',
+            reasons TEXT NOT NULL DEFAULT '[]',
+            summary TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            outlets INTEGER NOT NULL DEFAULT 1,
+            image_url TEXT,
+            site_name TEXT,
+            language TEXT,
+            first_seen_at TEXT NOT NULL,
+            published_at TEXT,
+            updated_at TEXT,
+            claimed_by TEXT,
+            claim_expires_at TEXT,
+            snoozed_until TEXT,
+            reject_reason TEXT,
+            changed_by TEXT,
+            changed_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX items_state_rank ON items(state, score DESC, first_seen_at DESC)")
+    db.execute("CREATE INDEX items_url ON items(url)")
+    db.execute("CREATE INDEX items_canonical ON items(canonical_url)")
+    db.execute(
+        """
+        CREATE TABLE articles (
+            entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            canonical_url TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            author TEXT,
+            published_at TEXT,
+            site_name TEXT,
+            image_url TEXT,
+            language TEXT,
+            text TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            note TEXT,
+            extracted_at TEXT NOT NULL
+        )
+        """
+    )
+    db["items"].enable_fts(["title", "summary", "description"], create_triggers=True)
+
+
+@MIGRATIONS()
+def m003_desk_and_posts(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            editor TEXT NOT NULL,
+            from_state TEXT,
+            to_state TEXT NOT NULL,
+            note TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX history_item ON history(item_id, id)")
+    db.execute(
+        """CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+           BEGIN SELECT RAISE(ABORT, 'history is append-only'); END"""
+    )
+    db.execute(
+        """
+        CREATE TABLE drafts (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '[]',
+            body_markdown TEXT NOT NULL,
+            editor TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            UNIQUE (item_id, version)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE posts (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL UNIQUE REFERENCES items(id),
+            slug TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            body_markdown TEXT NOT NULL,
+            body_html TEXT NOT NULL,
+            source_url TEXT NOT NULL,
+            source_name TEXT NOT NULL,
+            image_url TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            editor TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            retracted_at TEXT,
+            related TEXT                      -- JSON list of slugs, chosen at first export
+        )
+        """
+    )
+    db.execute("CREATE INDEX posts_published ON posts(retracted_at, published_at DESC)")
+    db["posts"].enable_fts(["title", "body_markdown"], create_triggers=True)
