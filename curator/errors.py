@@ -22,6 +22,8 @@ translated once, at the boundary, with ``raise ... from e``.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class CuratorError(Exception):
     """The base of every error Curator raises on purpose."""
@@ -47,8 +49,16 @@ class SourceError(CuratorError):
 class FetchError(SourceError):
     """The network, the server's status, a cap or the address guard said no."""
 
-    def __init__(self, url: str, problem: str, *, status: int | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        problem: str,
+        *,
+        status: int | None = None,
+        retry_after: datetime | None = None,
+    ) -> None:
         self.status = status
+        self.retry_after = retry_after  # from a 429/503 Retry-After header
         super().__init__(url, problem)
 
 
