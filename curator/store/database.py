@@ -17,7 +17,9 @@ from curator.errors import DatabaseLocked, StoreError
 from curator.store.migrations import MIGRATIONS
 
 
-def open_database(path: Path, busy_timeout: timedelta = timedelta(seconds=5)) -> sqlite_utils.Database:
+def open_database(
+    path: Path, busy_timeout: timedelta = timedelta(seconds=5)
+) -> sqlite_utils.Database:
     """Open (creating if needed) the database at `path`, schema up to date."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -1,0 +1,69 @@
+"""The database file: WAL, foreign keys, migrations, and locked = one clear line."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from curator.errors import DatabaseLocked
+from curator.store import Store, write_transaction
+from curator.store.database import translate_errors
+from curator.store.times import from_db, to_db
+
+
+def test_open_creates_schema_in_wal_mode(store: Store):
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    for table in ("sources", "entries", "items", "articles", "history", "drafts", "posts"):
+        assert store.db[table].exists()
+    assert store.integrity_ok()
+
+
+def test_reopening_applies_no_migration_twice(tmp_path: Path):
+    path = tmp_path / "c.db"
+    Store.open(path).close()
+    again = Store.open(path)
+    names = [r[0] for r in again.db.execute("SELECT name FROM _sqlite_migrations")]
+    assert len(names) == len(set(names))
+    again.close()
+
+
+def test_a_database_locked_past_the_busy_timeout_is_one_line(tmp_path: Path):
+    path = tmp_path / "c.db"
+    Store.open(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        store = Store.open(path, busy_timeout=timedelta(milliseconds=100))
+        with (
+            pytest.raises(DatabaseLocked, match="locked"),
+            translate_errors(path),
+            write_transaction(store.db),
+        ):
+            store.db.execute("INSERT INTO sources(url, name, created_at) VALUES ('u', 'n', 't')")
+        store.close()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_history_is_append_only(store: Store):
+    store.db.execute(
+        "INSERT INTO items(title, url, first_seen_at) VALUES ('t', 'https://x.org/', '2026-01-01')"
+    )
+    store.db.execute(
+        "INSERT INTO history(item_id, at, editor, to_state) VALUES (1, 'now', 'ana', 'new')"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.db.execute("UPDATE history SET editor = 'eve'")
+
+
+def test_times_round_trip_as_utc_text(now):
+    text = to_db(now)
+    assert text == "2026-12-01T12:00:00.000000+00:00"
+    assert from_db(text) == now
+    with pytest.raises(ValueError):
+        to_db(now.replace(tzinfo=None))
