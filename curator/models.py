@@ -133,6 +133,18 @@ class Relevance:
     kept: bool
 
 
+@dataclass(frozen=True)
+class StorySignature:
+    """What same-story clustering compares: an item's (or entry's) identity and first words."""
+
+    item_id: int
+    title: str
+    url: str
+    canonical_url: str | None
+    lead: str
+    first_seen_at: datetime
+
+
 class ItemState(enum.StrEnum):
     NEW = "new"
     IN_REVIEW = "in_review"
@@ -180,6 +192,27 @@ class HistoryEvent:
     editor: str
     from_state: ItemState | None
     to_state: ItemState
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """One editor's decision on one item, made against the version they read.
+
+    The claim/snooze/reject fields are the item's new values; the store applies
+    the change only if the item still has `read_version`.
+    """
+
+    item_id: int
+    read_version: int
+    editor: str
+    at: datetime
+    from_state: ItemState
+    to_state: ItemState
+    claimed_by: str | None = None
+    claim_expires_at: datetime | None = None
+    snoozed_until: datetime | None = None
+    reject_reason: str | None = None
     note: str | None = None
 
 

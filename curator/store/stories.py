@@ -1,10 +1,221 @@
-"""The store for items formed from entries: scoring, clustering, coverage."""
+"""The store for items formed from entries: scoring, clustering, coverage.
+
+An item is born 'new' or 'filtered' with a history row by 'curator'. Joining
+it (another outlet's entry) updates coverage and may raise the score, but never
+touches `version`: that counter belongs to the editors' optimistic locks.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 import sqlite_utils
+
+from curator.models import Item, ItemState, Relevance, StorySignature
+from curator.store.database import translate_errors, write_transaction
+from curator.store.times import from_db, to_db
+
+CURATOR = "curator"
+_SIGNATURES = """
+SELECT i.id, i.title, i.url, i.canonical_url, i.first_seen_at,
+       (SELECT substr(a.text, 1, 600) FROM entries e JOIN articles a ON a.entry_id = e.id
+        WHERE e.item_id = i.id ORDER BY e.id LIMIT 1)
+FROM items i WHERE i.first_seen_at >= ? ORDER BY i.id
+"""
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """What the pipeline knows about a story when it first sees it."""
+
+    entry_id: int
+    title: str
+    url: str
+    canonical_url: str | None
+    relevance: Relevance
+    summary: str
+    description: str
+    image_url: str | None
+    site_name: str | None
+    language: str | None
+    first_seen_at: datetime
+    published_at: datetime | None
 
 
 class StoryStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+
+    def signatures(self, since: datetime) -> list[StorySignature]:
+        """Items first seen at or after `since`, as clustering compares them."""
+        with translate_errors("items"):
+            rows = self.db.execute(_SIGNATURES, [to_db(since)]).fetchall()
+        return [
+            StorySignature(r[0], r[1], r[2], r[3], r[5] or "", from_db(r[4]) or since) for r in rows
+        ]
+
+    def create(self, new: NewItem, now: datetime) -> int:
+        """Insert the item, link its entry, and write its first history row."""
+        state = ItemState.NEW if new.relevance.kept else ItemState.FILTERED
+        note = new.relevance.reasons[0] if new.relevance.reasons else "no topic matched"
+        with translate_errors("items"), write_transaction(self.db):
+            item_id = (
+                self.db.table("items")
+                .insert(
+                    {
+                        "title": new.title,
+                        "url": new.url,
+                        "canonical_url": new.canonical_url,
+                        "state": state.value,
+                        "score": new.relevance.score,
+                        "topics": json.dumps(list(new.relevance.topics)),
+                        "reasons": json.dumps(list(new.relevance.reasons)),
+                        "summary": new.summary,
+                        "description": new.description,
+                        "outlets": 1,
+                        "image_url": new.image_url,
+                        "site_name": new.site_name,
+                        "language": new.language,
+                        "first_seen_at": to_db(new.first_seen_at),
+                        "published_at": to_db(new.published_at),
+                        "updated_at": to_db(now),
+                        "changed_by": CURATOR,
+                        "changed_at": to_db(now),
+                    }
+                )
+                .last_rowid
+            )
+            assert item_id is not None  # an insert always has a rowid
+            self._link(new.entry_id, item_id)
+            self.db.table("history").insert(
+                {
+                    "item_id": item_id,
+                    "at": to_db(now),
+                    "editor": CURATOR,
+                    "from_state": None,
+                    "to_state": state.value,
+                    "note": note,
+                }
+            )
+        return item_id
+
+    def join(self, item_id: int, entry_id: int, relevance: Relevance, now: datetime) -> None:
+        """Add another entry to an item: more outlets, maybe a higher score; same version."""
+        with translate_errors("items"), write_transaction(self.db):
+            self._link(entry_id, item_id)
+            self.db.execute(
+                "UPDATE items SET outlets = (SELECT count(DISTINCT source_id) FROM entries "
+                "WHERE item_id = :id), updated_at = :now WHERE id = :id",
+                {"id": item_id, "now": to_db(now)},
+            )
+            self.db.execute(
+                "UPDATE items SET score = :score, topics = :topics, reasons = :reasons "
+                "WHERE id = :id AND score < :score",
+                {
+                    "id": item_id,
+                    "score": relevance.score,
+                    "topics": json.dumps(list(relevance.topics)),
+                    "reasons": json.dumps(list(relevance.reasons)),
+                },
+            )
+
+    def rescore(self, item_id: int, relevance: Relevance, now: datetime) -> ItemState | None:
+        """New score, topics and reasons; a 'new' or 'filtered' item moves to the
+        state its score now earns (a history row, a version bump). Returns the new
+        state when it changed."""
+        with translate_errors("items"), write_transaction(self.db):
+            row = self.db.execute("SELECT state FROM items WHERE id = ?", [item_id]).fetchone()
+            if row is None:
+                return None
+            self.db.execute(
+                "UPDATE items SET score = ?, topics = ?, reasons = ? WHERE id = ?",
+                [
+                    relevance.score,
+                    json.dumps(list(relevance.topics)),
+                    json.dumps(list(relevance.reasons)),
+                    item_id,
+                ],
+            )
+            earned = ItemState.NEW if relevance.kept else ItemState.FILTERED
+            if row[0] not in (ItemState.NEW, ItemState.FILTERED) or row[0] == earned:
+                return None
+            self.db.execute(
+                "UPDATE items SET state = ?, version = version + 1, changed_by = ?, changed_at = ?,"
+                " updated_at = ? WHERE id = ?",
+                [earned.value, CURATOR, to_db(now), to_db(now), item_id],
+            )
+            self.db.table("history").insert(
+                {
+                    "item_id": item_id,
+                    "at": to_db(now),
+                    "editor": CURATOR,
+                    "from_state": row[0],
+                    "to_state": earned.value,
+                    "note": "re-scored: "
+                    + (relevance.reasons[0] if relevance.reasons else "no match"),
+                }
+            )
+            return earned
+
+    def item_ids(self) -> list[int]:
+        with translate_errors("items"):
+            return [r[0] for r in self.db.execute("SELECT id FROM items ORDER BY id").fetchall()]
+
+    def title_of(self, item_id: int) -> str:
+        with translate_errors("items"):
+            row = self.db.execute("SELECT title FROM items WHERE id = ?", [item_id]).fetchone()
+        return str(row[0]) if row else ""
+
+    def ranked(self, states: tuple[ItemState, ...], limit: int) -> list[Item]:
+        """Items in `states`, best score first, then newest."""
+        marks = ", ".join("?" for _ in states)
+        with translate_errors("items"):
+            rows = list(
+                self.db.query(
+                    f"SELECT * FROM items WHERE state IN ({marks}) "
+                    "ORDER BY score DESC, first_seen_at DESC, id LIMIT ?",
+                    [*(s.value for s in states), limit],
+                )
+            )
+            return [self._item(row) for row in rows]
+
+    def _link(self, entry_id: int, item_id: int) -> None:
+        self.db.execute("UPDATE entries SET item_id = ? WHERE id = ?", [item_id, entry_id])
+
+    def _item(self, row: dict[str, Any]) -> Item:
+        names = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT s.name FROM entries e JOIN sources s ON s.id = e.source_id "
+                "WHERE e.item_id = ? ORDER BY e.id",
+                [row["id"]],
+            ).fetchall()
+        ]
+        return Item(
+            id=row["id"],
+            title=row["title"],
+            url=row["url"],
+            state=ItemState(row["state"]),
+            version=row["version"],
+            score=row["score"],
+            topics=tuple(json.loads(row["topics"])),
+            reasons=tuple(json.loads(row["reasons"])),
+            summary=row["summary"],
+            description=row["description"],
+            outlets=row["outlets"],
+            first_seen_at=from_db(row["first_seen_at"]) or datetime.min,
+            published_at=from_db(row["published_at"]),
+            updated_at=from_db(row["updated_at"]),
+            claimed_by=row["claimed_by"],
+            claim_expires_at=from_db(row["claim_expires_at"]),
+            snoozed_until=from_db(row["snoozed_until"]),
+            reject_reason=row["reject_reason"],
+            source_names=tuple(names),
+            image_url=row["image_url"],
+            site_name=row["site_name"],
+            changed_by=row["changed_by"],
+            changed_at=from_db(row["changed_at"]),
+        )

@@ -1,0 +1,202 @@
+"""Pipeline speed on the bundled pages: extraction, summaries, scoring, clustering.
+
+    python bench/process.py [--pages N] [--cycle N]
+
+Stage throughput repeats the 16 bundled pages to N (default 500), network
+excluded. The full cycle runs `process_pending` on --cycle new entries (default
+1,000) from 20 sources against a local HTTP server on 127.0.0.1 that gives each
+entry a distinct story, so it counts HTTP, robots.txt, extraction, summary, score,
+clustering against every earlier item, and one commit per entry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from curator import config as config_module
+from curator.cluster import find_story
+from curator.extract import extract_article
+from curator.models import Article, ParsedEntry, PendingEntry, StorySignature
+from curator.process import process_pending
+from curator.relevance import score_article
+from curator.store import Store
+from curator.summarize import summarize
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "data" / "samples" / "pages"
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+_VOCABULARY_TEXT = (
+    "county officials clinic treatment funding program families report patients hospital "
+    "state federal grant study researchers community health services data survey workers "
+    "school police court jail pharmacy harm reduction recovery housing peer coaches city"
+)
+VOCABULARY = _VOCABULARY_TEXT.split()
+HEADER = "| stage | n | wall | cpu | per wall second | per cpu second |\n|---|--:|--:|--:|--:|--:|"
+
+
+def timed(label: str, count: int, work: Callable[[], object], unit: str) -> None:
+    """Wall time and this process's CPU time (the CPU figure is steadier on a busy machine)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    work()
+    elapsed, used = time.perf_counter() - started, time.process_time() - cpu
+    print(
+        f"| {label:<34} | {count:>5} | {elapsed:>7.2f} s | {used:>7.2f} s "
+        f"| {count / elapsed:>7.1f} {unit}/s | {count / used:>7.1f} {unit}/s |"
+    )
+
+
+def stages(count: int) -> None:
+    """Each pure stage on `count` pages (the bundled ones, repeated)."""
+    config = config_module.load(ROOT / "config.toml")
+    pages = sorted(PAGES.glob("*.html"))
+    work = [pages[i % len(pages)] for i in range(count)]
+    bodies = [p.read_bytes() for p in work]
+    entries = [
+        PendingEntry(
+            i,
+            1,
+            "bench",
+            f"https://bench.example/{p.stem}/{i}",
+            p.stem.replace("-", " "),
+            "",
+            "",
+            "",
+            None,
+            NOW,
+        )
+        for i, p in enumerate(work)
+    ]
+    articles: list[Article] = []
+
+    def extract_all() -> None:
+        articles.extend(
+            extract_article(b, e, url=str(e.url)) for b, e in zip(bodies, entries, strict=True)
+        )
+
+    timed("extract (trafilatura + metadata)", count, extract_all, "pages")
+    threshold = config.get("relevance.threshold")
+    timed(
+        "summarize (3 sentences)",
+        count,
+        lambda: [summarize(a.text, a.title, 3) for a in articles],
+        "items",
+    )
+    timed(
+        "score (12 default topics)",
+        count,
+        lambda: [score_article(a.title, a.text, config.topics, threshold) for a in articles],
+        "items",
+    )
+    timed("cluster (against the run so far)", count, partial(cluster_all, articles), "items")
+
+
+def cluster_all(articles: list[Article]) -> None:
+    known: list[StorySignature] = []
+    for article in articles:
+        signature = StorySignature(
+            0, article.title, article.url, article.canonical_url, article.text[:600], NOW
+        )
+        if find_story(signature, known, 0.6, NOW - NOW.replace(day=1)) is None:
+            known.append(StorySignature(len(known) + 1, *list(signature.__dict__.values())[1:]))
+
+
+class StoryHandler(BaseHTTPRequestHandler):
+    """Serves /<page>.html?n=<id> as a distinct story: its own canonical URL and a
+    lead paragraph of its own, so the cycle makes one item per entry (no joins)."""
+
+    def do_GET(self) -> None:
+        path, _, query = self.path.partition("?")
+        page = PAGES / Path(path).name
+        if not page.is_file() or page.suffix != ".html":
+            self.send_error(404)
+            return
+        html = re.sub(
+            r'<link rel="canonical" href="[^"]*">',
+            f'<link rel="canonical" href="https://bench.example{self.path}">',
+            page.read_text(encoding="utf-8"),
+        )
+        body = html.replace("</h1>", f"</h1><p>{lead(query)}</p>", 1).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Silence the per-request log lines."""
+
+
+def lead(seed: str) -> str:
+    """Two sentences of words drawn for this story alone."""
+    rng = random.Random(seed)
+    words = [rng.choice(VOCABULARY) for _ in range(36)]
+    first, second = " ".join(words[:18]).capitalize(), " ".join(words[18:]).capitalize()
+    return f"{first} in district {seed}. {second}."
+
+
+def full_cycle(count: int) -> None:
+    """process_pending on `count` fresh entries served from 127.0.0.1."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StoryHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pages = sorted(PAGES.glob("*.html"))
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    with tempfile.TemporaryDirectory() as folder:
+        raw = config_module.load(ROOT / "config.toml")
+        config = raw.with_values(
+            curator__database=Path(folder) / "bench.db",
+            network__allow_private_networks=True,
+            extract__batch=count,
+        )
+        store = Store.open(config.get("curator.database"))
+        for n in range(20):
+            source = store.sources.add(f"https://s{n}.example/feed", name=f"Source {n}", now=NOW)
+            batch = [
+                ParsedEntry(
+                    f"{n}-{i}",
+                    f"{base}/{pages[i % len(pages)].name}?n={n}-{i}",
+                    f"{pages[i % len(pages)].stem} (story {n}-{i})",
+                    None,
+                    NOW,
+                    None,
+                    "",
+                    "",
+                    "",
+                )
+                for i in range(n, count, 20)
+            ]
+            store.entries.upsert(source.id, batch, NOW)
+        report: list[object] = []
+        timed(
+            "full cycle (process_pending)",
+            count,
+            lambda: report.append(process_pending(config, store, NOW)),
+            "entries",
+        )
+        items = store.db.execute("SELECT count(*) FROM items").fetchone()[0]
+        print(f"\n{count} entries -> {items} items; {report[0]}")
+        store.close()
+    server.shutdown()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=500)
+    parser.add_argument("--cycle", type=int, default=1000)
+    args = parser.parse_args()
+    print(HEADER)
+    stages(args.pages)
+    full_cycle(args.cycle)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""`curator extract`, `curator score`, `curator items`: from entries to candidate stories."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from curator.cli.context import AppContext, now, pass_app
+from curator.models import Item, ItemState
+from curator.process import ProcessReport, process_pending, rescore_items
+
+
+@click.command()
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="At most this many entries (default: extract.batch).",
+)
+@pass_app
+def extract(app: AppContext, limit: int | None) -> None:
+    """Fetch, extract, summarise, score and cluster the entries that are due.
+
+    Each entry is committed on its own: an interrupted run loses nothing and the
+    next run resumes. Pages that fail are retried later with backoff."""
+    if not app.console.is_terminal:
+        _print_report(app, process_pending(app.config, app.store, now(), limit=limit))
+        return
+    columns = (TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=app.console, transient=True) as bar:
+        task = bar.add_task("extracting", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = process_pending(app.config, app.store, now(), limit=limit, progress=advance)
+    _print_report(app, report)
+
+
+@click.command()
+@pass_app
+def score(app: AppContext) -> None:
+    """Re-score every item against the topics in the current config.
+
+    A 'new' item that falls below relevance.threshold becomes 'filtered' and a
+    'filtered' one above it becomes 'new'; other states keep their state."""
+    rescored, moved = rescore_items(app.config, app.store, now())
+    app.console.print(f"re-scored {rescored} items; {moved} changed between new and filtered")
+
+
+@click.command()
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    default=("new",),
+    show_default=True,
+    type=click.Choice([s.value for s in ItemState]),
+    help="Show items in this state (repeatable).",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for scripts.")
+@pass_app
+def items(app: AppContext, states: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """List candidate items, best score first, with why each was kept."""
+    found = app.store.stories.ranked(tuple(ItemState(s) for s in states), limit)
+    if as_json:
+        for item in found:
+            click.echo(json.dumps(item_json(item), ensure_ascii=False))
+        return
+    table = Table(title=f"{len(found)} items ({', '.join(states)})")
+    for column in ("id", "score", "outlets", "title", "why"):
+        table.add_column(column, overflow="fold")
+    for item in found:
+        why = item.reasons[0] if item.reasons else ""
+        table.add_row(str(item.id), f"{item.score:.1f}", str(item.outlets), item.title, why)
+    app.console.print(table)
+
+
+def item_json(item: Item) -> dict[str, object]:
+    """An item as plain JSON (times in ISO 8601)."""
+    return {
+        "id": item.id,
+        "state": item.state.value,
+        "title": item.title,
+        "url": item.url,
+        "score": item.score,
+        "topics": list(item.topics),
+        "reasons": list(item.reasons),
+        "summary": item.summary,
+        "description": item.description,
+        "outlets": item.outlets,
+        "sources": list(item.source_names),
+        "image_url": item.image_url,
+        "site_name": item.site_name,
+        "first_seen_at": item.first_seen_at.isoformat(),
+        "published_at": item.published_at.isoformat() if item.published_at else None,
+        "version": item.version,
+    }
+
+
+def _print_report(app: AppContext, report: ProcessReport) -> None:
+    table = Table(title=f"examined {report.examined} entries")
+    for column in ("done", "fallback", "skipped", "failed", "new items", "kept", "joined"):
+        table.add_column(column, justify="right")
+    counts = [report.count_of(s) for s in ("done", "fallback", "skipped", "failed")]
+    table.add_row(*(str(n) for n in (*counts, report.created, report.kept, report.joined)))
+    app.console.print(table)
+    if report.stopped:
+        app.console.print("stopped early; the rest wait for the next run")

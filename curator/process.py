@@ -1,0 +1,263 @@
+"""Pending entries -> articles -> summaries, scores and items (layer 4).
+
+`process_pending` is what `curator extract` and the service's extraction job
+both run. Each entry's work is committed on its own, so a crash loses at most
+the entry in hand and a rerun resumes with the next. A page that fails is
+retried with backoff; after `extract.max_attempts` the feed's own text stands in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from curator.cluster import find_story
+from curator.config import Config
+from curator.errors import FetchError
+from curator.extract import extract_article, fallback_article
+from curator.fetch import PAGE_ACCEPT, AddressPolicy, Fetcher
+from curator.fetch.guard import check_url
+from curator.models import Article, ExtractStatus, PendingEntry, Relevance, StorySignature
+from curator.relevance import score_article
+from curator.store import Store, write_transaction
+from curator.store.stories import NewItem
+from curator.summarize import summarize
+from curator.urls import is_web_url, normalize_url
+
+log = logging.getLogger(__name__)
+FIRST_RETRY = timedelta(minutes=10)
+MAX_RETRY = timedelta(days=1)
+_GONE = {401: "blocked", 402: "paywalled", 403: "blocked", 404: "gone", 410: "gone", 451: "blocked"}
+
+
+@dataclass
+class ProcessReport:
+    """What one run did; `stopped` when `should_stop` ended it early."""
+
+    examined: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    created: int = 0
+    joined: int = 0
+    kept: int = 0
+    stopped: bool = False
+
+    def count_of(self, status: str) -> int:
+        """How many entries ended with `status` ('done', 'fallback', 'skipped', 'failed')."""
+        return self.statuses.get(status, 0)
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One entry's page: an article, or a failure to retry at `retry_at`."""
+
+    entry: PendingEntry
+    article: Article | None
+    failure: str | None = None
+    retry_at: datetime | None = None
+
+
+def process_pending(
+    config: Config,
+    store: Store,
+    now: datetime,
+    *,
+    should_stop: Callable[[], bool] = lambda: False,
+    limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ProcessReport:
+    """Extract, summarise, score and cluster the entries due for extraction.
+
+    `should_stop` is asked between batches; `progress(done, total)` after each entry."""
+    entries = store.articles.pending(now, limit or config.get("extract.batch"))
+    return asyncio.run(_process(config, store, now, entries, should_stop, progress))
+
+
+async def _process(
+    config: Config,
+    store: Store,
+    now: datetime,
+    entries: list[PendingEntry],
+    should_stop: Callable[[], bool],
+    progress: Callable[[int, int], None] | None,
+) -> ProcessReport:
+    report = ProcessReport()
+    window = config.get("cluster.window")
+    earliest = min((e.first_seen_at for e in entries), default=now)
+    stories = store.stories.signatures(earliest - window)
+    chunk = config.get("network.max_connections")
+    async with Fetcher(config) as fetcher:
+        for start in range(0, len(entries), chunk):
+            if should_stop():
+                report.stopped = True
+                log.info("extraction stopped on request after %d entries", report.examined)
+                break
+            batch = entries[start : start + chunk]
+            attempts = await asyncio.gather(*(_attempt(fetcher, config, e, now) for e in batch))
+            for attempt in attempts:
+                _settle(config, store, now, attempt, stories, report)
+                if progress:
+                    progress(report.examined, len(entries))
+    return report
+
+
+async def _attempt(
+    fetcher: Fetcher, config: Config, entry: PendingEntry, now: datetime
+) -> _Attempt:
+    """Fetch and extract one page; decide what a failure means."""
+    if not config.get("extract.enabled"):
+        return _skip(entry, "extract.enabled is false; using the feed's text")
+    if not entry.url or not is_web_url(entry.url):
+        return _skip(entry, "the entry has no http(s) link")
+    refusal = _address_refusal(config, entry.url)
+    if refusal:
+        return _skip(entry, f"not fetched: {refusal}")
+    try:
+        if not await fetcher.allowed_by_robots(entry.url, now=now):
+            return _skip(entry, "robots.txt disallows this page")
+        page = await fetcher.fetch(entry.url, now=now, accept=PAGE_ACCEPT)
+    except FetchError as e:
+        return _failure(config, entry, e, now)
+    kind = page.headers.get("content-type", "text/html").split(";")[0].strip().lower()
+    if not page.body or ("html" not in kind and "xml" not in kind):
+        note = f"not an HTML page ({kind or 'empty'}); using the feed's text"
+        return _Attempt(entry, fallback_article(entry, note, url=page.url))
+    return _Attempt(entry, extract_article(page.body, entry, url=page.url))
+
+
+def _address_refusal(config: Config, url: str) -> str | None:
+    """The fetch guard's verdict on a literal address, asked before robots.txt so
+    the note names the real reason (names resolving inside are refused on connect)."""
+    parts = urlsplit(url)
+    policy = AddressPolicy(allow_private=bool(config.get("network.allow_private_networks")))
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        check_url(url, parts.scheme, parts.hostname or "", port, policy)
+    except FetchError as e:
+        return e.problem
+    return None
+
+
+def _skip(entry: PendingEntry, note: str) -> _Attempt:
+    return _Attempt(entry, fallback_article(entry, note, status=ExtractStatus.SKIPPED))
+
+
+def _failure(config: Config, entry: PendingEntry, error: FetchError, now: datetime) -> _Attempt:
+    """Refused addresses are skipped for good; 4xx pages fall back; the rest retry."""
+    if error.problem.startswith(("blocked", "only http", "the URL has no host")):
+        return _skip(entry, f"not fetched: {error.problem}")
+    if error.status in _GONE:
+        note = f"page {_GONE[error.status]} (HTTP {error.status}); using the feed's text"
+        return _Attempt(entry, fallback_article(entry, note))
+    tries = entry.attempts + 1
+    if tries >= config.get("extract.max_attempts"):
+        note = f"gave up after {tries} attempts ({error.problem}); using the feed's text"
+        return _Attempt(entry, fallback_article(entry, note))
+    delay = min(MAX_RETRY, FIRST_RETRY * 2 ** (tries - 1))
+    retry_at = max(now + delay, error.retry_after or now)
+    return _Attempt(entry, None, failure=error.problem, retry_at=retry_at)
+
+
+def _settle(
+    config: Config,
+    store: Store,
+    now: datetime,
+    attempt: _Attempt,
+    stories: list[StorySignature],
+    report: ProcessReport,
+) -> None:
+    """Commit one entry's outcome: a retry, or its article and its item."""
+    entry, article = attempt.entry, attempt.article
+    report.examined += 1
+    if article is None:
+        store.articles.mark_failed(
+            entry.id, entry.attempts + 1, attempt.failure or "", attempt.retry_at or now
+        )
+        report.statuses["failed"] = report.statuses.get("failed", 0) + 1
+        log.info("entry %d: %s (retry at %s)", entry.id, attempt.failure, attempt.retry_at)
+        return
+    report.statuses[article.status.value] = report.statuses.get(article.status.value, 0) + 1
+    title = entry.title or article.title
+    relevance = score_article(title, article.text, config.topics, config.get("relevance.threshold"))
+    signature = StorySignature(
+        0,
+        title,
+        _identity(entry, article),
+        article.canonical_url,
+        article.text[:600],
+        entry.first_seen_at,
+    )
+    item_id = find_story(
+        signature, stories, config.get("cluster.similarity"), config.get("cluster.window")
+    )
+    tries = entry.attempts + (article.status != ExtractStatus.SKIPPED)
+    # The summary is made before the write lock is taken, and only for a new story.
+    new = None if item_id is not None else _new_item(config, entry, article, signature, relevance)
+    with write_transaction(store.db):
+        store.articles.save(article, tries, now)
+        if new is None:
+            assert item_id is not None
+            store.stories.join(item_id, entry.id, relevance, now)
+            report.joined += 1
+        else:
+            item_id = store.stories.create(new, now)
+            stories.append(replace(signature, item_id=item_id))
+            report.created += 1
+            report.kept += relevance.kept
+    log.info(
+        "entry %d: %s -> item %d (score %.1f)",
+        entry.id,
+        article.status.value,
+        item_id,
+        relevance.score,
+    )
+
+
+def _new_item(
+    config: Config,
+    entry: PendingEntry,
+    article: Article,
+    signature: StorySignature,
+    relevance: Relevance,
+) -> NewItem:
+    return NewItem(
+        entry_id=entry.id,
+        title=signature.title,
+        url=signature.url,
+        canonical_url=article.canonical_url,
+        relevance=relevance,
+        summary=summarize(article.text, signature.title, config.get("summary.sentences")),
+        description=entry.summary_text.strip(),
+        image_url=article.image_url,
+        site_name=article.site_name or entry.source_name,
+        language=article.language,
+        first_seen_at=entry.first_seen_at,
+        published_at=article.published_at or entry.published_at,
+    )
+
+
+def _identity(entry: PendingEntry, article: Article) -> str:
+    """The item's URL: the entry's link, normalised (the page's when it has none)."""
+    for candidate in (entry.url, article.url):
+        if candidate:
+            try:
+                return normalize_url(candidate)
+            except ValueError:
+                continue
+    return f"urn:curator:entry:{entry.id}"
+
+
+def rescore_items(config: Config, store: Store, now: datetime) -> tuple[int, int]:
+    """Score every item again with the current topics; (items, state changes)."""
+    threshold = config.get("relevance.threshold")
+    rescored = moved = 0
+    for item_id in store.stories.item_ids():
+        title = store.stories.title_of(item_id)
+        article = store.articles.best_for_item(item_id)
+        relevance = score_article(title, article.text if article else "", config.topics, threshold)
+        moved += store.stories.rescore(item_id, relevance, now) is not None
+        rescored += 1
+    return rescored, moved

@@ -1,0 +1,135 @@
+"""Is an article on topic? Topic rules from config.toml -> a score with reasons.
+
+Matching is on whole words, case-insensitive, with simple plurals folded
+("overdoses" matches "overdose"); a term may be a phrase ("opioid use
+disorder"). A title match weighs TITLE_WEIGHT body matches. A topic's
+`excludes` silence it; its `context_terms` count only when one of its
+`context` words is within `window` words in the same field.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from curator.config import Topic
+from curator.models import Relevance
+
+TITLE_WEIGHT = 3.0
+TITLE_CAP = 2  # title hits counted per topic
+BODY_CAP = 3.0  # most points body hits can give one topic
+CONTEXT_WINDOW = 12
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A text as stemmed words plus an index from word to positions."""
+
+    name: str
+    words: tuple[str, ...]
+    index: dict[str, list[int]]
+
+
+def score_article(
+    title: str,
+    text: str,
+    topics: Sequence[Topic],
+    threshold: float,
+    *,
+    window: int = CONTEXT_WINDOW,
+) -> Relevance:
+    """Score `title` and `text` against `topics`; kept when score >= threshold."""
+    fields = (_field("title", title), _field("body", text))
+    results = [_score_topic(topic, fields, window) for topic in topics]
+    scored = sorted((r for r in results if r[0] > 0), key=lambda r: -r[0])
+    score = round(sum(r[0] for r in scored), 2)
+    # An editor reads the strongest topic first, and its title matches first.
+    ranked = [
+        (points + (0.5 if reason.startswith("title") else 0.0), reason)
+        for points, _, topic_reasons in results
+        for reason in topic_reasons
+    ]
+    reasons = [reason for _, reason in sorted(ranked, key=lambda pair: -pair[0])]
+    return Relevance(
+        score=score,
+        topics=tuple(r[1] for r in scored),
+        reasons=tuple(reasons),
+        kept=score >= threshold and score > 0,
+    )
+
+
+def _score_topic(
+    topic: Topic, fields: tuple[_Field, ...], window: int
+) -> tuple[float, str, list[str]]:
+    """(points, topic name, reasons) for one topic."""
+    for term in topic.excludes:
+        if any(_positions(f, term) for f in fields):
+            return 0.0, topic.name, [f"excluded: {term} ({topic.name})"]
+    counts: dict[str, dict[str, int]] = {"title": defaultdict(int), "body": defaultdict(int)}
+    for field in fields:
+        for term in topic.terms:
+            counts[field.name][term] += len(_positions(field, term))
+        context = [p for c in topic.context for p in _positions(field, c)]
+        for term in topic.context_terms:
+            near = [
+                p for p in _positions(field, term) if any(abs(p - c) <= window for c in context)
+            ]
+            counts[field.name][term] += len(near)
+    title_hits = sum(counts["title"].values())
+    body_hits = sum(counts["body"].values())
+    points = TITLE_WEIGHT * min(title_hits, TITLE_CAP) + _body_points(body_hits)
+    points *= topic.weight
+    reasons = [
+        f"{where}: {term}{f' ×{n}' if n > 1 else ''} ({topic.name})"
+        for where in ("title", "body")
+        for term, n in sorted(counts[where].items(), key=lambda kv: -kv[1])
+        if n > 0
+    ]
+    return points, topic.name, reasons
+
+
+def _body_points(hits: int) -> float:
+    """1 for one mention, 2 for two, then slowly up to BODY_CAP."""
+    return 0.0 if hits == 0 else min(BODY_CAP, 1 + math.log2(hits))
+
+
+def _field(name: str, text: str) -> _Field:
+    words = tuple(stem(w) for w in _WORD.findall(text.lower()))
+    index: dict[str, list[int]] = defaultdict(list)
+    for position, word in enumerate(words):
+        index[word].append(position)
+    return _Field(name, words, dict(index))
+
+
+def _positions(field: _Field, term: str) -> list[int]:
+    """Where the (possibly multi-word) `term` starts in `field`."""
+    wanted = _term_words(term)
+    if not wanted:
+        return []
+    starts = field.index.get(wanted[0], [])
+    size = len(wanted)
+    if size == 1:
+        return starts
+    return [p for p in starts if field.words[p : p + size] == wanted]
+
+
+@lru_cache(maxsize=4096)
+def _term_words(term: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in _WORD.findall(term.lower()))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Fold simple English plurals: overdoses -> overdose, policies -> policy."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word

@@ -1,0 +1,112 @@
+"""extract_article on the bundled pages: each states what must and must not appear."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from curator.extract import extract_article, feed_text, html_to_text
+from curator.models import ExtractStatus, PendingEntry
+
+PAGES = Path(__file__).resolve().parent.parent / "data" / "samples" / "pages"
+CASES = sorted(p.name.removesuffix(".expect.toml") for p in PAGES.glob("*.expect.toml"))
+
+
+def pending(url: str = "https://example.org/a", **fields: Any) -> PendingEntry:
+    base: dict[str, Any] = dict(
+        id=7,
+        source_id=1,
+        source_name="Feed",
+        url=url,
+        title="Feed title",
+        summary_html="",
+        summary_text="The feed's summary.",
+        content_html="<p>The feed's full text.</p><p>Second.</p>",
+        published_at=datetime(2026, 11, 1, tzinfo=UTC),
+        first_seen_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    base.update(fields)
+    return PendingEntry(**base)
+
+
+def expectation(case: str) -> dict[str, Any]:
+    return tomllib.loads((PAGES / f"{case}.expect.toml").read_text(encoding="utf-8"))
+
+
+def test_there_are_at_least_fifteen_small_sample_pages():
+    assert len([c for c in CASES if expectation(c)["status"] == "done"]) >= 15
+    assert all((PAGES / f"{c}.html").stat().st_size < 15_000 for c in CASES)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_sample_page_extracts_as_its_sidecar_says(case: str):
+    expected = expectation(case)
+    html = (PAGES / f"{case}.html").read_bytes()
+
+    article = extract_article(html, pending(expected["url"]), url=expected["url"])
+
+    assert article.status == ExtractStatus(expected["status"]), article.note
+    for key in ("title", "canonical_url", "site_name", "language"):
+        assert getattr(article, key) == expected[key], key
+    for text in expected.get("must_contain", []):
+        assert text in article.text
+    for text in expected.get("must_not_contain", []):
+        assert text.lower() not in article.text.lower()
+    if article.status == ExtractStatus.DONE:
+        assert article.published_at is not None
+        assert article.published_at.date().isoformat() == expected["published"]
+        assert article.image_url and article.image_url.startswith("https://")
+
+
+def test_a_paywalled_page_falls_back_to_the_feed_text_and_keeps_the_page_metadata():
+    expected = expectation("paywalled-fentanyl-trafficking")
+    html = (PAGES / "paywalled-fentanyl-trafficking.html").read_bytes()
+
+    article = extract_article(html, pending(expected["url"]), url=expected["url"])
+
+    assert article.status == ExtractStatus.FALLBACK
+    assert article.note is not None and "paywalled" in article.note
+    assert article.text == "The feed's full text.\n\nSecond."
+    assert article.site_name == "The Financial Courier"
+
+
+def test_an_empty_page_falls_back_with_a_note():
+    article = extract_article(
+        b"<html><body><div id='app'></div></body></html>", pending(), url="https://example.org/a"
+    )
+
+    assert article.status == ExtractStatus.FALLBACK
+    assert article.note and "0 characters" in article.note
+
+
+def test_json_ld_author_and_date_win_over_nothing():
+    body = "<p>" + "Naloxone is now sold over the counter in most pharmacies. " * 12 + "</p>"
+    html = f"""<html lang="en-GB"><head><script type="application/ld+json">
+    {{"@context": "https://schema.org", "@graph": [{{"@type": "WebPage"}},
+      {{"@type": "NewsArticle", "headline": "Naloxone on the shelf",
+        "datePublished": "2026-10-02T08:00:00+02:00",
+        "author": {{"@type": "Person", "name": "Ana Ruiz"}}, "image": {{"url": "/img/a.jpg"}}}}]}}
+    </script></head><body><article><h1>Naloxone on the shelf</h1>{body}</article></body></html>"""
+
+    article = extract_article(html.encode(), pending(), url="https://news.example/x")
+
+    assert (article.title, article.author, article.language) == (
+        "Naloxone on the shelf",
+        "Ana Ruiz",
+        "en",
+    )
+    assert article.published_at == datetime(2026, 10, 2, 6, 0, tzinfo=UTC)
+    assert article.image_url == "https://news.example/img/a.jpg"
+
+
+def test_feed_text_prefers_content_and_keeps_paragraphs():
+    assert feed_text(pending()) == "The feed's full text.\n\nSecond."
+    assert feed_text(pending(content_html="")) == "The feed's summary."
+    assert (
+        html_to_text("<script>x()</script><p>One <b>two</b></p><li>three</li>")
+        == "One two\n\nthree"
+    )

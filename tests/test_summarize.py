@@ -1,0 +1,93 @@
+"""Extractive summaries: the article's own central sentences, never its furniture."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from curator.extract import extract_article
+from curator.models import PendingEntry
+from curator.summarize import candidate_sentences, first_sentences, summarize
+
+PAGES = Path(__file__).resolve().parent.parent / "data" / "samples" / "pages"
+
+TEXT = """Photo: Jane Smith / Getty Images
+
+By Jane Smith and Tom Lee
+
+When Rosa opened the door on a cold morning, she found her brother on the floor.
+
+Overdose deaths in the county fell 20 percent last year, health officials said on Monday.
+
+Officials credited naloxone distribution in libraries and treatment with buprenorphine in the jail.
+
+Subscribe to our newsletter for more stories like this one every single week.
+
+The county handed out 12,000 naloxone kits, twice as many as the year before.
+
+Rosa's brother survived because a neighbour had naloxone in her bag.
+"""
+
+
+def test_a_summary_has_the_configured_number_of_sentences():
+    for count in (2, 3, 4):
+        summary = summarize(TEXT, "County overdose deaths fall as naloxone spreads", count)
+        assert len(candidate_sentences(summary)) == count
+
+
+def test_a_summary_never_contains_captions_bylines_or_calls_to_subscribe():
+    summary = summarize(TEXT, "County overdose deaths fall as naloxone spreads", 4)
+    for furniture in ("Photo:", "Getty", "By Jane", "Subscribe", "newsletter"):
+        assert furniture not in summary
+
+
+def test_a_summary_prefers_the_central_facts_over_the_anecdotal_lead():
+    summary = summarize(TEXT, "County overdose deaths fall as naloxone spreads", 2)
+    assert "fell 20 percent" in summary
+    assert "cold morning" not in summary
+
+
+def test_sentences_keep_their_article_order():
+    summary = summarize(TEXT, "County overdose deaths fall as naloxone spreads", 3)
+    positions = [TEXT.index(s) for s in candidate_sentences(summary)]
+    assert positions == sorted(positions)
+
+
+def test_abbreviations_do_not_split_sentences():
+    text = (
+        "Dr. Ana Ruiz of the U.S. Food and Drug Administration said the rule starts in Jan. 2027."
+    )
+    assert candidate_sentences(text) == [text]
+
+
+def test_short_texts_are_returned_whole_and_empty_text_gives_an_empty_summary():
+    short = "Naloxone reverses an opioid overdose within minutes of a dose."
+    assert summarize(short, "Naloxone", 3) == short
+    assert summarize("", "Nothing", 3) == ""
+
+
+def test_on_the_bundled_pages_summaries_keep_more_key_facts_than_the_first_sentences():
+    kept = baseline = 0
+    for sidecar in PAGES.glob("*.expect.toml"):
+        expected = tomllib.loads(sidecar.read_text(encoding="utf-8"))
+        if expected["status"] != "done":
+            continue
+        html = (PAGES / sidecar.name.replace(".expect.toml", ".html")).read_bytes()
+        entry = PendingEntry(
+            1,
+            1,
+            "f",
+            expected["url"],
+            expected["title"],
+            "",
+            "",
+            "",
+            None,
+            datetime(2026, 12, 1, tzinfo=UTC),
+        )
+        text = extract_article(html, entry, url=expected["url"]).text
+        summary, lead = summarize(text, expected["title"], 3), first_sentences(text, 3)
+        kept += sum(fact in summary for fact in expected["key_facts"])
+        baseline += sum(fact in lead for fact in expected["key_facts"])
+    assert kept >= baseline * 1.2, (kept, baseline)
