@@ -1,0 +1,157 @@
+"""`curator annotate ID`: write the post in $VISUAL/$EDITOR; saved as a new draft version.
+
+A draft is never lost: the editor works on a file beside the database
+(data/recovery/item-42-<time>.md). It is removed only once the draft is saved;
+if the editor fails, the database is locked or the item changed meanwhile, the
+file stays, its path is printed, and the next `annotate` of the item offers it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import IO
+
+import click
+from rich.markdown import Markdown
+from rich.panel import Panel
+
+from curator import review, workflow
+from curator.cli import desk_views as views
+from curator.cli import drafting
+from curator.cli.context import AppContext, editor_name, now, pass_app
+from curator.errors import CuratorError
+from curator.models import Item
+from curator.publish import source_name
+from curator.review import SavedDraft
+from curator.workflow import Action
+
+
+@click.command()
+@click.argument("item_id", type=int)
+@click.option("--title", default=None, help="The post's title (default: the draft's or item's).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for more).")
+@click.option(
+    "--body-file",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="Take the body from this file ('-' for stdin), not an editor.",
+)
+@click.option("--preview/--no-preview", default=True, help="Show the rendered draft.")
+@click.option("--editor", default=None, help="Your name (default: $CURATOR_EDITOR, else login).")
+@pass_app
+def annotate(app: AppContext, item_id: int, title: str | None, tags: tuple[str, ...],
+             body_file: IO[str] | None, preview: bool, editor: str | None) -> None:  # fmt: skip
+    """Write or revise the post for one item."""
+    body = body_file.read() if body_file is not None else None
+    saved = annotate_item(app, item_id, editor_name(editor), title=title, tags=tags, body=body)
+    if saved is None:
+        click.echo(f"item {item_id}: nothing changed; no draft saved")
+        return
+    report_saved(app, saved, preview)
+
+
+def annotate_item(
+    app: AppContext, item_id: int, editor: str, *, title: str | None = None,
+    tags: tuple[str, ...] = (), body: str | None = None,
+) -> SavedDraft | None:  # fmt: skip
+    """Claim the item, get the text (editor or `body`), save it as the next draft."""
+    moment = now()
+    item = app.store.desk.get_item(item_id)
+    workflow.decide(item, Action.SAVE_DRAFT, editor, moment)  # refuse early, before any typing
+    database: Path = app.config.get("curator.database")
+    work = drafting.recovery_path(database, item_id, moment)
+    latest = app.store.desk.latest_draft(item_id)
+    if body is not None:
+        text = drafting.DraftText(
+            title or (latest.title if latest else item.title),
+            tags or (latest.tags if latest else item.topics),
+            body,
+        )
+        return _save(app, item, editor, text, work, None)
+    claimed_here = workflow.holder(item, moment) != editor
+    if claimed_here:  # show the others before typing starts
+        item = review.act(app.store, app.config, item_id, Action.CLAIM, editor, moment)
+    start = offered = _offer_recovery(database, item_id)
+    if start is None:
+        texts = app.store.desk.article_texts(item_id)
+        start = drafting.template(item, latest, texts, source_name(item), title, tags)
+    written = _edit(drafting.keep(work, start), start)
+    if written == start and offered is None:
+        work.unlink()
+        if claimed_here:  # nothing written: give the item back as it was
+            with contextlib.suppress(CuratorError):
+                act = app.store, app.config, item_id, Action.RELEASE, editor, now()
+                review.act(*act, expected_version=item.version)
+        return None
+    return _save(app, item, editor, drafting.parse(written, item.title, str(work)), work, database)
+
+
+def _save(
+    app: AppContext, item: Item, editor: str, text: drafting.DraftText, work: Path,
+    database: Path | None,
+) -> SavedDraft:  # fmt: skip
+    """Save against the version read before the text was written; on any failure
+    the text stays in `work` and its path is printed."""
+    try:
+        version = item.version
+        if workflow.holder(item, now()) != editor:
+            claimed = review.act(
+                app.store,
+                app.config,
+                item.id,
+                Action.CLAIM,
+                editor,
+                now(),
+                expected_version=version,
+            )
+            version = claimed.version
+        saved = review.save_draft(
+            app.store, app.config, item.id, editor, now(), title=text.title, tags=text.tags,
+            body=text.body, expected_version=version,
+        )  # fmt: skip
+    except CuratorError:
+        if not work.exists():
+            drafting.keep(work, drafting.front_matter(text) + "\n" + text.body)
+        click.echo(f"your text is kept in {work}; `curator annotate {item.id}` offers it", err=True)
+        raise
+    work.unlink(missing_ok=True)
+    if database is not None:  # the recovery files of this item are now in the draft
+        for old in drafting.recovery_dir(database).glob(f"item-{item.id}-*.md"):
+            old.unlink()
+    return saved
+
+
+def _offer_recovery(database: Path, item_id: int) -> str | None:
+    found = drafting.latest_recovery(database, item_id)
+    if found is None:
+        return None
+    if click.confirm(
+        f"An unsaved draft of item {item_id} was kept in {found}. Use it?", default=True
+    ):
+        return found.read_text(encoding="utf-8")
+    return None
+
+
+def _edit(work: Path, start: str) -> str:
+    """Run $VISUAL/$EDITOR on the file; on failure the file (and its path) stays,
+    unless it holds nothing the editor wrote."""
+    try:
+        click.edit(filename=str(work), extension=".md")
+    except click.ClickException as e:
+        if work.read_text(encoding="utf-8") == start:
+            work.unlink()
+            raise CuratorError(e.format_message()) from e
+        raise CuratorError(f"{e.format_message()}; your text is kept in {work}") from e
+    return work.read_text(encoding="utf-8")
+
+
+def report_saved(app: AppContext, saved: SavedDraft, preview: bool) -> None:
+    """Say what was saved, what the language check noticed, and show the post."""
+    draft = saved.draft
+    click.echo(f"item {draft.item_id}: saved draft v{draft.version} ({saved.item.state.value})")
+    for note in views.language_notes(saved.language, app.config.get("review.crisis_line")):
+        click.echo(note, err=True)
+    if preview:
+        body = Markdown(draft.body_markdown)
+        app.console.print(Panel(body, title=f"[bold]{draft.title}", subtitle=", ".join(draft.tags)))

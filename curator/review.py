@@ -1,0 +1,91 @@
+"""The editors' actions: read the item, let `workflow.decide`, store the change.
+
+Every change names the version it read: the item version given by the caller
+(`expected_version`, e.g. from the card the editor is looking at) or, if none,
+the version read here. A stale change raises StaleItem and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from curator import language, workflow
+from curator.config import Config
+from curator.errors import StaleItem
+from curator.models import Draft, Item
+from curator.store import Store
+from curator.workflow import Action
+
+
+@dataclass(frozen=True)
+class SavedDraft:
+    draft: Draft
+    item: Item
+    language: language.LanguageReport
+
+
+def read_item(store: Store, item_id: int, expected_version: int | None = None) -> Item:
+    """The item, refused as stale if it no longer has `expected_version`."""
+    item = store.desk.get_item(item_id)
+    if expected_version is not None and item.version != expected_version:
+        at = f"{item.changed_at:%H:%M}" if item.changed_at else "?"
+        raise StaleItem(item_id, item.changed_by or "the pipeline", at)
+    return item
+
+
+def act(
+    store: Store,
+    config: Config,
+    item_id: int,
+    action: Action,
+    editor: str,
+    now: datetime,
+    *,
+    expected_version: int | None = None,
+    until: datetime | None = None,
+    reason: str | None = None,
+) -> Item:
+    """Claim, release, snooze, reject, reopen or promote one item."""
+    item = read_item(store, item_id, expected_version)
+    change = workflow.decide(
+        item, action, editor, now,
+        claim_ttl=config.get("review.claim_ttl"), until=until, reason=reason,
+    )  # fmt: skip
+    return store.desk.apply(change)
+
+
+def wake_due(store: Store, now: datetime) -> int:
+    """Snoozed items whose time has passed go back to `new` (recorded in history,
+    by "curator"); returns how many woke."""
+    due = store.desk.due_snoozed(now)
+    if not due:
+        return 0
+    return store.desk.apply_all([workflow.decide(i, Action.WAKE, "curator", now) for i in due])
+
+
+def save_draft(
+    store: Store,
+    config: Config,
+    item_id: int,
+    editor: str,
+    now: datetime,
+    *,
+    title: str,
+    tags: tuple[str, ...],
+    body: str,
+    expected_version: int | None = None,
+) -> SavedDraft:
+    """Keep the editor's text as the item's next draft version; the item becomes
+    `drafted` and stays claimed by the editor."""
+    item = read_item(store, item_id, expected_version)
+    change = workflow.decide(
+        item, Action.SAVE_DRAFT, editor, now, claim_ttl=config.get("review.claim_ttl")
+    )
+    draft = store.desk.save_draft(change, title.strip() or item.title, tags, body)
+    report = check_language(config, f"{draft.title}\n{body}")
+    return SavedDraft(draft, store.desk.get_item(item_id), report)
+
+
+def check_language(config: Config, text: str) -> language.LanguageReport:
+    return language.check(text, config.language_terms, config.get("review.crisis_line"))
