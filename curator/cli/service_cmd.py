@@ -1,0 +1,88 @@
+"""`curator serve`: the background service. Wires the three jobs (poll, process,
+export) to the service loop; each run opens its own connection to the database
+because the jobs run in their own threads."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from curator.cli.context import AppContext, pass_app
+from curator.config import Config
+from curator.exporting import export_site
+from curator.poll import poll_due
+from curator.process import process_pending
+from curator.service import Job, ShouldStop, lock_path_for, run_service
+from curator.store import Store
+
+Work = Callable[[Config, Store, datetime, ShouldStop], str]
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Run every job once, then exit (burst mode).")
+@pass_app
+def serve(app: AppContext, once: bool) -> None:
+    """Run the service: poll due sources, process new entries, export the site.
+
+    Ticks: poll.tick, extract.tick, export.tick. One service per database. The
+    first SIGTERM/SIGINT finishes the work in hand and exits 0; a second exits now."""
+    config = app.config
+    if not app.verbose:
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    database = Path(config.get("curator.database"))
+    # Create or migrate the database here, before the jobs' threads race to do it.
+    Store.open(database, config.get("curator.busy_timeout")).close()
+    run_service(
+        config,
+        service_jobs(config),
+        lock_path=lock_path_for(database),
+        logger=logging.getLogger("curator.service"),
+        once=once,
+    )
+
+
+def service_jobs(config: Config) -> list[Job]:
+    """The service's jobs, in the order burst mode runs them."""
+    return [
+        Job("poll", config.get("poll.tick"), _with_store(config, _poll)),
+        Job("process", config.get("extract.tick"), _with_store(config, _process)),
+        Job("export", config.get("export.tick"), _with_store(config, _export)),
+    ]
+
+
+def _with_store(config: Config, work: Work) -> Callable[[datetime, ShouldStop], str]:
+    def run(now: datetime, should_stop: ShouldStop) -> str:
+        store = Store.open(config.get("curator.database"), config.get("curator.busy_timeout"))
+        try:
+            return work(config, store, now, should_stop)
+        finally:
+            store.close()
+
+    return run
+
+
+def _poll(config: Config, store: Store, now: datetime, should_stop: ShouldStop) -> str:
+    report = poll_due(config, store, now, should_stop=should_stop)
+    line = (
+        f"{len(report.outcomes)} sources: {report.new} new, {report.updated} updated, "
+        f"{report.not_modified} not modified, {report.failed} failed"
+    )
+    return line + (" (stopped early)" if report.stopped_early else "")
+
+
+def _process(config: Config, store: Store, now: datetime, should_stop: ShouldStop) -> str:
+    report = process_pending(config, store, now, should_stop=should_stop)
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(report.statuses.items()))
+    line = f"{report.examined} entries ({counts or 'none'}), {report.created} new items"
+    return line + (" (stopped early)" if report.stopped else "")
+
+
+def _export(config: Config, store: Store, now: datetime, should_stop: ShouldStop) -> str:
+    report = export_site(config, store, now)
+    return (
+        f"{report.posts} posts; {len(report.written)} files written, {report.unchanged} unchanged"
+    )

@@ -1,0 +1,93 @@
+"""The connection layer: DNS resolved by us, each address checked by the guard,
+then the connection made to that very address (no second lookup to rebind).
+
+httpx has no public hook for httpcore's network backend, so `guarded_transport`
+swaps the transport's connection pool for one built on `GuardedBackend`; the guard
+tests in tests/test_guard.py fail loudly if a new httpx stops honouring it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable
+from typing import Any
+
+import httpcore
+import httpx
+
+from curator.fetch.guard import AddressPolicy, BlockedAddress, IPAddress
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Connects only to addresses the policy allows."""
+
+    def __init__(self, policy: AddressPolicy) -> None:
+        self._policy = policy
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await _resolve(host, port, timeout)
+        for address in addresses:  # one bad address refuses the name: no lottery
+            reason = self._policy.refusal(address, port)
+            if reason:
+                raise BlockedAddress(reason)
+        failure: Exception = httpcore.ConnectError(f"no address for {host}")
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
+                failure = e
+        raise failure
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise BlockedAddress("unix sockets are never connected to")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+async def _resolve(host: str, port: int, timeout: float | None) -> list[IPAddress]:
+    """Every address `host` resolves to, in the resolver's order, without duplicates."""
+    loop = asyncio.get_running_loop()
+    try:
+        async with asyncio.timeout(timeout):
+            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except TimeoutError as e:
+        raise httpcore.ConnectTimeout(f"resolving {host} took too long") from e
+    except (socket.gaierror, UnicodeError) as e:
+        raise httpcore.ConnectError(f"cannot resolve {host} ({e})") from e
+    found: list[IPAddress] = []
+    for *_, sockaddr in infos:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if address not in found:
+            found.append(address)
+    return found
+
+
+def guarded_transport(policy: AddressPolicy, max_connections: int) -> httpx.AsyncHTTPTransport:
+    """An httpx transport whose every connection passes the guard."""
+    limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections
+    )
+    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=GuardedBackend(policy),
+    )
+    return transport
