@@ -1,0 +1,135 @@
+"""`curator demo`: the offline quick start, as a short guided tour.
+
+It serves the bundled samples on 127.0.0.1, writes a config for a temporary
+database, and runs the same commands an operator and an editor would: poll,
+extract, status, queue, show, annotate (a canned text), publish, export. Then it
+serves the exported feeds and site until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from curator import config as config_module
+from curator.cli import demo_server
+from curator.cli.context import AppContext, pass_app
+from curator.config import Config
+from curator.models import Item
+from curator.store import Store
+from curator.store.desk import QueueFilter
+
+
+@click.command()
+@click.option("--dir", "work_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the demo's database and export here (default: a temporary folder).")
+@click.option("--serve/--no-serve", default=True, help="Serve the export until Ctrl-C.")
+@pass_app
+def demo(app: AppContext, work_dir: Path | None, serve: bool) -> None:
+    """Run Curator end to end on the bundled samples, offline."""
+    samples = _samples_folder(app)
+    work = work_dir or Path(tempfile.mkdtemp(prefix="curator-demo-"))
+    work.mkdir(parents=True, exist_ok=True)
+    server, base = demo_server.start(samples, rewrite_samples=True)
+    try:
+        config_path = _write_config(app.config, samples, base, work)
+        _tour(config_path)
+    finally:
+        server.shutdown()
+    if serve:
+        _serve_export(work / "export")
+
+
+def _samples_folder(app: AppContext) -> Path:
+    for root in (app.config.root, Path.cwd()):
+        if (root / "data/samples/feeds").is_dir():
+            return root / "data/samples"
+    raise click.ClickException("data/samples/ not found: run the demo from Curator's folder")
+
+
+def _write_config(config: Config, samples: Path, base: str, work: Path) -> Path:
+    """The user's config.toml, pointed at the samples, a fresh database and export."""
+    assert config.path is not None
+    text = config.path.read_text(encoding="utf-8")
+    text = text.split("\n[[sources]]", 1)[0]
+    replacements = {
+        "database": f'"{work / "curator.db"}"',
+        "out_dir": f'"{work / "export"}"',
+        "allow_private_networks": "true",  # the samples are served on 127.0.0.1
+        "base_url": '"http://127.0.0.1:8000/"',
+    }
+    for key, value in replacements.items():
+        text = re.sub(rf"(?m)^{key}\s*=.*$", f"{key} = {value}", text)
+    for feed in sorted((samples / "feeds").iterdir()):
+        text += f'\n[[sources]]\nname = "{feed.stem}"\nurl = "{base}/feeds/{feed.name}"\n'
+    path = work / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _tour(config_path: Path) -> None:
+    from curator.cli.main import cli  # the root group imports this module lazily
+
+    def step(title: str, *args: str) -> None:
+        click.secho(f"\n━━ {title}: curator {' '.join(args)}", fg="cyan", bold=True)
+        cli.main(["--config", str(config_path), *args], standalone_mode=False)
+
+    step("Poll the sample feeds", "poll", "--all")
+    step("Extract, summarise and screen the articles", "extract")
+    step("How the sources are doing", "status")
+    step("The editors' queue, best first", "queue", "--limit", "8")
+    item = _top_item(config_path)
+    if item is None:
+        click.echo("The queue is empty; nothing to publish.")
+        return
+    item_id = str(item.id)
+    step("One item in full", "show", item_id, "--no-pager")
+    body = config_path.parent / "demo-post.md"
+    crisis_line = config_module.load(config_path).get("review.crisis_line")
+    body.write_text(_canned_post(item, crisis_line), encoding="utf-8")
+    step(
+        "An editor writes the post (a canned text here)", "annotate", item_id,
+        "--editor", "demo", "--tag", "demo", "--body-file", str(body), "--no-preview",
+    )  # fmt: skip
+    step("Publish it", "publish", item_id, "--editor", "demo")
+    step("Write the feeds and the site", "export")
+
+
+def _top_item(config_path: Path) -> Item | None:
+    store = Store.open(config_module.load(config_path).get("curator.database"))
+    try:
+        found = store.desk.queue(QueueFilter(limit=1), datetime.now(UTC))
+    finally:
+        store.close()
+    return found[0] if found else None
+
+
+def _canned_post(item: Item, crisis_line: str) -> str:
+    """What an editor might write in five minutes, built from the item itself."""
+    return (
+        "The report below is worth a few minutes of any family's time.\n\n"
+        f"> {item.summary or item.title}\n\n"
+        "**What this means for families:** new findings like these change what help looks\n"
+        "like. Talk with your loved one's care team about what is available nearby, and\n"
+        "keep naloxone at home: it reverses an opioid overdose and is sold without a\n"
+        "prescription.\n\n"
+        f"*{crisis_line}*\n"
+    )
+
+
+def _serve_export(folder: Path) -> None:
+    server, base = demo_server.start(folder, rewrite_samples=False)
+    click.secho(f"\nServing the export at {base}/ (feeds: {base}/atom.xml, {base}/rss.xml, "
+                f"{base}/feed.json). Ctrl-C to stop.", fg="green")  # fmt: skip
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.shutdown()

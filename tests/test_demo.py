@@ -1,0 +1,31 @@
+"""`curator demo`: the offline quick start runs end to end and publishes a post."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_demo_polls_screens_publishes_and_exports_offline(tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, "-m", "curator", "demo", "--dir", str(tmp_path), "--no-serve"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CURATOR_EDITOR": "demo"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    for step in ("poll --all", "extract", "status", "queue", "show", "annotate", "publish"):
+        assert f"curator {step}" in result.stdout
+    assert "published item" in result.stdout
+    feed = feedparser.parse((tmp_path / "export/atom.xml").read_bytes())
+    assert not feed.bozo
+    assert len(feed.entries) == 1
+    assert "families" in feed.entries[0].content[0].value
+    assert (tmp_path / "export/index.html").is_file()
