@@ -76,6 +76,8 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # httpx logs every request at INFO; our own one line per source says more.
+    logging.getLogger("httpx").setLevel(logging.DEBUG if verbose else logging.WARNING)
     app = AppContext(config_path=config_path, verbose=verbose)
     ctx.obj = app
     ctx.call_on_close(app.close)

@@ -1,0 +1,124 @@
+"""`curator sources add | list | remove | import | export`: the list of feeds.
+
+Every command first brings the [[sources]] of config.toml into the database."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from curator.cli.context import AppContext, now, pass_app
+from curator.models import Source
+from curator.opml import read_opml, write_opml
+from curator.poll import add_source, import_sources
+
+
+@click.group()
+def sources() -> None:
+    """Add, list, remove, import and export the feeds Curator polls."""
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--name", default=None, help="A name for the source (default: the feed's title).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for more).")
+@pass_app
+def add(app: AppContext, url: str, name: str | None, tags: tuple[str, ...]) -> None:
+    """Add the feed at URL; a web page's URL works too (its feed is found for you)."""
+    source = add_source(app.config, app.store, url, now=now(), name=name, tags=tags)
+    app.console.print(f"added source {source.id}: {source.name} <{source.url}>", highlight=False)
+
+
+@sources.command("list")
+@click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
+@pass_app
+def list_sources(app: AppContext, as_json: bool) -> None:
+    """Every source with its health: last poll and status, errors in a row, next poll."""
+    app.store.sources.sync_from_config(app.config.sources, now())
+    found = app.store.sources.all()
+    if as_json:
+        click.echo(json.dumps([source_json(s) for s in found], indent=2))
+        return
+    wide = app.console.width >= 120  # the URL column only where it fits
+    table = Table(title=f"{len(found)} sources (times UTC)")
+    table.add_column("id", justify="right")
+    table.add_column("name", ratio=2)
+    table.add_column("last poll", min_width=11)
+    table.add_column("status", ratio=2)
+    table.add_column("errs", justify="right")
+    table.add_column("next poll", min_width=11)
+    table.add_column("entries", justify="right")
+    if wide:
+        table.add_column("url", ratio=3, overflow="fold")
+    for s in found:
+        row = [
+            str(s.id), s.name, when(s.last_polled_at), health(s), str(s.consecutive_errors),
+            when(s.next_poll_at) if s.enabled else "-", str(s.entry_count),
+        ]  # fmt: skip
+        table.add_row(*row, *([s.url] if wide else []))
+    app.console.print(table)
+
+
+@sources.command("remove")
+@click.argument("name_or_id")
+@pass_app
+def remove(app: AppContext, name_or_id: str) -> None:
+    """Remove a source (by name or id) and its entries."""
+    app.store.sources.sync_from_config(app.config.sources, now())
+    source = app.store.sources.remove(name_or_id)
+    app.console.print(f"removed source {source.id}: {source.name}", highlight=False)
+    if source.origin == "config":
+        app.err.print("note: it is listed in config.toml and comes back on the next start")
+
+
+@sources.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_app
+def import_opml(app: AppContext, file: Path) -> None:
+    """Add the feeds listed in an OPML file (folders become tags)."""
+    moment = now()
+    app.store.sources.sync_from_config(app.config.sources, moment)
+    report = import_sources(app.store, read_opml(file.read_bytes(), str(file)), now=moment)
+    app.console.print(f"added {len(report.added)} sources, skipped {len(report.skipped)}")
+    for line in report.skipped:
+        app.err.print(f"skipped {line}", highlight=False)
+
+
+@sources.command("export")
+@pass_app
+def export_opml(app: AppContext) -> None:
+    """Print every source as OPML 2.0 (for another feed reader)."""
+    moment = now()
+    app.store.sources.sync_from_config(app.config.sources, moment)
+    title = f"{app.config.get('export.title')}: sources"
+    click.echo(write_opml(app.store.sources.all(), now=moment, title=title), nl=False)
+
+
+def health(source: Source) -> str:
+    """One word or phrase: what the last poll said."""
+    if not source.enabled:
+        return f"disabled: {source.disabled_reason}"
+    if source.last_error:
+        return f"error: {source.last_error}"
+    return source.last_status or "never polled"
+
+
+def when(moment: datetime | None) -> str:
+    """A UTC time, short: '12-01 14:05'."""
+    return moment.strftime("%m-%d %H:%M") if moment else "-"
+
+
+def source_json(s: Source) -> dict[str, object]:
+    iso = lambda m: m.isoformat() if m else None  # noqa: E731
+    return {
+        "id": s.id, "name": s.name, "url": s.url, "tags": list(s.tags), "enabled": s.enabled,
+        "disabled_reason": s.disabled_reason, "last_poll": iso(s.last_polled_at),
+        "last_status": s.last_status, "last_error": s.last_error, "last_warning": s.last_warning,
+        "consecutive_errors": s.consecutive_errors, "next_poll": iso(s.next_poll_at),
+        "entries": s.entry_count, "origin": s.origin,
+        "interval_seconds": int(s.interval.total_seconds()) if s.interval else None,
+    }  # fmt: skip

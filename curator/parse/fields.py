@@ -1,0 +1,31 @@
+"""Entry identity and dates, the same for every feed format."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+# A date further ahead than this is a publisher's mistake; first-seen stands in.
+FUTURE_SLACK = timedelta(days=1)
+MAX_KEY_LENGTH = 2000
+
+
+def entry_key(given: object, link: str | None, title: str, moment: datetime | None) -> str:
+    """The entry's id/guid, else its normalised link, else a hash of title and date."""
+    text = str(given or "").strip()
+    if text:
+        return text[:MAX_KEY_LENGTH]
+    if link:
+        return link
+    if not title and moment is None:
+        raise ValueError("an entry with no id, link, title or date has no identity")
+    stamp = moment.isoformat() if moment else ""
+    return "sha256:" + hashlib.sha256(f"{title}\x00{stamp}".encode()).hexdigest()
+
+
+def sane_date(moment: datetime | None, now: datetime) -> datetime | None:
+    """`moment` in UTC (naive means UTC); far-future dates count as missing."""
+    if moment is None:
+        return None
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return None if moment > now + FUTURE_SLACK else moment

@@ -1,0 +1,40 @@
+"""Refusals before any parsing: entity tricks, and HTML pages served as feeds."""
+
+from __future__ import annotations
+
+import re
+
+from curator.discover import find_feed_links
+from curator.errors import ParseError
+
+_ENTITY_DECLARATION = re.compile(rb"""<!ENTITY\s+(%\s+)?\S+\s+(SYSTEM|PUBLIC|"[^"]*"|'[^']*')""")
+_WIDE_ENTITY_MARKERS = tuple(
+    "<!ENTITY".encode(codec) for codec in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+MAX_ENTITIES = 64
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.I | re.S)
+_FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]")
+
+
+def refuse_entity_declarations(body: bytes, url: str) -> None:
+    """Refuse what expansion bombs and XXE need: entities that are external, are
+    parameter entities, or refer to other entities. A plain text entity passes."""
+    if any(marker in body for marker in _WIDE_ENTITY_MARKERS):
+        raise ParseError(url, "refused: the document declares XML entities in UTF-16/32")
+    declarations = _ENTITY_DECLARATION.findall(body) if b"<!ENTITY" in body else []
+    for parameter, target in declarations:
+        if parameter or target in (b"SYSTEM", b"PUBLIC") or b"&" in target or b"%" in target:
+            raise ParseError(url, "refused: unsafe XML entity declarations (a bomb or XXE)")
+    if len(declarations) > MAX_ENTITIES:
+        raise ParseError(url, "refused: the document declares too many XML entities")
+
+
+def refuse_html_page(body: bytes, url: str) -> None:
+    """An HTML page instead of a feed: say so, and name the feed it announces."""
+    head = body[:4096].lstrip(b"\xef\xbb\xbf")
+    if not _HTML_START.match(head) or _FEED_ROOT.search(head):
+        return
+    links = find_feed_links(body, url)
+    if links:
+        raise ParseError(url, f"this is an HTML page; its feed may be at {links[0]}")
+    raise ParseError(url, "this is an HTML page, not a feed, and it announces no feed")

@@ -1,0 +1,78 @@
+"""HTML and text cleaning shared by the feed formats: nh3 sanitising with
+absolute links, plain text for summaries and titles, link normalisation."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+
+from curator.urls import normalize_url
+
+_TAG_NAMES = """a abbr b blockquote br caption cite code dd del dl dt em figcaption figure
+h1 h2 h3 h4 h5 h6 hr i img ins li ol p pre q s small strong sub sup table tbody td tfoot th
+thead tr u ul"""
+SAFE_TAGS = frozenset(_TAG_NAMES.split())
+SAFE_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+_URL_ATTRIBUTES = frozenset({"href", "src"})
+_BLOCK_BOUNDARY = re.compile(r"<(?=/?(?:p|br|div|li|h[1-6]|tr|td|th|blockquote|pre)\b)", re.I)
+_SPACES = re.compile(r"\s+")
+
+
+def sanitize_html(fragment: str, base: str) -> str:
+    """A safe subset of HTML with every link made absolute against `base`."""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment.strip()  # plain words: nothing to clean (the common title case)
+
+    def absolute(tag: str, attribute: str, value: str) -> str | None:
+        if attribute not in _URL_ATTRIBUTES:
+            return value
+        try:
+            return normalize_url(value, base=base)
+        except ValueError:
+            return value if value.startswith("mailto:") else None
+
+    return nh3.clean(
+        fragment,
+        tags=set(SAFE_TAGS),
+        attributes=SAFE_ATTRIBUTES,
+        attribute_filter=absolute,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    ).strip()
+
+
+def escape_text(text: str) -> str:
+    """Plain text as HTML (for text/plain feed fields)."""
+    return html.escape(text, quote=False)
+
+
+def plain_text(fragment: str) -> str:
+    """Text of an HTML fragment: tags dropped (script/style with their content),
+    entities decoded, whitespace collapsed; block boundaries become spaces."""
+    if "<" not in fragment and "&" not in fragment:
+        return squeeze(fragment)
+    spaced = _BLOCK_BOUNDARY.sub(" <", fragment)
+    return squeeze(html.unescape(nh3.clean(spaced, tags=set())))
+
+
+def squeeze(text: str) -> str:
+    """Whitespace runs -> one space, ends trimmed."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_link(value: object, base: str) -> str | None:
+    """The normalised absolute form of a link, or None if it is not http(s)."""
+    if not value:
+        return None
+    try:
+        return normalize_url(str(value), base=base)
+    except ValueError:
+        return None

@@ -1,0 +1,95 @@
+"""Parsing off the event loop. Parsing is CPU-bound and feedparser holds the GIL,
+so a big run parses in a process pool; a small one (or a run of 304s) never pays
+for starting it: bodies are parsed in a thread until `POOL_AFTER` of them have
+come, and only then does the pool start, in the background, taking over when ready."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import multiprocessing
+import signal
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+from types import TracebackType
+
+from curator.errors import ParseError
+from curator.models import ParsedFeed
+from curator.parse import parse_feed_or_problem
+
+log = logging.getLogger("curator.poll")
+POOL_AFTER = 24  # bodies parsed in the thread before a process pool is worth starting
+
+
+class Parser:
+    """`await parser.parse(...)` runs parse_feed elsewhere; use as `async with`.
+
+    `feeds` is how many feeds may need parsing, `processes` the pool's size (0: no
+    pool, poll.parse_processes); `pooled` counts the feeds parsed in the pool."""
+
+    def __init__(self, feeds: int, *, processes: int, pool_after: int = POOL_AFTER) -> None:
+        self._processes = processes
+        self._pool_after = pool_after
+        self._pool_wanted = feeds > pool_after and processes > 0
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="parse")
+        self._pool: ProcessPoolExecutor | None = None
+        self._bodies = 0
+        self._starting: asyncio.Future[None] | None = None
+        self.pooled = 0
+
+    async def __aenter__(self) -> Parser:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._starting is not None:
+            await self._starting  # so that a pool still starting is shut down too
+        self._thread.shutdown(wait=error is None, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=error is None, cancel_futures=True)
+
+    async def parse(
+        self, body: bytes, url: str, headers: dict[str, str], now: datetime
+    ) -> ParsedFeed:
+        """parse_feed in the thread or the pool; raises ParseError like parse_feed."""
+        loop = asyncio.get_running_loop()
+        self._bodies += 1
+        if self._pool_wanted and self._bodies >= self._pool_after and self._starting is None:
+            self._starting = loop.run_in_executor(None, self._start_pool)
+        executor: Executor = self._pool or self._thread
+        parse = parse_feed_or_problem
+        try:
+            result = await loop.run_in_executor(executor, parse, body, url, headers, now)
+            self.pooled += executor is self._pool
+        except BrokenProcessPool:  # a worker died (the OOM killer?): go on in the thread
+            log.warning("the parser pool broke; parsing goes on in a thread")
+            self._pool_wanted, self._pool = False, None
+            result = await loop.run_in_executor(self._thread, parse, body, url, headers, now)
+        if isinstance(result, str):
+            raise ParseError(url, result)
+        return result
+
+    def _start_pool(self) -> None:
+        """Start the workers (off the event loop: it takes a second) and hand over."""
+        # forkserver: never fork a process that has threads (the service's scheduler);
+        # the server imports the parser once and the workers fork from it.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["curator.parse"])
+        # Ctrl-C reaches the whole process group; the workers leave it to us.
+        ignore_interrupt = functools.partial(signal.signal, signal.SIGINT, signal.SIG_IGN)
+        pool = ProcessPoolExecutor(
+            self._processes, mp_context=context, initializer=ignore_interrupt
+        )
+        try:
+            pool.submit(int).result()  # the workers are up
+        except (OSError, BrokenProcessPool) as e:  # no processes here: the thread will do
+            log.warning("no parser pool (%s); parsing stays in a thread", e)
+            pool.shutdown(wait=False)
+            return
+        self._pool = pool
