@@ -13,7 +13,9 @@ from curator.store.articles import ArticleStore
 from curator.store.database import open_database, translate_errors, write_transaction
 from curator.store.desk import DeskStore
 from curator.store.entries import EntryStore
+from curator.store.exports import ExportStore
 from curator.store.posts import PostStore
+from curator.store.retention import RetentionStore
 from curator.store.sources import SourceStore
 from curator.store.stories import StoryStore
 
@@ -30,6 +32,8 @@ class Store:
     stories: StoryStore
     desk: DeskStore
     posts: PostStore
+    exports: ExportStore
+    retention: RetentionStore
 
     @classmethod
     def open(cls, path: Path, busy_timeout: timedelta = timedelta(seconds=5)) -> Store:
@@ -44,6 +48,8 @@ class Store:
             stories=StoryStore(db),
             desk=DeskStore(db),
             posts=PostStore(db),
+            exports=ExportStore(db),
+            retention=RetentionStore(db),
         )
 
     def integrity_ok(self) -> bool:

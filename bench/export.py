@@ -1,0 +1,146 @@
+"""Export speed: 10,000 posts in a temporary database.
+
+    python bench/export.py [--posts N]
+
+Measures a cold export, an export with no change (must write nothing), one with one
+post edited and one with one new post; prints a table. Goal: cold < 5 s on 2 cores.
+The text is synthetic but shaped like news: topic words plus a Zipf-distributed
+common vocabulary, 1-3 tags from 30, a lead image on half the posts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from curator import config as config_module
+from curator.exporting import ExportReport, export_site
+from curator.store import Store
+from curator.store.times import to_db
+
+START = datetime(2025, 1, 1, tzinfo=UTC)
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def words(rng: random.Random, count: int, length: tuple[int, int] = (4, 10)) -> list[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return ["".join(rng.choices(letters, k=rng.randint(*length))) for _ in range(count)]
+
+
+def generate(store: Store, count: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    common = words(rng, 3000)
+    weights = [1 / (rank + 1) for rank in range(len(common))]
+    topics = [words(rng, 40) for _ in range(200)]
+    tags = [f"tag {n}" for n in range(30)]
+    items, posts = [], []
+    for n in range(1, count + 1):
+        topic = topics[rng.randrange(len(topics))]
+        published = START + timedelta(minutes=90 * n)
+
+        def sentence(k: int, topic: list[str] = topic) -> str:
+            chosen = rng.choices(common, weights, k=k) + rng.sample(topic, 3)
+            rng.shuffle(chosen)
+            return " ".join(chosen).capitalize() + "."
+
+        title = sentence(5)[:-1]
+        paragraphs = [" ".join(sentence(15) for _ in range(2)) for _ in range(3)]
+        items.append(
+            {
+                "id": n,
+                "title": title,
+                "url": f"https://news.example.com/{n}",
+                "first_seen_at": to_db(published),
+            }
+        )
+        posts.append(
+            {
+                "id": n,
+                "item_id": n,
+                "slug": f"post-{n}",
+                "title": title,
+                "body_markdown": "\n\n".join(paragraphs),
+                "body_html": "".join(f"<p>{p}</p>\n" for p in paragraphs),
+                "source_url": f"https://news.example.com/{n}",
+                "source_name": f"Outlet {n % 40}",
+                "image_url": f"https://img.example.com/{n}.jpg" if n % 2 else None,
+                "tags": json.dumps(rng.sample(tags, rng.randint(1, 3))),
+                "editor": "ana",
+                "published_at": to_db(published),
+                "updated_at": to_db(published),
+            }
+        )
+    store.db["items"].insert_all(items, batch_size=1000)
+    store.db["posts"].insert_all(posts, batch_size=1000)
+
+
+def timed(config: config_module.Config, store: Store) -> tuple[float, float, ExportReport]:
+    """Wall-clock and CPU seconds (the CPU time shows the cost on a busy machine)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    report = export_site(config, store, NOW)
+    return time.perf_counter() - started, time.process_time() - cpu, report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="curator-bench-") as tmp:
+        root = Path(tmp)
+        config = config_module.from_mapping(
+            {
+                "curator": {"database": str(root / "bench.db")},
+                "export": {"out_dir": str(root / "export")},
+            },
+            root=root,
+        )
+        store = Store.open(config.get("curator.database"))
+        generate(store, args.posts)
+        rows = [("cold", *timed(config, store))]
+        rows.append(("no change", *timed(config, store)))
+        store.db["posts"].update(
+            args.posts // 2, {"body_html": "<p>Corrected.</p>", "updated_at": to_db(NOW)}
+        )
+        rows.append(("one post edited", *timed(config, store)))
+        generate_one(store, args.posts + 1)
+        rows.append(("one new post", *timed(config, store)))
+        store.close()
+    print(f"{args.posts:,} posts")
+    print(f"{'run':<18}{'wall s':>8}{'cpu s':>8}{'written':>9}{'unchanged':>11}{'related':>9}")
+    for name, wall, cpu, report in rows:
+        print(
+            f"{name:<18}{wall:>8.2f}{cpu:>8.2f}{len(report.written):>9}{report.unchanged:>11}"
+            f"{report.related_chosen:>9}"
+        )
+
+
+def generate_one(store: Store, n: int) -> None:
+    moment = to_db(NOW)
+    store.db["items"].insert(
+        {"id": n, "title": "New", "url": f"https://n.example/{n}", "first_seen_at": moment}
+    )
+    store.db["posts"].insert(
+        {
+            "id": n,
+            "item_id": n,
+            "slug": f"post-{n}",
+            "title": "A new post on treatment",
+            "body_markdown": "Treatment news.",
+            "body_html": "<p>Treatment news.</p>",
+            "source_url": f"https://n.example/{n}",
+            "source_name": "Outlet",
+            "tags": '["tag 1"]',
+            "editor": "ben",
+            "published_at": moment,
+            "updated_at": moment,
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

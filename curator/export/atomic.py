@@ -1,0 +1,193 @@
+"""Writing the export folder so that readers and static servers are never surprised.
+
+- Each file is written to a temporary file beside it, then renamed over the old one
+  (`os.replace`): a reader sees the old or the new file, never half of one.
+- A file whose bytes did not change is not touched, so it keeps its mtime (and a
+  static server's ETag / Last-Modified, so readers get 304s). Each output comes with
+  a key of everything it is made from; when the key and the file on disk are as the
+  manifest remembers them, the file is not even rendered.
+- A manifest (`.curator-export.json`) lists what Curator wrote; a file it wrote before
+  and no longer produces (a retracted post's page) is removed. Nothing else is deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from curator.errors import ExportError
+
+MANIFEST = ".curator-export.json"
+FILE_MODE = 0o644  # static servers run as another user (the umask still applies)
+_TEMPORARY = re.compile(r"^\.tmp-\d+-\d+-")  # see write_atomic
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file to be: `key` changes whenever the bytes `render()` gives could change."""
+
+    key: str
+    render: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    written: tuple[str, ...]
+    unchanged: int
+    removed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Known:
+    digest: str
+    size: int
+    mtime_ns: int
+    key: str = ""
+
+
+def folder_is_current(out_dir: Path, source: str) -> int | None:
+    """The number of files, if the folder was last synced from `source` (a key of all
+    the inputs) and every file is as Curator left it; else None."""
+    recorded, known = _read_manifest(out_dir)
+    if not source or recorded != source:
+        return None
+    if not all(_intact(_inside(out_dir, r), k) for r, k in known.items()):
+        return None
+    return len(known)
+
+
+def sync_folder(out_dir: Path, outputs: Mapping[str, Output], source: str = "") -> SyncResult:
+    """Make `out_dir` hold `outputs` (relative path -> Output), touching only what changed.
+    `source` is remembered for `folder_is_current`."""
+    recorded, known = _read_manifest(out_dir)
+    _sweep_temporaries(out_dir, {Path(relative).parent for relative in outputs})
+    manifest: dict[str, _Known] = {}
+    written: list[str] = []
+    for relative, output in sorted(outputs.items()):
+        path = _inside(out_dir, relative)
+        before = known.get(relative)
+        if before and before.key == output.key and _intact(path, before):
+            manifest[relative] = before  # as it was: not even rendered
+            continue
+        data = output.render()
+        digest = hashlib.sha256(data).hexdigest()
+        if _same(path, data, digest, before):
+            stat = path.stat()
+        else:
+            stat = write_atomic(path, data)
+            written.append(relative)
+        manifest[relative] = _Known(digest, stat.st_size, stat.st_mtime_ns, output.key)
+    removed = [r for r in sorted(known) if r not in outputs]
+    for relative in removed:
+        _remove(_inside(out_dir, relative))
+    if known != manifest or recorded != source:
+        _write_manifest(out_dir, manifest, source)
+    return SyncResult(tuple(written), len(outputs) - len(written), tuple(removed))
+
+
+def write_atomic(path: Path, data: bytes) -> os.stat_result:
+    """Write `data` to `path` through a temporary file and a rename; returns its stat.
+
+    Plain `os` calls: on a slow filesystem the system calls per file are the cost."""
+    temporary = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
+    try:
+        fd = _create(temporary)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            stat = os.fstat(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(e, OSError):
+            raise ExportError(str(path), e.strerror or str(e)) from e
+        raise
+    return stat
+
+
+def _create(path: Path) -> int:
+    try:
+        return os.open(path, _CREATE, FILE_MODE)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, _CREATE, FILE_MODE)
+
+
+def _sweep_temporaries(out_dir: Path, folders: set[Path]) -> None:
+    """Remove the temporary files an export killed half-way left (ours by their name;
+    the caller holds the export lock, so no live export is writing them)."""
+    for folder in folders | {Path(".")}:
+        try:
+            entries = list(os.scandir(out_dir / folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if _TEMPORARY.match(entry.name) and entry.is_file(follow_symlinks=False):
+                _remove(Path(entry.path))
+
+
+def _intact(path: Path, known: _Known) -> bool:
+    """Is the file as Curator left it (same size and mtime as in the manifest)?"""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return False
+    return (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+
+
+def _same(path: Path, data: bytes, digest: str, known: _Known | None) -> bool:
+    """Do the bytes on disk equal `data`? Trusts the manifest when size and mtime match."""
+    if known and _intact(path, known):
+        return known.digest == digest
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        return False
+
+
+def _inside(out_dir: Path, relative: str) -> Path:
+    path = out_dir / relative
+    if relative.startswith(("/", "\\")) or ".." in Path(relative).parts or relative == MANIFEST:
+        raise ExportError(str(path), "refusing to write outside the export folder")
+    return path
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass  # someone removed it already
+    except OSError as e:
+        raise ExportError(str(path), e.strerror or str(e)) from e
+
+
+def _read_manifest(out_dir: Path) -> tuple[str, dict[str, _Known]]:
+    try:
+        raw = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        files = {path: _Known(*entry) for path, entry in raw["files"].items()}
+        return str(raw.get("source", "")), files
+    except FileNotFoundError:
+        return "", {}
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise ExportError(str(out_dir / MANIFEST), f"unreadable manifest ({e}); remove it") from e
+
+
+def _write_manifest(out_dir: Path, manifest: dict[str, _Known], source: str) -> None:
+    body = {
+        "about": "Files written by Curator's export; Curator removes only these.",
+        "source": source,
+        "files": {p: [k.digest, k.size, k.mtime_ns, k.key] for p, k in sorted(manifest.items())},
+    }
+    write_atomic(out_dir / MANIFEST, json.dumps(body, indent=1).encode("utf-8"))

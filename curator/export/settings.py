@@ -1,0 +1,54 @@
+"""What the export needs to know about the site, read once from `[export]`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from curator.config import Config
+from curator.errors import ConfigError
+from curator.export.clean import plain
+
+# RFC 4151: an authority (a domain or an email address), a comma, a date.
+_TAG_AUTHORITY = re.compile(r"^[A-Za-z0-9.@-]+,\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    title: str
+    description: str
+    base_url: str  # always ends with "/"
+    author: str
+    author_mode: str  # "editor" | "organisation"
+    feed_size: int
+    language: str
+    tag_domain: str
+
+    @classmethod
+    def from_config(cls, config: Config) -> SiteSettings:
+        base_url = str(config.get("export.base_url")).strip()
+        if not base_url.startswith(("http://", "https://")):
+            raise ConfigError("export.base_url", f"{base_url!r} is not an http(s) URL")
+        tag_domain = str(config.get("export.tag_domain")).strip()
+        if not _TAG_AUTHORITY.match(tag_domain):
+            raise ConfigError(
+                "export.tag_domain", f"{tag_domain!r} is not like 'example.org,2026' (RFC 4151)"
+            )
+        return cls(
+            title=plain(config.get("export.title")),
+            description=plain(config.get("export.description")),
+            base_url=base_url if base_url.endswith("/") else base_url + "/",
+            author=plain(config.get("export.author")),
+            author_mode=config.get("export.author_mode"),
+            feed_size=config.get("export.feed_size"),
+            language=plain(config.get("export.language")),
+            tag_domain=tag_domain,
+        )
+
+    def tag_uri(self, specific: str) -> str:
+        """A stable id that survives a move of the site: tag:example.org,2026:post/42."""
+        return f"tag:{self.tag_domain}:{specific}"
+
+    def url(self, path: str) -> str:
+        """The public URL of a file of the export."""
+        return self.base_url + path

@@ -1,0 +1,67 @@
+"""Posts for the export tests, written straight into the posts table (as the desk would)."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import UTC, datetime, timedelta
+from itertools import count
+from typing import Any
+
+from curator.store import Store
+from curator.store.times import to_db
+
+START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+_serial = count(1)
+
+
+def add_post(store: Store, title: str = "Naloxone now sold over the counter", **fields: Any) -> int:
+    """Insert an item and its post; returns the post id. Fields override the defaults."""
+    n = next(_serial)  # unique across tests: slugs and URLs
+    hours = store.db["posts"].count + 1  # per database: the n-th post, n hours after START
+    published = fields.pop("published_at", START + timedelta(hours=hours))
+    body = fields.pop("body_markdown", f"The editor's words about {title}.")
+    item_id = (
+        store.db["items"]
+        .insert(
+            {
+                "title": title,
+                "url": f"https://news.example.com/{n}",
+                "first_seen_at": to_db(published),
+            }
+        )
+        .last_pk
+    )
+    row = {
+        "item_id": item_id,
+        "slug": f"post-{n}",
+        "title": title,
+        "body_markdown": body,
+        "body_html": f"<p>{html.escape(body)}</p>",
+        "source_url": f"https://news.example.com/{n}",
+        "source_name": "Example News",
+        "image_url": None,
+        "tags": [],
+        "editor": "ana",
+        "published_at": published,
+        "updated_at": published,
+        "retracted_at": None,
+        "related": None,
+    }
+    row.update(fields)
+    return store.db["posts"].insert(_encode(row)).last_pk
+
+
+def edit_post(store: Store, post_id: int, **fields: Any) -> None:
+    store.db["posts"].update(post_id, _encode(fields))
+
+
+def _encode(row: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in row.items():
+        if isinstance(value, datetime):
+            value = to_db(value)
+        elif key in ("tags", "related") and value is not None:
+            value = json.dumps(list(value))
+        out[key] = value
+    return out
