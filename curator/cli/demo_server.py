@@ -8,7 +8,7 @@ import io
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 SAMPLE_HOST = "http://samples.invalid"
 
@@ -21,7 +21,7 @@ class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # the demo prints its own story
         return
 
-    def send_head(self):  # type: ignore[no-untyped-def]
+    def send_head(self) -> BinaryIO | None:  # type: ignore[override]
         if self.rewrite_to is None:
             return super().send_head()
         path = Path(self.translate_path(self.path))
@@ -38,11 +38,13 @@ class _Handler(SimpleHTTPRequestHandler):
 
 def start(folder: Path, *, rewrite_samples: bool) -> tuple[ThreadingHTTPServer, str]:
     """Serve `folder` on 127.0.0.1 (a free port) in a daemon thread; returns its base URL."""
-    handler = type("Handler", (_Handler,), {})
-    serve_folder = functools.partial(handler, directory=str(folder))
+    class Handler(_Handler):
+        pass
+
+    serve_folder = functools.partial(Handler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), serve_folder)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     if rewrite_samples:
-        handler.rewrite_to = base
+        Handler.rewrite_to = base
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, base
