@@ -21,7 +21,7 @@ class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # the demo prints its own story
         return
 
-    def send_head(self) -> BinaryIO | None:  # type: ignore[override]
+    def send_head(self) -> BinaryIO | None:
         if self.rewrite_to is None:
             return super().send_head()
         path = Path(self.translate_path(self.path))
