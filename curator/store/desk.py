@@ -17,12 +17,10 @@ import sqlite_utils
 from curator.errors import ItemNotFound, ReviewError, StaleItem
 from curator.models import Draft, HistoryEvent, Item, ItemChange, ItemState
 from curator.store.database import translate_errors, write_transaction
+from curator.store.item_rows import SOURCE_NAMES, item_from_row
 from curator.store.search import SearchHit, search_all
 from curator.store.times import from_db, to_db
 
-_SOURCE_NAMES = """(SELECT json_group_array(name) FROM (
-    SELECT DISTINCT s.name FROM entries e JOIN sources s ON s.id = e.source_id
-    WHERE e.item_id = items.id ORDER BY s.name)) AS source_names"""
 _WAITING = "('new', 'in_review', 'drafted')"
 _RANK = "score DESC, first_seen_at DESC, outlets DESC, id DESC"
 
@@ -52,7 +50,7 @@ class DeskStore:
 
     def get_item(self, item_id: int) -> Item:
         """One item with its source names, or ItemNotFound."""
-        rows = self._select(f"SELECT items.*, {_SOURCE_NAMES} FROM items WHERE id = ?", [item_id])
+        rows = self._select(f"SELECT items.*, {SOURCE_NAMES} FROM items WHERE id = ?", [item_id])
         if not rows:
             raise ItemNotFound(item_id)
         return rows[0]
@@ -62,7 +60,7 @@ class DeskStore:
         where, params = _queue_conditions(wanted, now)
         # Rank and cut first; the source names are looked up for the chosen rows only.
         sql = (
-            f"SELECT items.*, {_SOURCE_NAMES} FROM items WHERE id IN "
+            f"SELECT items.*, {SOURCE_NAMES} FROM items WHERE id IN "
             f"(SELECT id FROM items WHERE {' AND '.join(where)} ORDER BY {_RANK} LIMIT ?) "
             f"ORDER BY {_RANK}"
         )
@@ -88,7 +86,7 @@ class DeskStore:
 
     def due_snoozed(self, now: datetime) -> list[Item]:
         sql = (
-            f"SELECT items.*, {_SOURCE_NAMES} FROM items "
+            f"SELECT items.*, {SOURCE_NAMES} FROM items "
             "WHERE state = 'snoozed' AND snoozed_until <= ?"
         )
         return self._select(sql, [to_db(now)])
@@ -222,36 +220,6 @@ def _queue_conditions(wanted: QueueFilter, now: datetime) -> tuple[list[str], li
         where.append("claimed_by = ? AND claim_expires_at > ?")
         params += [wanted.mine, to_db(now)]
     return where, params
-
-
-def item_from_row(row: dict[str, Any]) -> Item:
-    first_seen = from_db(row["first_seen_at"])
-    assert first_seen is not None
-    return Item(
-        id=row["id"],
-        title=row["title"],
-        url=row["url"],
-        state=ItemState(row["state"]),
-        version=row["version"],
-        score=row["score"],
-        topics=tuple(json.loads(row["topics"] or "[]")),
-        reasons=tuple(json.loads(row["reasons"] or "[]")),
-        summary=row["summary"],
-        description=row["description"],
-        outlets=row["outlets"],
-        first_seen_at=first_seen,
-        published_at=from_db(row["published_at"]),
-        updated_at=from_db(row["updated_at"]),
-        claimed_by=row["claimed_by"],
-        claim_expires_at=from_db(row["claim_expires_at"]),
-        snoozed_until=from_db(row["snoozed_until"]),
-        reject_reason=row["reject_reason"],
-        source_names=tuple(json.loads(row.get("source_names") or "[]")),
-        image_url=row["image_url"],
-        site_name=row["site_name"],
-        changed_by=row["changed_by"],
-        changed_at=from_db(row["changed_at"]),
-    )
 
 
 def _history(row: dict[str, Any]) -> HistoryEvent:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import sqlite_utils
 
 from curator.models import Item, ItemState, Relevance, StorySignature
 from curator.store.database import translate_errors, write_transaction
+from curator.store.item_rows import SOURCE_NAMES, item_from_row
 from curator.store.times import from_db, to_db
 
 CURATOR = "curator"
@@ -175,47 +175,12 @@ class StoryStore:
         with translate_errors("items"):
             rows = list(
                 self.db.query(
-                    f"SELECT * FROM items WHERE state IN ({marks}) "
+                    f"SELECT items.*, {SOURCE_NAMES} FROM items WHERE state IN ({marks}) "
                     "ORDER BY score DESC, first_seen_at DESC, id LIMIT ?",
                     [*(s.value for s in states), limit],
                 )
             )
-            return [self._item(row) for row in rows]
+            return [item_from_row(row) for row in rows]
 
     def _link(self, entry_id: int, item_id: int) -> None:
         self.db.execute("UPDATE entries SET item_id = ? WHERE id = ?", [item_id, entry_id])
-
-    def _item(self, row: dict[str, Any]) -> Item:
-        names = [
-            r[0]
-            for r in self.db.execute(
-                "SELECT DISTINCT s.name FROM entries e JOIN sources s ON s.id = e.source_id "
-                "WHERE e.item_id = ? ORDER BY e.id",
-                [row["id"]],
-            ).fetchall()
-        ]
-        return Item(
-            id=row["id"],
-            title=row["title"],
-            url=row["url"],
-            state=ItemState(row["state"]),
-            version=row["version"],
-            score=row["score"],
-            topics=tuple(json.loads(row["topics"])),
-            reasons=tuple(json.loads(row["reasons"])),
-            summary=row["summary"],
-            description=row["description"],
-            outlets=row["outlets"],
-            first_seen_at=from_db(row["first_seen_at"]) or datetime.min,
-            published_at=from_db(row["published_at"]),
-            updated_at=from_db(row["updated_at"]),
-            claimed_by=row["claimed_by"],
-            claim_expires_at=from_db(row["claim_expires_at"]),
-            snoozed_until=from_db(row["snoozed_until"]),
-            reject_reason=row["reject_reason"],
-            source_names=tuple(names),
-            image_url=row["image_url"],
-            site_name=row["site_name"],
-            changed_by=row["changed_by"],
-            changed_at=from_db(row["changed_at"]),
-        )
