@@ -19,6 +19,9 @@ from curator.errors import ConfigError
 DEFAULT_CONFIG = Path("config.toml")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+MAX_DURATION = timedelta(days=3650)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_CONFIG_BYTES = 1_000_000
 
 
 def parse_duration(text: str, key: str = "duration") -> timedelta:
@@ -26,7 +29,10 @@ def parse_duration(text: str, key: str = "duration") -> timedelta:
     match = _DURATION.match(str(text))
     if not match:
         raise ConfigError(key, f"{text!r} is not a duration like '30m', '6h' or '2d'")
-    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+    seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds > MAX_DURATION.total_seconds():  # `now + it` must stay a date
+        raise ConfigError(key, f"{text!r} is longer than {MAX_DURATION.days} days")
+    return timedelta(seconds=seconds)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("poll.min_interval", "duration", "10m", "never poll a source more often"),
     Setting("poll.max_interval", "duration", "1d", "never wait longer between polls"),
     Setting("poll.max_backoff", "duration", "1d", "longest wait after repeated errors"),
+    Setting("poll.parse_processes", "int", 2, "processes that parse feeds in big polls (0: a thread)", 0, 16),
     Setting("extract.enabled", "bool", True, "fetch article pages"),
     Setting("extract.tick", "duration", "2m", "how often the service extracts pending entries"),
     Setting("extract.max_attempts", "int", 4, "tries before an entry falls back to its feed text", 1, 20),
@@ -78,6 +85,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("export.language", "str", "en", "language of the posts"),
     Setting("export.tick", "duration", "15m", "how often the service re-exports"),
     Setting("export.tag_domain", "str", "example.org,2026", "authority of the posts' tag: URIs"),
+    Setting("retention.filtered_text_after", "duration", "30d", "drop the article text and feed HTML of filtered and rejected items this old"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 _TABLES = {"relevance": {"topics"}, "language": {"terms"}}
@@ -140,12 +148,23 @@ def load(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
     env = dict(os.environ) if env is None else env
     chosen = path or Path(env.get("CURATOR_CONFIG") or DEFAULT_CONFIG)
     try:
-        raw = tomllib.loads(chosen.read_text(encoding="utf-8"))
+        raw = tomllib.loads(_read_capped(chosen).decode("utf-8"))
     except FileNotFoundError as e:
         raise ConfigError(str(chosen), "file not found") from e
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(str(chosen), f"not valid TOML ({e})") from e
     return from_mapping(raw, path=chosen, root=chosen.resolve().parent)
+
+
+def _read_capped(path: Path) -> bytes:
+    """The file's bytes; a device (/dev/zero) or a huge file is refused, not read forever."""
+    if path.exists() and not path.is_file():
+        raise ConfigError(str(path), "not a regular file")
+    with path.open("rb") as f:
+        data = f.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(str(path), f"larger than {MAX_CONFIG_BYTES:,} bytes")
+    return data
 
 
 def from_mapping(raw: dict[str, Any], path: Path | None = None, root: Path | None = None) -> Config:
@@ -181,6 +200,7 @@ def _coerce(setting: Setting, value: Any, root: Path) -> Any:
     if kind == "path":
         if not isinstance(value, str | Path) or not str(value).strip():
             raise ConfigError(key, f"{value!r} is not a path")
+        _refuse_control_characters(key, str(value))
         p = Path(value).expanduser()
         return p if p.is_absolute() else root / p
     if kind == "bool":
@@ -195,9 +215,16 @@ def _coerce(setting: Setting, value: Any, root: Path) -> Any:
         return value
     if not isinstance(value, str):
         raise ConfigError(key, f"{value!r} is not a string")
+    _refuse_control_characters(key, value)
     if setting.choices and value not in setting.choices:
         raise ConfigError(key, f"{value!r} is not one of {', '.join(setting.choices)}")
     return value
+
+
+def _refuse_control_characters(key: str, text: str) -> None:
+    """A NUL or line break in a path, a header (user_agent) or a title is never meant."""
+    if _CONTROL.search(text):
+        raise ConfigError(key, f"{text!r} holds a control character")
 
 
 def _check_range(setting: Setting, value: float) -> None:

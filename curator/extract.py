@@ -121,21 +121,28 @@ def html_to_text(html: str) -> str:
 
 
 def _main_text(html: bytes, url: str, title: str) -> str:
-    raw = trafilatura.extract(
-        html,
-        url=url,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-        prune_xpath=_PRUNE,
-    )
-    lines = [line.strip() for line in (raw or "").splitlines()]
+    raw = _trafilatura(html, url, tables=False)
+    if len(raw) < MIN_TEXT_CHARS:  # an old layout table (or an unclosed <table>) holds it all
+        raw = _trafilatura(html, url, tables=True)
+    lines = [line.strip() for line in raw.splitlines()]
     kept = [
         line
         for line in lines
         if line and line != title.strip() and not _BOILERPLATE_LINE.match(line)
     ]
     return "\n\n".join(kept)
+
+
+def _trafilatura(html: bytes, url: str, *, tables: bool) -> str:
+    found = trafilatura.extract(
+        html,
+        url=url,
+        include_comments=False,
+        include_tables=tables,
+        favor_precision=True,
+        prune_xpath=_PRUNE,
+    )
+    return found or ""
 
 
 def _metadata(soup: BeautifulSoup) -> dict[str, str]:

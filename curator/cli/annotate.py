@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import IO
 
 import click
 from rich.markdown import Markdown
@@ -19,7 +18,7 @@ from rich.panel import Panel
 from curator import review, workflow
 from curator.cli import desk_views as views
 from curator.cli import drafting
-from curator.cli.context import AppContext, editor_name, now, pass_app
+from curator.cli.context import ROW_ID, AppContext, clean, editor_name, now, pass_app, shown
 from curator.errors import CuratorError
 from curator.models import Item
 from curator.publish import source_name
@@ -28,22 +27,22 @@ from curator.workflow import Action
 
 
 @click.command()
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 @click.option("--title", default=None, help="The post's title (default: the draft's or item's).")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for more).")
 @click.option(
     "--body-file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
-    help="Take the body from this file ('-' for stdin), not an editor.",
+    help="Take the body from this UTF-8 file ('-' for stdin), not an editor.",
 )
 @click.option("--preview/--no-preview", default=True, help="Show the rendered draft.")
 @click.option("--editor", default=None, help="Your name (default: $CURATOR_EDITOR, else login).")
 @pass_app
 def annotate(app: AppContext, item_id: int, title: str | None, tags: tuple[str, ...],
-             body_file: IO[str] | None, preview: bool, editor: str | None) -> None:  # fmt: skip
+             body_file: str | None, preview: bool, editor: str | None) -> None:  # fmt: skip
     """Write or revise the post for one item."""
-    body = body_file.read() if body_file is not None else None
+    body = drafting.read_body_file(body_file) if body_file is not None else None
     saved = annotate_item(app, item_id, editor_name(editor), title=title, tags=tags, body=body)
     if saved is None:
         click.echo(f"item {item_id}: nothing changed; no draft saved")
@@ -153,5 +152,6 @@ def report_saved(app: AppContext, saved: SavedDraft, preview: bool) -> None:
     for note in views.language_notes(saved.language, app.config.get("review.crisis_line")):
         click.echo(note, err=True)
     if preview:
-        body = Markdown(draft.body_markdown)
-        app.console.print(Panel(body, title=f"[bold]{draft.title}", subtitle=", ".join(draft.tags)))
+        body = Markdown(clean(draft.body_markdown))
+        title, tags = shown(draft.title, "bold"), shown(", ".join(draft.tags))
+        app.console.print(Panel(body, title=title, subtitle=tags))

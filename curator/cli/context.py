@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from curator import config as config_module
 from curator.config import Config
@@ -59,3 +61,24 @@ def editor_name(explicit: str | None = None) -> str:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+# SQLite integers are 64-bit: a larger number would overflow in the driver (a
+# traceback) instead of reading as "no such item". Ids, versions and limits use these.
+SQLITE_MAX = 2**63 - 1
+ROW_ID = click.IntRange(1, SQLITE_MAX)
+COUNT = click.IntRange(1, SQLITE_MAX)
+
+# C0 and C1 controls but tab and newline: ESC sequences could move the cursor,
+# retitle the window or hide lines in an editor's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Strangers' text (feed titles, pages) without terminal control characters."""
+    return _CONTROL.sub("", text)
+
+
+def shown(text: str, style: str = "") -> Text:
+    """Text for rich, never read as markup: a feed title holding '[/]' or
+    '[link=...]' is printed as it is, not obeyed (and '[/]' no longer crashes)."""
+    return Text(clean(text), style=style)

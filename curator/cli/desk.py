@@ -11,7 +11,7 @@ import click
 
 from curator import review
 from curator.cli import desk_views as views
-from curator.cli.context import AppContext, editor_name, now, pass_app
+from curator.cli.context import ROW_ID, AppContext, editor_name, now, pass_app, shown
 from curator.errors import DatabaseLocked
 from curator.models import Item, ItemState
 from curator.store.desk import QueueFilter
@@ -23,7 +23,7 @@ _STATES = click.Choice([s.value for s in ItemState])
 def editor_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--editor and --expect-version, shared by every command that changes an item."""
     command = click.option(
-        "--expect-version", type=int, default=None,
+        "--expect-version", type=ROW_ID, default=None,
         help="Refuse the change unless the item still has this version (as read by a script).",
     )(command)  # fmt: skip
     return click.option(
@@ -69,7 +69,7 @@ def queue(
 
 
 @click.command()
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
 @click.option("--pager/--no-pager", default=True, help="Page long output in a terminal.")
 @pass_app
@@ -94,7 +94,7 @@ def show(app: AppContext, item_id: int, as_json: bool, pager: bool) -> None:
 
 
 @click.command()
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
 @pass_app
 def history(app: AppContext, item_id: int, as_json: bool) -> None:
@@ -126,7 +126,7 @@ def outcome(item: Item, moment: Any) -> str:
 
 
 @click.command()
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 @editor_options
 @pass_app
 def claim(app: AppContext, item_id: int, editor: str | None, expect_version: int | None) -> None:
@@ -135,7 +135,7 @@ def claim(app: AppContext, item_id: int, editor: str | None, expect_version: int
 
 
 @click.command()
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 @editor_options
 @pass_app
 def release(app: AppContext, item_id: int, editor: str | None, expect_version: int | None) -> None:
@@ -144,7 +144,7 @@ def release(app: AppContext, item_id: int, editor: str | None, expect_version: i
 
 
 @click.command()
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 @click.option("--reason", required=True, help="Why (kept in the history).")
 @editor_options
 @pass_app
@@ -155,7 +155,7 @@ def reject(app: AppContext, item_id: int, reason: str, editor: str | None,
 
 
 @click.command()
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 @click.option("--until", "until_text", required=True, help="A duration (2d, 6h) or a date.")
 @editor_options
 @pass_app
@@ -167,7 +167,7 @@ def snooze(app: AppContext, item_id: int, until_text: str, editor: str | None,
 
 
 @click.command()
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 @editor_options
 @pass_app
 def reopen(app: AppContext, item_id: int, editor: str | None, expect_version: int | None) -> None:
@@ -176,7 +176,7 @@ def reopen(app: AppContext, item_id: int, editor: str | None, expect_version: in
 
 
 @click.command()
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 @editor_options
 @pass_app
 def promote(app: AppContext, item_id: int, editor: str | None, expect_version: int | None) -> None:
@@ -199,8 +199,9 @@ def search(app: AppContext, query: str, limit: int, as_json: bool) -> None:
         click.echo("No matches.")
     for hit in hits:
         where = f"post {hit.slug}" if hit.kind == "post" else f"item {hit.item_id}"
-        app.console.print(f"[bold]{where}[/] ({hit.state}) {hit.title}", highlight=False)
-        app.console.print(f"    {hit.snippet}", markup=False, highlight=False)
+        line = shown(where, "bold") + shown(f" ({hit.state}) {hit.title}")
+        app.console.print(line, highlight=False)
+        app.console.print(shown(f"    {hit.snippet}"), highlight=False)
 
 
 def _listed(item: Item, moment: Any) -> dict[str, Any]:

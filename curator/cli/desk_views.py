@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -15,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from curator.cli.context import clean, shown
 from curator.config import parse_duration
 from curator.errors import ConfigError
 from curator.language import LanguageReport
@@ -59,11 +60,11 @@ def queue_table(items: list[Item], now: datetime) -> Table:
             str(item.id),
             age(item.first_seen_at, now),
             f"{item.score:.1f}",
-            ", ".join(item.topics),
-            item.title,
-            _sources(item),
+            shown(", ".join(item.topics)),
+            shown(item.title),
+            shown(_sources(item)),
             item.state.value,
-            holder(item, now) or "",
+            shown(holder(item, now) or ""),
         )
     return table
 
@@ -72,15 +73,17 @@ def card(item: Item, now: datetime) -> Panel:
     """The review card: title, sources, score and reasons, summary."""
     held = holder(item, now)
     lines = Text()
-    lines.append(f"{_sources(item)} · {age(item.first_seen_at, now)} ago · {item.state.value}")
-    if held:
-        lines.append(f" · held by {held} until {item.claim_expires_at:%H:%M}")
-    lines.append(f"\n{item.url}\n", style="cyan")
     lines.append(
-        f"score {item.score:.1f}: {'; '.join(item.reasons) or 'no reasons'}\n", style="dim"
+        clean(f"{_sources(item)} · {age(item.first_seen_at, now)} ago · {item.state.value}")
     )
-    lines.append(f"\n{item.summary or item.description or '(no summary)'}")
-    return Panel(lines, title=f"[bold]#{item.id} {item.title}", title_align="left")
+    if held:
+        lines.append(clean(f" · held by {held} until {item.claim_expires_at:%H:%M}"))
+    lines.append(clean(f"\n{item.url}\n"), style="cyan")
+    lines.append(
+        clean(f"score {item.score:.1f}: {'; '.join(item.reasons) or 'no reasons'}\n"), style="dim"
+    )
+    lines.append(clean(f"\n{item.summary or item.description or '(no summary)'}"))
+    return Panel(lines, title=shown(f"#{item.id} {item.title}", "bold"), title_align="left")
 
 
 def history_table(events: list[HistoryEvent]) -> Table:
@@ -90,10 +93,10 @@ def history_table(events: list[HistoryEvent]) -> Table:
     for event in events:
         table.add_row(
             f"{event.at:%Y-%m-%d %H:%M}",
-            event.editor,
+            shown(event.editor),
             event.from_state.value if event.from_state else "",
             event.to_state.value,
-            event.note or "",
+            shown(event.note or ""),
         )
     return table
 
@@ -106,16 +109,17 @@ def show_item(
     console.print(card(item, now))
     console.print(f"first seen {item.first_seen_at:%Y-%m-%d %H:%M} UTC · version {item.version}")
     if item.description and item.description != item.summary:
-        console.print(Panel(item.description, title="feed description", title_align="left"))
+        console.print(Panel(shown(item.description), title="feed description", title_align="left"))
     for text in texts:
-        title = f"{text.source_name}: {text.url}"
-        console.print(Panel(text.text or "(no text extracted)", title=title, title_align="left"))
-    if draft is not None:
-        body = Group(Text(f"{draft.title}  [{', '.join(draft.tags)}]", style="bold"),
-                     Markdown(draft.body_markdown))  # fmt: skip
+        title = shown(f"{text.source_name}: {text.url}")
         console.print(
-            Panel(body, title=f"draft v{draft.version} by {draft.editor}", title_align="left")
+            Panel(shown(text.text or "(no text extracted)"), title=title, title_align="left")
         )
+    if draft is not None:
+        body = Group(shown(f"{draft.title}  [{', '.join(draft.tags)}]", "bold"),
+                     Markdown(clean(draft.body_markdown)))  # fmt: skip
+        by = shown(f"draft v{draft.version} by {draft.editor}")
+        console.print(Panel(body, title=by, title_align="left"))
     console.print(history_table(events))
 
 
@@ -132,7 +136,11 @@ def parse_when(text: str, now: datetime, *, future: bool) -> datetime:
             moment = datetime.fromisoformat(text)
         except ValueError:
             raise click.BadParameter(f"{text!r} is neither a duration like 2d nor a date") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=now.tzinfo)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=now.tzinfo)
+        try:  # 9999-12-31T23:59-12:00 is past the last date Python can hold in UTC
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise click.BadParameter(f"{text!r} is out of range") from None
     return now + step if future else now - step
 
 

@@ -9,7 +9,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from curator.cli.context import AppContext, now, pass_app
+from curator.cli.context import AppContext, now, pass_app, shown
 from curator.cli.sources import health, source_json, when
 from curator.poll import PollReport, SourceOutcome, poll_due
 
@@ -58,7 +58,7 @@ def _print_report(app: AppContext, report: PollReport) -> None:
     app.console.print(table)
     for outcome in report.outcomes:
         if outcome.failed:
-            app.console.print(f"  {outcome.name}: {outcome.error}", highlight=False, markup=False)
+            app.console.print(shown(f"  {outcome.name}: {outcome.error}"), highlight=False)
     if report.stopped_early:
         app.console.print("stopped early; the rest wait for the next run")
 
@@ -96,6 +96,6 @@ def status(app: AppContext, as_json: bool) -> None:
         for column in ("id", "name", "errors", "status", "next poll"):
             table.add_column(column, overflow="fold")
         for s in worst:
-            table.add_row(str(s.id), s.name, str(s.consecutive_errors), health(s),
-                          when(s.next_poll_at))  # fmt: skip
+            table.add_row(str(s.id), shown(s.name), str(s.consecutive_errors),
+                          shown(health(s)), when(s.next_poll_at))  # fmt: skip
         app.console.print(table)

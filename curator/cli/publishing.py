@@ -6,14 +6,14 @@ import click
 
 from curator import publish as publishing
 from curator.cli import desk_views as views
-from curator.cli.context import AppContext, editor_name, now, pass_app
+from curator.cli.context import ROW_ID, AppContext, editor_name, now, pass_app
 from curator.cli.desk import editor_options
 from curator.errors import CuratorError
 from curator.exporting import export_site
 
 
 @click.command()
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 @click.option(
     "--allow-terms", is_flag=True, help="Publish although the language check found terms."
 )

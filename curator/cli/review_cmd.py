@@ -18,7 +18,7 @@ from curator import publish as publishing
 from curator import review as reviewing
 from curator.cli import desk_views as views
 from curator.cli.annotate import annotate_item, report_saved
-from curator.cli.context import AppContext, editor_name, now, pass_app
+from curator.cli.context import AppContext, clean, editor_name, now, pass_app
 from curator.cli.publishing import export_now
 from curator.errors import CuratorError, ReviewError
 from curator.models import Item, ItemState
@@ -113,7 +113,8 @@ def _act_on_key(app: AppContext, item: Item, editor: str, key: str) -> bool:
         _open_link(item.url)
     elif key == "f":
         texts = app.store.desk.article_texts(item.id)
-        click.echo_via_pager("\n\n".join(f"{t.source_name}: {t.url}\n\n{t.text}" for t in texts))
+        full = "\n\n".join(f"{t.source_name}: {t.url}\n\n{t.text}" for t in texts)
+        click.echo_via_pager(clean(full))
     else:
         click.echo(KEYS)
     return False

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 from rich.table import Table
+from rich.text import Text
 
-from curator.cli.context import AppContext, now, pass_app
+from curator.cli.context import AppContext, now, pass_app, shown
 from curator.models import Source
 from curator.opml import read_opml, write_opml
 from curator.poll import add_source, import_sources
@@ -30,7 +31,7 @@ def sources() -> None:
 def add(app: AppContext, url: str, name: str | None, tags: tuple[str, ...]) -> None:
     """Add the feed at URL; a web page's URL works too (its feed is found for you)."""
     source = add_source(app.config, app.store, url, now=now(), name=name, tags=tags)
-    app.console.print(f"added source {source.id}: {source.name} <{source.url}>", highlight=False)
+    app.console.print(shown(f"added source {source.id}: {source.name} <{source.url}>"))
 
 
 @sources.command("list")
@@ -55,11 +56,12 @@ def list_sources(app: AppContext, as_json: bool) -> None:
     if wide:
         table.add_column("url", ratio=3, overflow="fold")
     for s in found:
-        row = [
-            str(s.id), s.name, when(s.last_polled_at), health(s), str(s.consecutive_errors),
-            when(s.next_poll_at) if s.enabled else "-", str(s.entry_count),
+        row: list[str | Text] = [
+            str(s.id), shown(s.name), when(s.last_polled_at), shown(health(s)),
+            str(s.consecutive_errors), when(s.next_poll_at) if s.enabled else "-",
+            str(s.entry_count),
         ]  # fmt: skip
-        table.add_row(*row, *([s.url] if wide else []))
+        table.add_row(*row, *([shown(s.url)] if wide else []))
     app.console.print(table)
 
 
@@ -70,7 +72,7 @@ def remove(app: AppContext, name_or_id: str) -> None:
     """Remove a source (by name or id) and its entries."""
     app.store.sources.sync_from_config(app.config.sources, now())
     source = app.store.sources.remove(name_or_id)
-    app.console.print(f"removed source {source.id}: {source.name}", highlight=False)
+    app.console.print(shown(f"removed source {source.id}: {source.name}"))
     if source.origin == "config":
         app.err.print("note: it is listed in config.toml and comes back on the next start")
 
@@ -85,7 +87,7 @@ def import_opml(app: AppContext, file: Path) -> None:
     report = import_sources(app.store, read_opml(file.read_bytes(), str(file)), now=moment)
     app.console.print(f"added {len(report.added)} sources, skipped {len(report.skipped)}")
     for line in report.skipped:
-        app.err.print(f"skipped {line}", highlight=False)
+        app.err.print(shown(f"skipped {line}"))
 
 
 @sources.command("export")

@@ -30,6 +30,7 @@ class RobotsRules:
     parser: Protego | None
     expires_at: datetime
     disallow_all: bool = False
+    failure: str | None = None  # why robots.txt could not be read (then all is refused)
 
     def allows(self, url: str, agent: str) -> bool:
         if self.disallow_all:
@@ -47,7 +48,7 @@ def rules_from(fetched: FetchedFeed | FetchError, now: datetime) -> RobotsRules:
     if isinstance(fetched, FetchError):
         if fetched.status is not None and 400 <= fetched.status < 500:
             return RobotsRules(None, now + KEEP_RULES)
-        return RobotsRules(None, now + KEEP_FAILURE, disallow_all=True)
+        return RobotsRules(None, now + KEEP_FAILURE, disallow_all=True, failure=fetched.problem)
     text = (fetched.body or b"").decode("utf-8", errors="replace")
     return RobotsRules(Protego.parse(text), now + KEEP_RULES)
 
@@ -74,3 +75,9 @@ class RobotsCache:
                     answer = e
                 rules = self._rules[key] = rules_from(answer, now)
         return rules.allows(url, self._agent)
+
+    def failure(self, url: str) -> str | None:
+        """Why the host's robots.txt could not be read, if that is why `allows` said no:
+        a passing fault, so the page should be tried again, not skipped for good."""
+        rules = self._rules.get(robots_url(url))
+        return rules.failure if rules else None

@@ -11,7 +11,11 @@ from datetime import datetime
 
 from curator.errors import ParseError
 from curator.models import ParsedFeed
-from curator.parse.guards import refuse_entity_declarations, refuse_html_page
+from curator.parse.guards import (
+    refuse_entity_declarations,
+    refuse_html_page,
+    refuse_too_many_entries,
+)
 from curator.parse.jsonfeed import looks_like_json, parse_json_feed
 from curator.parse.text import plain_text, sanitize_html
 from curator.parse.xmlfeed import parse_xml_feed
@@ -27,6 +31,7 @@ def parse_feed(body: bytes, *, url: str, headers: dict[str, str], now: datetime)
         return parse_json_feed(body, url, now)
     refuse_entity_declarations(body, url)
     refuse_html_page(body, url)
+    refuse_too_many_entries(body, url)
     return parse_xml_feed(body, url, headers, now)
 
 

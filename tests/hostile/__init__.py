@@ -1,0 +1,1 @@
+"""Hostile input: every case states what must happen (see README.md here)."""
