@@ -97,6 +97,10 @@ class SourceConfig:
     name: str
     tags: tuple[str, ...] = ()
     interval: timedelta | None = None
+    filter: str = "topics"  # "all": everything it publishes is on topic
+
+
+SOURCE_FILTERS = ("topics", "all")
 
 
 @dataclass(frozen=True)
@@ -252,17 +256,21 @@ def _sources(value: Any) -> tuple[SourceConfig, ...]:
     result = []
     for i, body in enumerate(_table_list(value, "sources")):
         where = f"sources[{i}]"
-        _only(body, {"url", "name", "tags", "interval"}, where)
+        _only(body, {"url", "name", "tags", "interval", "filter"}, where)
         url = body.get("url")
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise ConfigError(f"{where}.url", f"{url!r} is not an http(s) URL")
         interval = body.get("interval")
+        filter_ = body.get("filter", "topics")
+        if filter_ not in SOURCE_FILTERS:
+            raise ConfigError(f"{where}.filter", f"{filter_!r} is not one of: all, topics")
         result.append(
             SourceConfig(
                 url=url,
                 name=str(body.get("name") or url),
                 tags=_strings(body.get("tags", []), f"{where}.tags"),
                 interval=parse_duration(interval, f"{where}.interval") if interval else None,
+                filter=filter_,
             )
         )
     return tuple(result)

@@ -33,6 +33,7 @@ class Source:
     next_poll_at: datetime | None = None
     entry_count: int = 0
     origin: str = "cli"
+    filter: str = "topics"  # "all": everything it publishes enters the queue as new
 
 
 @dataclass(frozen=True)

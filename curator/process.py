@@ -22,7 +22,7 @@ from curator.extract import extract_article, fallback_article
 from curator.fetch import PAGE_ACCEPT, AddressPolicy, Fetcher
 from curator.fetch.guard import check_url
 from curator.models import Article, ExtractStatus, PendingEntry, Relevance, StorySignature
-from curator.relevance import score_article
+from curator.relevance import on_topic_by_source, score_article
 from curator.store import Store, write_transaction
 from curator.store.stories import NewItem
 from curator.summarize import summarize
@@ -73,6 +73,8 @@ def process_pending(
 
     `should_stop` is asked between batches; `progress(done, total)` after each entry."""
     entries = store.articles.pending(now, limit or config.get("extract.batch"))
+    if not entries:  # the service asks every tick; a Fetcher costs ~0.15 s of TLS set-up
+        return ProcessReport()
     return asyncio.run(_process(config, store, now, entries, should_stop, progress))
 
 
@@ -88,6 +90,7 @@ async def _process(
     window = config.get("cluster.window")
     earliest = min((e.first_seen_at for e in entries), default=now)
     stories = store.stories.signatures(earliest - window)
+    all_on_topic = store.sources.all_on_topic()
     chunk = config.get("network.max_connections")
     async with Fetcher(config) as fetcher:
         for start in range(0, len(entries), chunk):
@@ -98,7 +101,7 @@ async def _process(
             batch = entries[start : start + chunk]
             attempts = await asyncio.gather(*(_attempt(fetcher, config, e, now) for e in batch))
             for attempt in attempts:
-                _settle(config, store, now, attempt, stories, report)
+                _settle(config, store, now, attempt, stories, report, all_on_topic)
                 if progress:
                     progress(report.examined, len(entries))
     return report
@@ -117,6 +120,9 @@ async def _attempt(
         return _skip(entry, f"not fetched: {refusal}")
     try:
         if not await fetcher.allowed_by_robots(entry.url, now=now):
+            failure = fetcher.robots_failure(entry.url)
+            if failure:  # a passing fault: retried with backoff, not skipped for good
+                raise FetchError(entry.url, f"robots.txt could not be read: {failure}")
             return _skip(entry, "robots.txt disallows this page")
         page = await fetcher.fetch(entry.url, now=now, accept=PAGE_ACCEPT)
     except FetchError as e:
@@ -168,6 +174,7 @@ def _settle(
     attempt: _Attempt,
     stories: list[StorySignature],
     report: ProcessReport,
+    all_on_topic: frozenset[int],
 ) -> None:
     """Commit one entry's outcome: a retry, or its article and its item."""
     entry, article = attempt.entry, attempt.article
@@ -182,6 +189,8 @@ def _settle(
     report.statuses[article.status.value] = report.statuses.get(article.status.value, 0) + 1
     title = entry.title or article.title
     relevance = score_article(title, article.text, config.topics, config.get("relevance.threshold"))
+    if entry.source_id in all_on_topic:
+        relevance = on_topic_by_source(relevance)
     signature = StorySignature(
         0,
         title,
@@ -254,10 +263,13 @@ def rescore_items(config: Config, store: Store, now: datetime) -> tuple[int, int
     """Score every item again with the current topics; (items, state changes)."""
     threshold = config.get("relevance.threshold")
     rescored = moved = 0
+    all_on_topic = store.stories.all_on_topic()
     for item_id in store.stories.item_ids():
         title = store.stories.title_of(item_id)
         article = store.articles.best_for_item(item_id)
         relevance = score_article(title, article.text if article else "", config.topics, threshold)
+        if item_id in all_on_topic:
+            relevance = on_topic_by_source(relevance)
         moved += store.stories.rescore(item_id, relevance, now) is not None
         rescored += 1
     return rescored, moved

@@ -13,7 +13,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from curator.config import Topic
@@ -23,7 +23,9 @@ TITLE_WEIGHT = 3.0
 TITLE_CAP = 2  # title hits counted per topic
 BODY_CAP = 3.0  # most points body hits can give one topic
 CONTEXT_WINDOW = 12
-_WORD = re.compile(r"[a-z0-9]+")
+ALL_ON_TOPIC = "source: all on topic"
+# "non-opioid" and "anti-drug" are one word each: they name what a thing is not
+_WORD = re.compile(r"(?:non-|anti-)?[a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,14 @@ def score_article(
     )
 
 
+def on_topic_by_source(relevance: Relevance) -> Relevance:
+    """A source marked `filter = "all"` publishes nothing off topic: kept whatever
+    the score, and the first reason says why."""
+    if ALL_ON_TOPIC in relevance.reasons:
+        return relevance
+    return replace(relevance, kept=True, reasons=(ALL_ON_TOPIC, *relevance.reasons))
+
+
 def _score_topic(
     topic: Topic, fields: tuple[_Field, ...], window: int
 ) -> tuple[float, str, list[str]]:
@@ -72,10 +82,10 @@ def _score_topic(
             return 0.0, topic.name, [f"excluded: {term} ({topic.name})"]
     counts: dict[str, dict[str, int]] = {"title": defaultdict(int), "body": defaultdict(int)}
     for field in fields:
-        for term in topic.terms:
+        for term in _distinct(topic.terms):
             counts[field.name][term] += len(_positions(field, term))
         context = [p for c in topic.context for p in _positions(field, c)]
-        for term in topic.context_terms:
+        for term in _distinct(topic.context_terms):
             near = [
                 p for p in _positions(field, term) if any(abs(p - c) <= window for c in context)
             ]
@@ -91,6 +101,14 @@ def _score_topic(
         if n > 0
     ]
     return points, topic.name, reasons
+
+
+def _distinct(terms: Sequence[str]) -> list[str]:
+    """One term per stemmed form: "family" and "families" are one word, counted once."""
+    first: dict[tuple[str, ...], str] = {}
+    for term in terms:
+        first.setdefault(_term_words(term), term)
+    return list(first.values())
 
 
 def _body_points(hits: int) -> float:

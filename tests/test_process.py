@@ -302,3 +302,37 @@ def test_with_extraction_disabled_nothing_is_fetched(
 
     assert entry_rows(store)[0]["extract_status"] == "skipped"
     assert httpserver.log == [] and len(item_rows(store)) == 1
+
+
+def test_an_all_on_topic_source_puts_a_low_score_in_the_queue_and_rescoring_keeps_it(
+    httpserver: HTTPServer, make_config: Callable[..., Config], store: Store, now: datetime
+):
+    narrow = make_config(relevance={"topics": [{"name": "alcohol", "terms": ["alcohol"]}]})
+    clinic = serve(httpserver, "/clinic", "methadone-clinic-rural")
+    ohio = serve(httpserver, "/ohio", "ohio-overdose-decline")
+    add_entries(store, now, "scored", (ohio, "Ohio overdose deaths fall 18%"))
+    trusted = store.sources.add("https://trusted.example/feed", name="t", now=now, filter_="all")
+    store.entries.upsert(trusted.id, [entry(clinic, "A methadone clinic opens", now)], now)
+
+    process_pending(narrow, store, now)
+
+    scored, on_topic = item_rows(store)
+    assert scored["state"] == "filtered" and on_topic["state"] == "new"
+    assert on_topic["score"] == 0
+    assert json.loads(str(on_topic["reasons"]))[0] == "source: all on topic"
+    assert rescore_items(narrow, store, now + timedelta(hours=1)) == (2, 0)
+    assert [row["state"] for row in item_rows(store)] == ["filtered", "new"]
+
+
+def entry(url: str, title: str, now: datetime) -> ParsedEntry:
+    return ParsedEntry(
+        key=url,
+        url=url,
+        title=title,
+        author=None,
+        published_at=now,
+        updated_at=None,
+        summary_html=f"<p>{title}</p>",
+        summary_text=title,
+        content_html="",
+    )

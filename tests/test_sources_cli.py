@@ -174,3 +174,24 @@ def test_a_bad_config_value_stops_with_one_line_naming_the_key(tmp_path):
     assert result.stderr.strip() == (
         "error: config: poll.interval: 'often' is not a duration like '30m', '6h' or '2d'"
     )
+
+
+def test_a_source_marked_all_on_topic_is_added_listed_and_synced(run, config_file, httpserver):
+    out = run("sources", "add", httpserver.url_for("/nida"), "--filter", "all").output
+    assert "(all on topic)" in out
+    assert {s["origin"]: s["filter"] for s in listed(run)} == {"config": "topics", "cli": "all"}
+
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(text.replace('tags = ["news"]', 'tags = ["news"]\nfilter = "all"'))
+    assert {s["origin"]: s["filter"] for s in listed(run)} == {"config": "all", "cli": "all"}
+    config_file.write_text(text)
+    assert {s["origin"]: s["filter"] for s in listed(run)} == {"config": "topics", "cli": "all"}
+    wide = CliRunner().invoke(
+        cli, ["--config", str(config_file), "sources", "list"], env={"COLUMNS": "160"}
+    )
+    assert "Recovery News (all on topic)" in wide.output and "Configured (all" not in wide.output
+
+
+def test_a_wrong_filter_is_refused_by_sources_add(run, httpserver):
+    result = run("sources", "add", httpserver.url_for("/nida"), "--filter", "some", ok=False)
+    assert result.exit_code != 0 and "'some' is not one of" in result.output

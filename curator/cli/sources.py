@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from curator.cli.context import AppContext, now, pass_app, shown
+from curator.config import SOURCE_FILTERS
 from curator.models import Source
 from curator.opml import read_opml, write_opml
 from curator.poll import add_source, import_sources
@@ -27,11 +28,22 @@ def sources() -> None:
 @click.argument("url")
 @click.option("--name", default=None, help="A name for the source (default: the feed's title).")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for more).")
+@click.option(
+    "--filter",
+    "filter_",
+    type=click.Choice(SOURCE_FILTERS),
+    default="topics",
+    show_default=True,
+    help="all: everything it publishes is on topic; topics: the score decides.",
+)
 @pass_app
-def add(app: AppContext, url: str, name: str | None, tags: tuple[str, ...]) -> None:
+def add(app: AppContext, url: str, name: str | None, tags: tuple[str, ...], filter_: str) -> None:
     """Add the feed at URL; a web page's URL works too (its feed is found for you)."""
-    source = add_source(app.config, app.store, url, now=now(), name=name, tags=tags)
-    app.console.print(shown(f"added source {source.id}: {source.name} <{source.url}>"))
+    source = add_source(
+        app.config, app.store, url, now=now(), name=name, tags=tags, filter_=filter_
+    )
+    on_topic = " (all on topic)" if source.filter == "all" else ""
+    app.console.print(shown(f"added source {source.id}: {source.name} <{source.url}>{on_topic}"))
 
 
 @sources.command("list")
@@ -57,7 +69,7 @@ def list_sources(app: AppContext, as_json: bool) -> None:
         table.add_column("url", ratio=3, overflow="fold")
     for s in found:
         row: list[str | Text] = [
-            str(s.id), shown(s.name), when(s.last_polled_at), shown(health(s)),
+            str(s.id), shown(titled(s)), when(s.last_polled_at), shown(health(s)),
             str(s.consecutive_errors), when(s.next_poll_at) if s.enabled else "-",
             str(s.entry_count),
         ]  # fmt: skip
@@ -100,6 +112,11 @@ def export_opml(app: AppContext) -> None:
     click.echo(write_opml(app.store.sources.all(), now=moment, title=title), nl=False)
 
 
+def titled(source: Source) -> str:
+    """The name, marked when everything the source publishes goes to the queue."""
+    return f"{source.name} (all on topic)" if source.filter == "all" else source.name
+
+
 def health(source: Source) -> str:
     """One word or phrase: what the last poll said."""
     if not source.enabled:
@@ -121,6 +138,6 @@ def source_json(s: Source) -> dict[str, object]:
         "disabled_reason": s.disabled_reason, "last_poll": iso(s.last_polled_at),
         "last_status": s.last_status, "last_error": s.last_error, "last_warning": s.last_warning,
         "consecutive_errors": s.consecutive_errors, "next_poll": iso(s.next_poll_at),
-        "entries": s.entry_count, "origin": s.origin,
+        "entries": s.entry_count, "origin": s.origin, "filter": s.filter,
         "interval_seconds": int(s.interval.total_seconds()) if s.interval else None,
     }  # fmt: skip

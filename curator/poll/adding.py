@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from curator.config import Config, SourceConfig
-from curator.discover import find_feed_links
 from curator.errors import ParseError, SourceError
 from curator.fetch import FEED_ACCEPT, fetch_once
 from curator.models import ParsedFeed, Source
@@ -31,6 +30,7 @@ def add_source(
     now: datetime,
     name: str | None = None,
     tags: Sequence[str] = (),
+    filter_: str = "topics",
 ) -> Source:
     """Add the feed at `url`, or the feed a web page at `url` announces.
 
@@ -40,7 +40,12 @@ def add_source(
     store.sources.sync_from_config(config.sources, now)
     feed_url, feed = _find_feed(config, url, now)
     return store.sources.add(
-        feed_url, name=name or feed.title or feed_url, tags=tags, now=now, origin="cli"
+        feed_url,
+        name=name or feed.title or feed_url,
+        tags=tags,
+        now=now,
+        origin="cli",
+        filter_=filter_,
     )
 
 
@@ -51,6 +56,8 @@ def _find_feed(config: Config, url: str, now: datetime) -> tuple[str, ParsedFeed
     try:
         return final_url, parse_feed(body, url=final_url, headers=fetched.headers, now=now)
     except ParseError as e:
+        from curator.discover import find_feed_links  # here: bs4 slows every poll's start-up
+
         links = find_feed_links(body, final_url) if b"<" in body[:4096] else []
         if not links:
             raise SourceError(url, f"no feed here: {e.problem}") from e

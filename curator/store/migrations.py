@@ -230,3 +230,9 @@ def m011_desk_queue_indexes(db: Database) -> None:
         END
         """
     )
+
+
+@MIGRATIONS()
+def m012_relevance_source_filter(db: Database) -> None:
+    """A source may be all on topic (`filter = "all"`): its items skip the score."""
+    db.execute("ALTER TABLE sources ADD COLUMN filter TEXT NOT NULL DEFAULT 'topics'")

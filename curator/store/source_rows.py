@@ -58,4 +58,5 @@ def row_to_source(row: dict[str, Any]) -> Source:
         next_poll_at=from_db(row["next_poll_at"]),
         entry_count=row["entry_count"],
         origin=row["origin"],
+        filter=row["filter"],
     )

@@ -39,7 +39,15 @@ class SourceStore:
             for declared, given in wanted.items():
                 row = rows.get(declared) or self._adopt(declared)
                 if row is None:
-                    self._insert(declared, given.name, given.tags, given.interval, "config", now)
+                    self._insert(
+                        declared,
+                        given.name,
+                        given.tags,
+                        given.interval,
+                        "config",
+                        now,
+                        filter_=given.filter,
+                    )
                     added += 1
                 elif self._refresh(row, declared, given):
                     updated += 1
@@ -60,6 +68,7 @@ class SourceStore:
         tags: Sequence[str] = (),
         interval: timedelta | None = None,
         origin: str = "cli",
+        filter_: str = "topics",
     ) -> Source:
         """Add a source, due at once; a URL that is already a source is refused."""
         normal = normalize_url(url)
@@ -68,7 +77,9 @@ class SourceStore:
             if existing:
                 known = existing[0]
                 raise SourceError(url, f"already a source (id {known['id']}, {known['name']!r})")
-            source_id = self._insert(normal, name, tuple(tags), interval, origin, now)
+            source_id = self._insert(
+                normal, name, tuple(tags), interval, origin, now, filter_=filter_
+            )
         return self.get(source_id)
 
     def remove(self, name_or_id: str) -> Source:
@@ -101,6 +112,12 @@ class SourceStore:
         """Every source with its entry count, by name."""
         rows = self._rows("1", counted=True, order="name COLLATE NOCASE, id")
         return [row_to_source(r) for r in rows]
+
+    def all_on_topic(self) -> frozenset[int]:
+        """Ids of the sources marked `filter = "all"`."""
+        with translate_errors("sources"):
+            rows = self.db.execute("SELECT id FROM sources WHERE filter = 'all'").fetchall()
+        return frozenset(r[0] for r in rows)
 
     def due(self, now: datetime, *, everything: bool = False) -> list[Source]:
         """Enabled sources whose next poll time has come (all enabled ones if `everything`)."""
@@ -141,8 +158,12 @@ class SourceStore:
         }
         if feed_title:
             values["feed_title"] = feed_title
+        # plain SQL: sqlite-utils' update() reads the row first, a query per poll
+        assignments = ", ".join(f"{column} = ?" for column in values)
         with translate_errors("sources"), write_transaction(self.db):
-            self.db.table("sources").update(source_id, values)
+            self.db.execute(
+                f"UPDATE sources SET {assignments} WHERE id = ?", [*values.values(), source_id]
+            )
 
     def record_failure(
         self,
@@ -238,6 +259,8 @@ class SourceStore:
         interval: timedelta | None,
         origin: str,
         now: datetime,
+        *,
+        filter_: str = "topics",
     ) -> int:
         row = {
             "url": url,
@@ -246,6 +269,7 @@ class SourceStore:
             "tags": json.dumps(list(tags)),
             "interval_seconds": seconds(interval),
             "origin": origin,
+            "filter": filter_,
             "next_poll_at": to_db(now),
             "created_at": to_db(now),
         }
@@ -256,6 +280,7 @@ class SourceStore:
             "name": given.name,
             "tags": json.dumps(list(given.tags)),
             "interval_seconds": seconds(given.interval),
+            "filter": given.filter,
         }
         if row["disabled_reason"] == RETIRED:
             values.update(enabled=1, disabled_reason=None)

@@ -160,6 +160,15 @@ class StoryStore:
             )
             return earned
 
+    def all_on_topic(self) -> frozenset[int]:
+        """Ids of the items with an entry from a source marked `filter = "all"`."""
+        with translate_errors("items"):
+            rows = self.db.execute(
+                "SELECT DISTINCT e.item_id FROM entries e JOIN sources s ON s.id = e.source_id"
+                " WHERE s.filter = 'all' AND e.item_id IS NOT NULL"
+            ).fetchall()
+        return frozenset(r[0] for r in rows)
+
     def item_ids(self) -> list[int]:
         with translate_errors("items"):
             return [r[0] for r in self.db.execute("SELECT id FROM items ORDER BY id").fetchall()]
