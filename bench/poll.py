@@ -1,8 +1,14 @@
 """Benchmark: polling N feeds with Curator against the floor (httpx + feedparser,
-no storage), cold / warm with nothing changed / warm with 10% of feeds changed.
+no storage) and the reader library, cold / warm with nothing changed / warm with
+10% of feeds changed.
 
+    pip install reader sgmllib3k         # bench-only: the reader comparison
     python bench/poll.py                 # 1,000 feeds of ~50 KB
     python bench/poll.py --feeds 300
+
+reader (lemon24/reader) runs `update_feeds(workers=8, scheduled=False)` (through
+`update_feeds_iter`, to count the entries); when it is not installed its rows are
+left out and the script says so. The script installs nothing itself.
 
 Feeds are generated into a temporary folder and served on 127.0.0.1 by nginx when
 it is on PATH (it answers with ETag and 304 like real servers, and costs little
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import random
@@ -30,7 +37,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 SCENARIOS = ("cold", "warm-unchanged", "warm-10%-changed")
-TOOLS = ("curator", "curator-1proc", "floor")  # curator-1proc: poll.parse_processes = 0
+TOOLS = ("curator", "curator-1proc", "floor", "reader")  # curator-1proc: parse_processes = 0
+READER_WORKERS = 8
 CONCURRENCY = 10
 _VOCABULARY = """recovery treatment naloxone overdose fentanyl buprenorphine methadone families
 peer support harm reduction clinic study researchers patients counties opioid stimulant alcohol
@@ -219,10 +227,28 @@ def run_floor(root: Path, port: int, count: int) -> int:
     return parsed
 
 
+def run_reader(root: Path, port: int, count: int) -> int:
+    """reader's own poll: requests + feedparser + its SQLite storage."""
+    from reader import make_reader
+
+    reader = make_reader(str(root / "reader.sqlite"))
+    for i in range(count):
+        reader.add_feed(f"http://127.0.0.1:{port}/feeds/{i}.xml", exist_ok=True)
+    parsed = 0
+    for result in reader.update_feeds_iter(scheduled=False, workers=READER_WORKERS):
+        if isinstance(result.value, Exception):
+            raise SystemExit(f"reader: {result.url} failed: {result.value}")
+        parsed += result.value.total if result.value else 0
+    reader.close()
+    return parsed
+
+
 def run_one(tool: str, root: Path, port: int, count: int) -> None:
     started = time.perf_counter()
     if tool == "floor":
         entries = run_floor(root / tool, port, count)
+    elif tool == "reader":
+        entries = run_reader(root / tool, port, count)
     else:
         entries = run_curator(root / tool, port, count, 0 if tool == "curator-1proc" else 2)
     wall = time.perf_counter() - started
@@ -256,9 +282,13 @@ def main() -> None:
     if args.run:
         run_one(args.run, args.root, args.port, args.feeds)
         return
+    tools: tuple[str, ...] = TOOLS
+    if importlib.util.find_spec("reader") is None:
+        print("reader is not installed (pip install reader sgmllib3k): its rows are left out")
+        tools = tuple(t for t in TOOLS if t != "reader")
     root = Path(tempfile.mkdtemp(prefix="curator-bench-"))
     root.chmod(0o755)
-    for tool in TOOLS:
+    for tool in tools:
         (root / tool).mkdir()
     generate(root, args.feeds)
     size = sum(p.stat().st_size for p in (root / "feeds").iterdir()) / args.feeds / 1024
@@ -270,7 +300,7 @@ def main() -> None:
         for scenario in SCENARIOS:
             if scenario == "warm-10%-changed":
                 change_ten_percent(root, args.feeds)
-            for tool in TOOLS:
+            for tool in tools:
                 result = measure(tool, root, port, args.feeds)
                 rows.append((scenario, tool, result))
     finally:

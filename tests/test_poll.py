@@ -223,6 +223,21 @@ def test_a_big_run_hands_parsing_to_a_process_pool(now):
     assert started_after >= 2 and pooled >= 1
 
 
+def test_a_warm_run_with_few_changed_feeds_starts_no_pool(now):
+    async def parse_one_feed_in_twenty() -> int:
+        async with Parser(100, processes=2, pool_after=4) as parser:
+            for i in range(100):
+                parser.fetched()
+                if i % 20 == 19:  # one feed in 20 changed: 4 bodies by the 80th, 1 ahead
+                    await parser.parse(rss(2, prefix=f"w{i}"), "http://x.test/", {}, now)
+                    await asyncio.sleep(0.05)
+            await asyncio.sleep(3)  # a pool started at the 4th body would be up by now
+            await parser.parse(rss(2, prefix="last"), "http://x.test/", {}, now)
+            return parser.pooled
+
+    assert asyncio.run(parse_one_feed_in_twenty()) == 0
+
+
 def test_many_due_feeds_are_all_stored(poll_setup, app, now):
     paths = [f"/f{i}" for i in range(30)]
     for i, path in enumerate(paths):

@@ -116,6 +116,10 @@ class Fetcher:
         """May an article page at `url` be fetched? robots.txt is kept a day per host."""
         return await self._robots.allows(url, now)
 
+    def robots_failure(self, url: str) -> str | None:
+        """Why robots.txt of `url`'s host could not be read (5xx, no answer), if it was not."""
+        return self._robots.failure(url)
+
     async def _fetch_robots(self, url: str, now: datetime) -> FetchedFeed:
         return await self.fetch(url, now=now, accept=ROBOTS_ACCEPT)
 

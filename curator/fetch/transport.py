@@ -9,8 +9,10 @@ tests in tests/test_guard.py fail loudly if a new httpx stops honouring it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
+import ssl
 from collections.abc import Iterable
 from typing import Any
 
@@ -82,12 +84,20 @@ def guarded_transport(policy: AddressPolicy, max_connections: int) -> httpx.Asyn
     limits = httpx.Limits(
         max_connections=max_connections, max_keepalive_connections=max_connections
     )
-    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    context = _ssl_context()
+    transport = httpx.AsyncHTTPTransport(verify=context, limits=limits, trust_env=False)
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=context,
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,
         network_backend=GuardedBackend(policy),
     )
     return transport
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """One TLS context per process: loading the CA bundle takes ~70 ms, and every
+    poll and extraction run makes a new transport (the service does so each tick)."""
+    return httpx.create_ssl_context(trust_env=False)

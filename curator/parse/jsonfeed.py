@@ -9,7 +9,13 @@ from typing import Any
 from curator.errors import ParseError
 from curator.models import ParsedEntry, ParsedFeed
 from curator.parse.fields import entry_key, sane_date
-from curator.parse.text import clean_link, escape_text, plain_text, sanitize_html
+from curator.parse.text import (
+    clean_link,
+    escape_text,
+    plain_text,
+    sanitize_html,
+    sanitized_text,
+)
 
 ENTRY_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
 
@@ -59,7 +65,8 @@ def _entry(item: dict[str, Any], feed_url: str, now: datetime) -> ParsedEntry:
     content_html = _content(item, feed_url)
     summary = str(item.get("summary") or "")
     summary_html = escape_text(summary) if summary else ""
-    summary_text = plain_text(summary_html) or plain_text(content_html)[:600]
+    # both are sanitised or escaped already: no second HTML parse for their text
+    summary_text = sanitized_text(summary_html) or sanitized_text(content_html)[:600]
     return ParsedEntry(
         key=entry_key(item.get("id"), link, title, published or updated),
         url=link,

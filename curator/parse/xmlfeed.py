@@ -17,7 +17,14 @@ import feedparser
 from curator.errors import ParseError
 from curator.models import ParsedEntry, ParsedFeed
 from curator.parse.fields import entry_key, sane_date
-from curator.parse.text import clean_link, escape_text, plain_text, sanitize_html, squeeze
+from curator.parse.text import (
+    clean_link,
+    escape_text,
+    plain_text,
+    sanitize_html,
+    sanitized_text,
+    squeeze,
+)
 
 # What a single malformed entry may raise while being mapped; it is skipped.
 ENTRY_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
@@ -91,7 +98,8 @@ def _entry(raw: Any, feed_url: str, now: datetime) -> ParsedEntry:
     updated = _utc(dict.get(raw, "updated_parsed"), now)
     content_html = _content_html(raw, feed_url)
     summary_html = _field_html(raw.get("summary_detail"), raw.get("summary", ""), feed_url)
-    summary_text = plain_text(summary_html) or plain_text(content_html)[:600]
+    # both are sanitised or escaped already: no second HTML parse for their text
+    summary_text = sanitized_text(summary_html) or sanitized_text(content_html)[:600]
     return ParsedEntry(
         key=entry_key(raw.get("id"), link, title, published or updated),
         url=link,

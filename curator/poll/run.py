@@ -9,6 +9,7 @@ written on the source row with its next attempt; the run moves on.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import itertools
 import logging
@@ -36,6 +37,7 @@ from curator.store import Store, write_transaction
 from curator.urls import host_of
 
 log = logging.getLogger("curator.poll")
+KEPT_BATCH = 100  # 304s whose bookkeeping is written in one transaction
 Progress = Callable[[int, int, SourceOutcome | None], None]  # (done, total, just finished)
 
 
@@ -80,14 +82,20 @@ class _Run:
         self.schedule = Schedule.from_config(self.config)
         self.outcomes: list[SourceOutcome] = []
         self.stopped = False
+        self.kept: list[Callable[[], None]] = []  # bookkeeping of 304s not yet written
 
     async def all(self, sources: list[Source]) -> PollReport:
         queue = list(reversed(_interleave_hosts(sources)))
         workers = min(len(sources), int(self.config.get("network.max_connections")))
         processes = int(self.config.get("poll.parse_processes"))
         parser = Parser(len(sources), processes=processes)
-        async with parser, Fetcher(self.config) as fetcher:
-            await asyncio.gather(*(self._worker(queue, fetcher, parser) for _ in range(workers)))
+        try:
+            async with parser, Fetcher(self.config) as fetcher:
+                await asyncio.gather(
+                    *(self._worker(queue, fetcher, parser) for _ in range(workers))
+                )
+        finally:
+            self._write_kept()
         return PollReport.of(self.outcomes, stopped_early=self.stopped)
 
     async def _worker(self, queue: list[Source], fetcher: Fetcher, parser: Parser) -> None:
@@ -115,6 +123,8 @@ class _Run:
             )
         except FetchError as e:
             return self._failed(source, e.problem, e.status, e.retry_after)
+        finally:
+            parser.fetched()  # how the parser guesses the parsing still ahead
         moved = self._move(source, fetched)
         if fetched.status == 304 or fetched.body is None:
             return self._kept(source, fetched, NOT_MODIFIED, moved, _validators(fetched, None))
@@ -163,9 +173,12 @@ class _Run:
         moved: str | None,
         validators: dict[str, str | None],
     ) -> SourceOutcome:
-        """A 304 or the same bytes again: only the source's bookkeeping is written."""
+        """A 304 or the same bytes again: only the source's bookkeeping is written,
+        KEPT_BATCH of them in one transaction (a crash before it leaves those rows as
+        they were: polled again next time, nothing lost)."""
         next_poll = self.schedule.after_success(self.now, source.interval, fetched.headers)
-        self.store.sources.record_success(
+        write = functools.partial(
+            self.store.sources.record_success,
             source.id,
             now=self.now,
             status=status,
@@ -174,6 +187,9 @@ class _Run:
             validators=validators,
             warning=source.last_warning,
         )
+        self.kept.append(write)
+        if len(self.kept) >= KEPT_BATCH:
+            self._write_kept()
         return SourceOutcome(
             source.id,
             source.name,
@@ -183,6 +199,17 @@ class _Run:
             next_poll_at=next_poll,
             moved_to=moved,
         )
+
+    def _write_kept(self) -> None:
+        writes, self.kept = self.kept, []
+        if not writes:
+            return
+        try:
+            with write_transaction(self.store.db):
+                for write in writes:
+                    write()
+        except CuratorError as e:  # e.g. locked: those sources are simply polled again
+            log.warning("poll: bookkeeping of %d unchanged sources not written: %s", len(writes), e)
 
     def _failed(
         self, source: Source, problem: str, status: int | None, retry_after: datetime | None
