@@ -95,7 +95,8 @@ def _with_related(store: Store, posts: list[Post]) -> tuple[list[Post], int]:
         return posts, 0
     chosen = choose_related(posts, targets)
     store.exports.save_related(chosen)
-    return [replace(p, related_slugs=chosen.get(p.id, p.related_slugs)) for p in posts], len(chosen)
+    fresh = [replace(p, related_slugs=chosen[p.id]) if p.id in chosen else p for p in posts]
+    return fresh, len(chosen)
 
 
 @contextlib.contextmanager

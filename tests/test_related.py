@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 from curator.models import Post
@@ -116,3 +117,35 @@ def test_at_most_three_and_none_below_the_threshold():
     chosen = choose_related([*many, unrelated], {7, 9})
     assert len(chosen[7]) == 3
     assert chosen[9] == ()
+
+
+def test_choosing_for_one_post_gives_what_choosing_for_all_gives():
+    # A new post is chosen for alone (only the posts sharing a telling term are scored);
+    # the answer must be the one a full pass would give.
+    rng = random.Random(5)
+    topics = [rng.sample(TOPIC_WORDS, 4) for _ in range(6)]
+    posts = []
+    for n in range(1, 61):
+        words = rng.sample(topics[n % 6], 3) + rng.sample(FILLER, 6)
+        tags = tuple(rng.sample(("opioids", "alcohol", "policy", "youth"), rng.randint(0, 2)))
+        posts.append(post(n, " ".join(words[:4]), " ".join(words), tags))
+    everything = choose_related(posts, {p.id for p in posts})
+    assert sum(1 for slugs in everything.values() if slugs) > 40
+    for n in (2, 17, 33, 60):
+        assert choose_related(posts, {n}) == {n: everything[n]}
+
+
+def test_words_with_accents_are_words():
+    a = post(1, "Prévention des surdoses à Montréal", "Les sites réduisent les surdoses.")
+    b = post(2, "Teen alcohol use falls", "Fewer teenagers report drinking.")
+    c = post(3, "Montréal: la prévention des surdoses", "Prévention et réduction des méfaits.")
+    assert choose_related([a, b, c], {3})[3] == ("p1",)
+
+
+TOPIC_WORDS = [
+    *("naloxone", "pharmacy", "methadone", "clinic", "fentanyl", "strips", "kratom", "labels"),
+    *("casino", "helpline", "vaping", "flavours", "cannabis", "dispensary", "alcohol"),
+    *("licence", "treatment", "beds", "recovery", "housing", "sobriety", "court", "overdose"),
+    *("prevention", "buprenorphine", "telehealth"),
+]
+FILLER = ["report", "people", "state", "county", "officials", "said", "week", "program", "data"]

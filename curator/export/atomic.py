@@ -59,7 +59,8 @@ def folder_is_current(out_dir: Path, source: str) -> int | None:
     recorded, known = _read_manifest(out_dir)
     if not source or recorded != source:
         return None
-    if not all(_intact(_inside(out_dir, r), k) for r, k in known.items()):
+    folder = os.fspath(out_dir)
+    if not all(_intact(_inside(folder, r), k) for r, k in known.items()):
         return None
     return len(known)
 
@@ -68,11 +69,12 @@ def sync_folder(out_dir: Path, outputs: Mapping[str, Output], source: str = "") 
     """Make `out_dir` hold `outputs` (relative path -> Output), touching only what changed.
     `source` is remembered for `folder_is_current`."""
     recorded, known = _read_manifest(out_dir)
-    _sweep_temporaries(out_dir, {Path(relative).parent for relative in outputs})
+    folder = os.fspath(out_dir)
+    _sweep_temporaries(folder, {relative.rpartition("/")[0] for relative in outputs})
     manifest: dict[str, _Known] = {}
     written: list[str] = []
     for relative, output in sorted(outputs.items()):
-        path = _inside(out_dir, relative)
+        path = _inside(folder, relative)
         before = known.get(relative)
         if before and before.key == output.key and _intact(path, before):
             manifest[relative] = before  # as it was: not even rendered
@@ -80,24 +82,25 @@ def sync_folder(out_dir: Path, outputs: Mapping[str, Output], source: str = "") 
         data = output.render()
         digest = hashlib.sha256(data).hexdigest()
         if _same(path, data, digest, before):
-            stat = path.stat()
+            stat = os.stat(path)
         else:
             stat = write_atomic(path, data)
             written.append(relative)
         manifest[relative] = _Known(digest, stat.st_size, stat.st_mtime_ns, output.key)
     removed = [r for r in sorted(known) if r not in outputs]
     for relative in removed:
-        _remove(_inside(out_dir, relative))
+        _remove(_inside(folder, relative))
     if known != manifest or recorded != source:
         _write_manifest(out_dir, manifest, source)
     return SyncResult(tuple(written), len(outputs) - len(written), tuple(removed))
 
 
-def write_atomic(path: Path, data: bytes) -> os.stat_result:
+def write_atomic(path: str | Path, data: bytes) -> os.stat_result:
     """Write `data` to `path` through a temporary file and a rename; returns its stat.
 
-    Plain `os` calls: on a slow filesystem the system calls per file are the cost."""
-    temporary = path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}")
+    Plain `os` calls on string paths: for 10,000 files the Python per file counts."""
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".tmp-{os.getpid()}-{threading.get_ident()}-{name}")
     try:
         fd = _create(temporary)
         try:
@@ -117,60 +120,67 @@ def write_atomic(path: Path, data: bytes) -> os.stat_result:
     return stat
 
 
-def _create(path: Path) -> int:
+def _create(path: str) -> int:
     try:
         return os.open(path, _CREATE, FILE_MODE)
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         return os.open(path, _CREATE, FILE_MODE)
 
 
-def _sweep_temporaries(out_dir: Path, folders: set[Path]) -> None:
+def _sweep_temporaries(out_dir: str, folders: set[str]) -> None:
     """Remove the temporary files an export killed half-way left (ours by their name;
     the caller holds the export lock, so no live export is writing them)."""
-    for folder in folders | {Path(".")}:
+    for folder in folders | {""}:
         try:
-            entries = list(os.scandir(out_dir / folder))
+            entries = list(os.scandir(os.path.join(out_dir, folder)))
         except FileNotFoundError:
             continue
         for entry in entries:
-            if _TEMPORARY.match(entry.name) and entry.is_file(follow_symlinks=False):
-                _remove(Path(entry.path))
+            name = entry.name
+            if name[:5] == ".tmp-" and _TEMPORARY.match(name) and entry.is_file(
+                follow_symlinks=False
+            ):
+                _remove(entry.path)
 
 
-def _intact(path: Path, known: _Known) -> bool:
+def _intact(path: str, known: _Known) -> bool:
     """Is the file as Curator left it (same size and mtime as in the manifest)?"""
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except FileNotFoundError:
         return False
     return (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
 
 
-def _same(path: Path, data: bytes, digest: str, known: _Known | None) -> bool:
+def _same(path: str, data: bytes, digest: str, known: _Known | None) -> bool:
     """Do the bytes on disk equal `data`? Trusts the manifest when size and mtime match."""
     if known and _intact(path, known):
         return known.digest == digest
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as file:
+            return file.read() == data
     except FileNotFoundError:
         return False
 
 
-def _inside(out_dir: Path, relative: str) -> Path:
-    path = out_dir / relative
-    if relative.startswith(("/", "\\")) or ".." in Path(relative).parts or relative == MANIFEST:
-        raise ExportError(str(path), "refusing to write outside the export folder")
+def _inside(out_dir: str, relative: str) -> str:
+    """The path of `relative` in the folder (string operations: this runs per file)."""
+    path = os.path.join(out_dir, relative)
+    if relative.startswith(("/", "\\")) or ".." in relative.split("/") or relative == MANIFEST:
+        raise ExportError(path, "refusing to write outside the export folder")
     return path
 
 
-def _remove(path: Path) -> None:
+def _remove(path: str) -> None:
     try:
-        path.unlink()
+        os.unlink(path)
     except FileNotFoundError:
         pass  # someone removed it already
     except OSError as e:
-        raise ExportError(str(path), e.strerror or str(e)) from e
+        raise ExportError(path, e.strerror or str(e)) from e
 
 
 def _read_manifest(out_dir: Path) -> tuple[str, dict[str, _Known]]:
@@ -190,4 +200,5 @@ def _write_manifest(out_dir: Path, manifest: dict[str, _Known], source: str) -> 
         "source": source,
         "files": {p: [k.digest, k.size, k.mtime_ns, k.key] for p, k in sorted(manifest.items())},
     }
-    write_atomic(out_dir / MANIFEST, json.dumps(body, indent=1).encode("utf-8"))
+    # No indent: json's C encoder then writes the 10,000 entries in a blink.
+    write_atomic(out_dir / MANIFEST, json.dumps(body, separators=(",", ":")).encode("utf-8"))

@@ -19,6 +19,7 @@ import nh3
 # controls, which XML allows but no reader expects in text.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SAFE_NAME = re.compile(r"[^a-z0-9]+")
+_SPACE = re.compile(r"\s")
 
 ALLOWED_TAGS = frozenset(
     {"a", "p", "br", "em", "strong", "b", "i", "blockquote", "ul", "ol", "li", "code",
@@ -59,7 +60,7 @@ def web_url(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
-    if any(ch.isspace() for ch in cleaned):
+    if _SPACE.search(cleaned):  # str.isspace's characters
         return None
     return cleaned
 

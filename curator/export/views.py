@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
@@ -40,24 +40,74 @@ class RelatedLink:
 
 
 @dataclass(frozen=True)
+class _Context:
+    settings: SiteSettings
+    titles: dict[str, str]  # slug -> title of every live post
+    links: dict[str, RelatedLink] = field(default_factory=dict)  # made once per slug
+
+    def link(self, slug: str) -> RelatedLink:
+        found = self.links.get(slug)
+        if found is None:
+            found = self.links[slug] = RelatedLink(plain(self.titles[slug]), file_name(slug))
+        return found
+
+
+@dataclass(frozen=True)
 class PostView:
+    """What every export needs of a post (its page, tags, times and digest) is set up
+    front; the rest is worked out when a file that shows it is rendered, so that an
+    export that re-renders a few files does not clean the text of 10,000 posts."""
+
     post_id: int
-    uid: str  # the tag: URI; never changes
     name: str
-    title: str
-    raw_html: str  # as stored; `body_html` is what goes out
-    source_url: str | None
-    source_name: str
-    image_url: str | None
     tags: tuple[TagRef, ...]
-    author: str
     published_at: datetime
     updated_at: datetime
-    related: tuple[RelatedLink, ...]
+    digest: str  # changes whenever anything a subscriber sees of this post changes
+    source: Post = field(repr=False, compare=False)
+    context: _Context = field(repr=False, compare=False)
 
     @property
     def page(self) -> str:
         return f"posts/{self.name}.html"
+
+    @property
+    def raw_html(self) -> str:
+        """As stored; `body_html` is what goes out."""
+        return self.source.body_html
+
+    @cached_property
+    def uid(self) -> str:
+        """The tag: URI; never changes."""
+        return self.context.settings.tag_uri(f"post/{self.post_id}")
+
+    @cached_property
+    def title(self) -> str:
+        return plain(self.source.title).strip() or "(untitled)"
+
+    @cached_property
+    def source_url(self) -> str | None:
+        return web_url(self.source.source_url)
+
+    @cached_property
+    def source_name(self) -> str:
+        return plain(self.source.source_name).strip() or "the source"
+
+    @cached_property
+    def image_url(self) -> str | None:
+        return web_url(self.source.image_url)
+
+    @cached_property
+    def author(self) -> str:
+        settings = self.context.settings
+        editor = plain(self.source.editor).strip()
+        return editor if settings.author_mode == "editor" and editor else settings.author
+
+    @cached_property
+    def related(self) -> tuple[RelatedLink, ...]:
+        titles, slug = self.context.titles, self.source.slug
+        wanted = dict.fromkeys(s for s in self.source.related_slugs if s in titles and s != slug)
+        return tuple(self.context.link(s) for s in wanted)[:3]
 
     @cached_property
     def body_html(self) -> str:
@@ -66,11 +116,6 @@ class PostView:
     @cached_property
     def excerpt(self) -> str:
         return _excerpt(text_of(self.raw_html))
-
-    @cached_property
-    def digest(self) -> str:
-        """Changes whenever anything a subscriber sees of this post changes."""
-        return hashlib.sha256(repr(self).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -83,9 +128,10 @@ class SiteView:
 def build_site(settings: SiteSettings, posts: Sequence[Post]) -> SiteView:
     """Views of the live `posts` (given newest first); retracted ones are left out."""
     live = [p for p in posts if p.retracted_at is None]
-    links = {p.slug: RelatedLink(plain(p.title), file_name(p.slug)) for p in live}
-    tag_refs: dict[str, TagRef] = {}
-    views = tuple(_view(settings, p, links, tag_refs) for p in live)
+    context = _Context(settings, {p.slug: p.title for p in live})
+    tag_refs: dict[str, TagRef] = {}  # by file name
+    by_raw: dict[str, TagRef | None] = {}  # by the tag as stored
+    views = tuple(_view(context, p, tag_refs, by_raw) for p in live)
     by_tag: dict[str, list[PostView]] = {}
     for view in views:
         for tag in view.tags:
@@ -95,32 +141,44 @@ def build_site(settings: SiteSettings, posts: Sequence[Post]) -> SiteView:
 
 
 def _view(
-    settings: SiteSettings, post: Post, links: dict[str, RelatedLink], tag_refs: dict[str, TagRef]
+    context: _Context,
+    post: Post,
+    tag_refs: dict[str, TagRef],
+    by_raw: dict[str, TagRef | None],
 ) -> PostView:
     tags: dict[str, TagRef] = {}
     for raw in post.tags:
-        label = " ".join(plain(raw).split())
-        if label:
-            ref = tag_refs.setdefault(file_name(label), TagRef(label, file_name(label)))
+        ref = by_raw[raw] if raw in by_raw else _tag_ref(raw, tag_refs, by_raw)
+        if ref:
             tags.setdefault(ref.name, ref)
-    wanted = dict.fromkeys(s for s in post.related_slugs if s in links and s != post.slug)
-    related = tuple(links[slug] for slug in wanted)[:3]
-    editor = plain(post.editor).strip()
+    # The digest is of everything the view is made from: the post and the titles of the
+    # posts it links to (the settings are part of every output's key already).
+    related = [(slug, context.titles.get(slug)) for slug in post.related_slugs]
+    made_from = repr((post, related)).encode("utf-8", "surrogatepass")
     return PostView(
         post_id=post.id,
-        uid=settings.tag_uri(f"post/{post.id}"),
         name=file_name(post.slug),
-        title=plain(post.title).strip() or "(untitled)",
-        raw_html=post.body_html,
-        source_url=web_url(post.source_url),
-        source_name=plain(post.source_name).strip() or "the source",
-        image_url=web_url(post.image_url),
         tags=tuple(tags.values()),
-        author=editor if settings.author_mode == "editor" and editor else settings.author,
         published_at=post.published_at,
         updated_at=max(post.updated_at, post.published_at),
-        related=related,
+        digest=hashlib.sha256(made_from).hexdigest(),
+        source=post,
+        context=context,
     )
+
+
+def _tag_ref(
+    raw: str, tag_refs: dict[str, TagRef], by_raw: dict[str, TagRef | None]
+) -> TagRef | None:
+    """The tag `raw` stands for: tags with the same file name are one tag, under the
+    first label seen. Worked out once per stored spelling."""
+    label = " ".join(plain(raw).split())
+    ref = None
+    if label:
+        name = file_name(label)
+        ref = tag_refs.setdefault(name, TagRef(label, name))
+    by_raw[raw] = ref
+    return ref
 
 
 def _excerpt(text: str) -> str:
