@@ -8,7 +8,8 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from curator.cli.context import AppContext, now, pass_app
+from curator.cli.context import COUNT, AppContext, now, pass_app, shown
+from curator.housekeeping import drop_old_screened_text
 from curator.models import Item, ItemState
 from curator.process import ProcessReport, process_pending, rescore_items
 
@@ -16,7 +17,7 @@ from curator.process import ProcessReport, process_pending, rescore_items
 @click.command()
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=None,
     help="At most this many entries (default: extract.batch).",
 )
@@ -28,6 +29,7 @@ def extract(app: AppContext, limit: int | None) -> None:
     next run resumes. Pages that fail are retried later with backoff."""
     if not app.console.is_terminal:
         _print_report(app, process_pending(app.config, app.store, now(), limit=limit))
+        _drop_old_text(app)
         return
     columns = (TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=app.console, transient=True) as bar:
@@ -38,6 +40,17 @@ def extract(app: AppContext, limit: int | None) -> None:
 
         report = process_pending(app.config, app.store, now(), limit=limit, progress=advance)
     _print_report(app, report)
+    _drop_old_text(app)
+
+
+def _drop_old_text(app: AppContext) -> None:
+    """retention.filtered_text_after runs after every extraction run."""
+    pruned = drop_old_screened_text(app.config, app.store, now())
+    if pruned.articles or pruned.entries:
+        app.console.print(
+            f"retention: emptied the text of {pruned.articles} articles and "
+            f"{pruned.entries} entries of old filtered/rejected items"
+        )
 
 
 @click.command()
@@ -61,7 +74,7 @@ def score(app: AppContext) -> None:
     type=click.Choice([s.value for s in ItemState]),
     help="Show items in this state (repeatable).",
 )
-@click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--limit", type=COUNT, default=30, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for scripts.")
 @pass_app
 def items(app: AppContext, states: tuple[str, ...], limit: int, as_json: bool) -> None:
@@ -76,7 +89,8 @@ def items(app: AppContext, states: tuple[str, ...], limit: int, as_json: bool) -
         table.add_column(column, overflow="fold")
     for item in found:
         why = item.reasons[0] if item.reasons else ""
-        table.add_row(str(item.id), f"{item.score:.1f}", str(item.outlets), item.title, why)
+        title, why_text = shown(item.title), shown(why)  # a feed's '[/]' is text, not markup
+        table.add_row(str(item.id), f"{item.score:.1f}", str(item.outlets), title, why_text)
     app.console.print(table)
 
 

@@ -14,6 +14,7 @@ import click
 from curator.cli.context import AppContext, pass_app
 from curator.config import Config
 from curator.exporting import export_site
+from curator.housekeeping import drop_old_screened_text
 from curator.poll import poll_due
 from curator.process import process_pending
 from curator.service import Job, ShouldStop, lock_path_for, run_service
@@ -78,6 +79,9 @@ def _process(config: Config, store: Store, now: datetime, should_stop: ShouldSto
     report = process_pending(config, store, now, should_stop=should_stop)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(report.statuses.items()))
     line = f"{report.examined} entries ({counts or 'none'}), {report.created} new items"
+    pruned = drop_old_screened_text(config, store, now)
+    if pruned.articles or pruned.entries:
+        line += f"; retention emptied {pruned.articles} articles, {pruned.entries} entries"
     return line + (" (stopped early)" if report.stopped else "")
 
 

@@ -51,7 +51,7 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         with db.atomic():
             yield db
         return
-    conn.execute("BEGIN IMMEDIATE")
+    _execute(conn, "BEGIN IMMEDIATE")  # a lock held elsewhere fails here, in one line
     try:
         yield db
     except BaseException:
@@ -59,7 +59,24 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
             conn.execute("ROLLBACK")
         raise
     else:
-        conn.execute("COMMIT")
+        try:
+            _execute(conn, "COMMIT")
+        except StoreError:  # e.g. the disk is full: leave no transaction open behind us
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def _execute(conn: sqlite3.Connection, statement: str) -> None:
+    """Run `statement`; its error becomes a StoreError naming the database file."""
+    try:
+        conn.execute(statement)
+    except sqlite3.DatabaseError as e:
+        try:
+            where: Path | str = Path(conn.execute("PRAGMA database_list").fetchone()[2])
+        except sqlite3.DatabaseError:
+            where = statement
+        raise _translate(e, where) from e
 
 
 @contextlib.contextmanager
@@ -73,6 +90,8 @@ def translate_errors(where: Path | str) -> Iterator[None]:
 
 def _translate(error: sqlite3.DatabaseError, where: Path | str) -> StoreError:
     text = str(error)
+    # `where` is the file, or the table in hand (the stores do not know the file)
+    what = f"database {where}" if isinstance(where, Path) else f"the database ({where})"
     if "locked" in text or "busy" in text:
-        return DatabaseLocked(f"database {where} is locked by another process; try again")
-    return StoreError(f"database {where}: {text}")
+        return DatabaseLocked(f"{what} is locked by another process; try again")
+    return StoreError(f"{what}: {text}")
