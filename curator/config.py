@@ -155,6 +155,8 @@ def load(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
         raw = tomllib.loads(_read_capped(chosen).decode("utf-8"))
     except FileNotFoundError as e:
         raise ConfigError(str(chosen), "file not found") from e
+    except OSError as e:  # unreadable: permissions, an I/O error
+        raise ConfigError(str(chosen), f"cannot be read ({e.strerror})") from e
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(str(chosen), f"not valid TOML ({e})") from e
     return from_mapping(raw, path=chosen, root=chosen.resolve().parent)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from curator import language, render, workflow
+from curator import language, render, review, workflow
 from curator.config import Config
-from curator.errors import InvalidTransition, ReviewError, StaleItem
+from curator.errors import InvalidTransition, ReviewError
 from curator.models import Draft, Item, Post
 from curator.store import Store
 from curator.workflow import Action
@@ -46,8 +46,7 @@ def draft_report(
     if draft is None:
         raise InvalidTransition(item_id, f"has no draft; run `curator annotate {item_id}` first")
     text = f"{draft.title}\n{render.strip_comments(draft.body_markdown)}"
-    report = language.check(text, config.language_terms, config.get("review.crisis_line"))
-    return draft, report
+    return draft, review.check_language(config, text)
 
 
 def publish_item(
@@ -61,9 +60,7 @@ def publish_item(
     expected_version: int | None = None,
 ) -> Published:
     """Publish the item's latest draft as a post (the item becomes `published`)."""
-    item = store.desk.get_item(item_id)
-    if expected_version is not None and item.version != expected_version:
-        raise StaleItem(item_id, item.changed_by or "the pipeline", f"{item.changed_at:%H:%M}")
+    item = review.read_item(store, item_id, expected_version)
     change = workflow.decide(item, Action.PUBLISH, editor, now)
     draft, report = draft_report(store, config, item_id)
     if report.findings and not allow_terms:

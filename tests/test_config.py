@@ -64,6 +64,12 @@ def test_missing_and_broken_files_are_named(tmp_path: Path):
         config_module.load(broken)
 
 
+def test_an_unreadable_config_path_is_one_line(tmp_path: Path):
+    (tmp_path / "plain-file").write_text("not a folder")
+    with pytest.raises(ConfigError, match=r"plain-file/config.toml: cannot be read \(Not a dir"):
+        config_module.load(tmp_path / "plain-file" / "config.toml")
+
+
 def test_environment_chooses_the_file(tmp_path: Path):
     path = tmp_path / "other.toml"
     path.write_text('[export]\ntitle = "Other"\n')

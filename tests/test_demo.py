@@ -29,3 +29,19 @@ def test_demo_polls_screens_publishes_and_exports_offline(tmp_path: Path):
     assert len(feed.entries) == 1
     assert "families" in feed.entries[0].content[0].value
     assert (tmp_path / "export/index.html").is_file()
+
+
+def test_a_demo_folder_that_cannot_be_made_is_one_line(tmp_path: Path):
+    (tmp_path / "plain-file").write_text("not a folder")
+    work = tmp_path / "plain-file" / "demo"
+    result = subprocess.run(
+        [sys.executable, "-m", "curator", "demo", "--dir", str(work), "--no-serve"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 2
+    assert f"Invalid value for '--dir': cannot create {work}" in result.stderr
+    assert "Traceback" not in result.stderr

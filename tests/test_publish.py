@@ -12,8 +12,9 @@ from click.testing import CliRunner, Result
 from desk_factory import add_item, write_config
 
 from curator.cli.main import cli
-from curator.errors import InvalidTransition, PostNotFound, ReviewError
-from curator.publish import slugify
+from curator.config import Config
+from curator.errors import InvalidTransition, PostNotFound, ReviewError, StaleItem
+from curator.publish import publish_item, slugify
 from curator.render import render_markdown
 from curator.store import Store
 
@@ -110,6 +111,15 @@ def test_another_editors_claim_blocks_publishing(desk: tuple[Store, Run]) -> Non
     assert isinstance(result.exception, InvalidTransition) and "claimed by ana" in str(
         result.exception
     )
+
+
+def test_a_stale_version_is_refused_even_for_an_item_no_editor_changed(
+    store: Store, config: Config, now: datetime
+) -> None:
+    item = add_item(store.db, now)
+    with pytest.raises(StaleItem, match=f"item {item} was changed by the pipeline"):
+        publish_item(store, config, item, "ana", now, expected_version=99)
+    assert store.posts.list() == []
 
 
 def test_retract_takes_the_post_back(desk: tuple[Store, Run]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.errors import DatabaseLocked
+from curator.errors import DatabaseLocked, StoreError
 from curator.store import Store, write_transaction
 from curator.store.database import translate_errors
 from curator.store.times import from_db, to_db
@@ -48,6 +48,13 @@ def test_a_database_locked_past_the_busy_timeout_is_one_line(tmp_path: Path):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_a_database_whose_folder_cannot_be_made_is_one_line(tmp_path: Path):
+    (tmp_path / "plain-file").write_text("not a folder")
+    path = tmp_path / "plain-file" / "curator.db"
+    with pytest.raises(StoreError, match=r"plain-file/curator.db: cannot create its folder"):
+        Store.open(path)
 
 
 def test_history_is_append_only(store: Store):

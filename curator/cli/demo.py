@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from curator import config as config_module
 from curator.cli import demo_server
-from curator.cli.context import AppContext, pass_app
+from curator.cli.context import AppContext, now, pass_app
 from curator.config import Config
 from curator.models import Item
 from curator.store import Store
@@ -34,7 +33,10 @@ def demo(app: AppContext, work_dir: Path | None, serve: bool) -> None:
     """Run Curator end to end on the bundled samples, offline."""
     samples = _samples_folder(app)
     work = work_dir or Path(tempfile.mkdtemp(prefix="curator-demo-"))
-    work.mkdir(parents=True, exist_ok=True)
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise click.BadParameter(f"cannot create {work}: {e.strerror}", param_hint="'--dir'") from e
     server, base = demo_server.start(samples, rewrite_samples=True)
     try:
         config_path = _write_config(app.config, samples, base, work)
@@ -103,7 +105,7 @@ def _tour(config_path: Path) -> None:
 def _top_item(config_path: Path) -> Item | None:
     store = Store.open(config_module.load(config_path).get("curator.database"))
     try:
-        found = store.desk.queue(QueueFilter(limit=1), datetime.now(UTC))
+        found = store.desk.queue(QueueFilter(limit=1), now())
     finally:
         store.close()
     return found[0] if found else None

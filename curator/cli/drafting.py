@@ -107,8 +107,11 @@ def latest_recovery(database: Path, item_id: int) -> Path | None:
 
 def keep(path: Path, text: str) -> Path:
     """Write `text` to `path` (creating the folder); the path is the editor's lifeline."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise CuratorError(f"cannot keep the draft in {path}: {e.strerror}") from e
     return path
 
 

@@ -3,11 +3,37 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from curator.models import ParsedEntry
 
 # A date further ahead than this is a publisher's mistake; first-seen stands in.
 FUTURE_SLACK = timedelta(days=1)
 MAX_KEY_LENGTH = 2000
+# What a hostile entry can make a field reader raise; the entry is skipped, not the feed.
+ENTRY_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
+
+
+def unique_entries(
+    raws: Iterable[Any], build: Callable[[Any], ParsedEntry]
+) -> tuple[tuple[ParsedEntry, ...], int]:
+    """`build` each raw entry; one that fails, or repeats a key, is skipped (the
+    first of a repeated id wins). Returns the entries and how many were skipped."""
+    entries: dict[str, ParsedEntry] = {}
+    skipped = 0
+    for raw in raws:
+        try:
+            entry = build(raw)
+        except ENTRY_ERRORS:
+            skipped += 1
+            continue
+        if entry.key in entries:
+            skipped += 1
+            continue
+        entries[entry.key] = entry
+    return tuple(entries.values()), skipped
 
 
 def entry_key(given: object, link: str | None, title: str, moment: datetime | None) -> str:

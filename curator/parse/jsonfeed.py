@@ -8,7 +8,7 @@ from typing import Any
 
 from curator.errors import ParseError
 from curator.models import ParsedEntry, ParsedFeed
-from curator.parse.fields import entry_key, sane_date
+from curator.parse.fields import entry_key, sane_date, unique_entries
 from curator.parse.text import (
     clean_link,
     escape_text,
@@ -16,8 +16,6 @@ from curator.parse.text import (
     sanitize_html,
     sanitized_text,
 )
-
-ENTRY_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
 
 
 def looks_like_json(body: bytes) -> bool:
@@ -37,22 +35,11 @@ def parse_json_feed(body: bytes, url: str, now: datetime) -> ParsedFeed:
     items = document.get("items")
     if not isinstance(items, list):
         raise ParseError(url, "not a feed (JSON Feed without an items list)")
-    entries: dict[str, ParsedEntry] = {}
-    skipped = 0
-    for item in items:
-        try:
-            entry = _entry(item, url, now)
-        except ENTRY_ERRORS:
-            skipped += 1
-            continue
-        if entry.key in entries:
-            skipped += 1
-            continue
-        entries[entry.key] = entry
+    entries, skipped = unique_entries(items, lambda item: _entry(item, url, now))
     return ParsedFeed(
         title=plain_text(str(document.get("title") or "")),
         link=clean_link(document.get("home_page_url"), url),
-        entries=tuple(entries.values()),
+        entries=entries,
         skipped_entries=skipped,
     )
 

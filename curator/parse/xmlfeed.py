@@ -16,7 +16,7 @@ import feedparser
 
 from curator.errors import ParseError
 from curator.models import ParsedEntry, ParsedFeed
-from curator.parse.fields import entry_key, sane_date
+from curator.parse.fields import entry_key, sane_date, unique_entries
 from curator.parse.text import (
     clean_link,
     escape_text,
@@ -25,9 +25,6 @@ from curator.parse.text import (
     sanitized_text,
     squeeze,
 )
-
-# What a single malformed entry may raise while being mapped; it is skipped.
-ENTRY_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 
 
 def parse_xml_feed(body: bytes, url: str, headers: dict[str, str], now: datetime) -> ParsedFeed:
@@ -44,7 +41,7 @@ def parse_xml_feed(body: bytes, url: str, headers: dict[str, str], now: datetime
     error = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if _fatal(parsed, error):
         raise ParseError(url, f"not a feed ({describe(error) or 'no RSS, Atom or JSON Feed root'})")
-    entries, skipped = _entries(parsed.entries, url, now)
+    entries, skipped = unique_entries(parsed.entries, lambda raw: _entry(raw, url, now))
     return ParsedFeed(
         title=plain_text(parsed.feed.get("title", "")),
         link=clean_link(parsed.feed.get("link"), url),
@@ -72,22 +69,6 @@ def _feedparser_headers(headers: dict[str, str]) -> dict[str, str]:
     result = {k.lower(): v for k, v in headers.items() if k.lower() != "content-location"}
     result.setdefault("content-type", "application/xml")  # the XML declaration names the charset
     return result
-
-
-def _entries(raws: list[Any], url: str, now: datetime) -> tuple[tuple[ParsedEntry, ...], int]:
-    entries: dict[str, ParsedEntry] = {}
-    skipped = 0
-    for raw in raws:
-        try:
-            entry = _entry(raw, url, now)
-        except ENTRY_ERRORS:
-            skipped += 1
-            continue
-        if entry.key in entries:  # a repeated guid: the first one wins
-            skipped += 1
-            continue
-        entries[entry.key] = entry
-    return tuple(entries.values()), skipped
 
 
 def _entry(raw: Any, feed_url: str, now: datetime) -> ParsedEntry:

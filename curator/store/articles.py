@@ -32,15 +32,6 @@ class ArticleStore:
             rows = self.db.execute(_PENDING, [to_db(now), limit]).fetchall()
         return [_pending(row) for row in rows]
 
-    def count_pending(self, now: datetime) -> int:
-        with translate_errors("articles"):
-            row = self.db.execute(
-                "SELECT count(*) FROM entries WHERE extract_status = 'pending' OR "
-                "(extract_status = 'failed' AND (next_extract_at IS NULL OR next_extract_at <= ?))",
-                [to_db(now)],
-            ).fetchone()
-        return int(row[0])
-
     def save(self, article: Article, attempts: int, now: datetime) -> None:
         """Store `article` and mark its entry done/fallback/skipped (one transaction
         when called alone; a savepoint inside the caller's)."""

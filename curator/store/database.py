@@ -21,7 +21,10 @@ def open_database(
     path: Path, busy_timeout: timedelta = timedelta(seconds=5)
 ) -> sqlite_utils.Database:
     """Open (creating if needed) the database at `path`, schema up to date."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"database {path}: cannot create its folder ({e.strerror})") from e
     try:
         # isolation_level=None: no implicit transactions; writes say BEGIN IMMEDIATE.
         conn = sqlite3.connect(

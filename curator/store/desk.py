@@ -93,11 +93,9 @@ class DeskStore:
 
     def history(self, item_id: int) -> list[HistoryEvent]:
         self.get_item(item_id)
-        rows = self.db.execute(
-            "SELECT * FROM history WHERE item_id = ? ORDER BY id", [item_id]
-        ).fetchall()
-        cols = ["id", "item_id", "at", "editor", "from_state", "to_state", "note"]
-        return [_history(dict(zip(cols, row, strict=True))) for row in rows]
+        with translate_errors("history"):
+            rows = self.db.query("SELECT * FROM history WHERE item_id = ? ORDER BY id", [item_id])
+            return [_history(row) for row in rows]
 
     def save_draft(self, change: ItemChange, title: str, tags: tuple[str, ...], body: str) -> Draft:
         """Apply `change` and keep the text as the item's next draft version."""
@@ -121,17 +119,15 @@ class DeskStore:
         return draft
 
     def latest_draft(self, item_id: int) -> Draft | None:
-        rows = list(
-            self.db.query(
-                "SELECT * FROM drafts WHERE item_id = ? ORDER BY version DESC LIMIT 1", [item_id]
-            )
-        )
+        sql = "SELECT * FROM drafts WHERE item_id = ? ORDER BY version DESC LIMIT 1"
+        with translate_errors("drafts"):
+            rows = list(self.db.query(sql, [item_id]))
         return _draft(rows[0]) if rows else None
 
     def draft_versions(self, item_id: int) -> int:
-        (count,) = self.db.execute(
-            "SELECT count(*) FROM drafts WHERE item_id = ?", [item_id]
-        ).fetchone()
+        with translate_errors("drafts"):
+            sql = "SELECT count(*) FROM drafts WHERE item_id = ?"
+            (count,) = self.db.execute(sql, [item_id]).fetchone()
         return int(count)
 
     def article_texts(self, item_id: int) -> list[ArticleText]:
@@ -140,7 +136,8 @@ class DeskStore:
                  FROM entries e JOIN sources s ON s.id = e.source_id
                  LEFT JOIN articles a ON a.entry_id = e.id
                  WHERE e.item_id = ? ORDER BY e.id"""
-        return [ArticleText(*row) for row in self.db.execute(sql, [item_id]).fetchall()]
+        with translate_errors("articles"):
+            return [ArticleText(*row) for row in self.db.execute(sql, [item_id]).fetchall()]
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Full-text search over posts and items (see `store.search`)."""

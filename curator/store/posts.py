@@ -41,14 +41,11 @@ class PostStore:
         return self.get(slug)
 
     def get(self, slug: str) -> Post:
-        rows = list(self.db.query("SELECT * FROM posts WHERE slug = ?", [slug]))
+        with translate_errors("posts"):
+            rows = list(self.db.query("SELECT * FROM posts WHERE slug = ?", [slug]))
         if not rows:
             raise PostNotFound(slug)
         return post_from_row(rows[0])
-
-    def for_item(self, item_id: int) -> Post | None:
-        rows = list(self.db.query("SELECT * FROM posts WHERE item_id = ?", [item_id]))
-        return post_from_row(rows[0]) if rows else None
 
     def list(self, include_retracted: bool = False, limit: int = 100) -> list[Post]:
         """Posts, newest first."""
@@ -58,7 +55,9 @@ class PostStore:
             return [post_from_row(row) for row in self.db.query(sql, [limit])]
 
     def slug_taken(self, slug: str) -> bool:
-        return self.db.execute("SELECT 1 FROM posts WHERE slug = ?", [slug]).fetchone() is not None
+        with translate_errors("posts"):
+            row = self.db.execute("SELECT 1 FROM posts WHERE slug = ?", [slug]).fetchone()
+        return row is not None
 
 
 def _row(post: Post) -> dict[str, Any]:
