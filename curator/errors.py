@@ -4,8 +4,7 @@
     ├── ConfigError(key)          bad or missing setting; stops start-up
     ├── SourceError(url)
     │   ├── FetchError            network, status, too large, too slow, blocked address
-    │   ├── ParseError            not a feed, or a broken one
-    │   └── ExtractError          page gave no main text
+    │   └── ParseError            not a feed, or a broken one
     ├── StoreError                locked, corrupt, migration failed
     │   └── DatabaseLocked        another process held the database past the busy timeout
     ├── ReviewError(item_id)
@@ -17,7 +16,8 @@
     └── ServiceError              e.g. another service holds the database
 
 Each message is one line that names the thing at fault. Foreign errors are
-translated once, at the boundary, with ``raise ... from e``.
+translated once, at the boundary, with ``raise ... from e``. A page that gives no
+main text is not an error: extraction records it as data (status `fallback`).
 """
 
 from __future__ import annotations
@@ -64,10 +64,6 @@ class FetchError(SourceError):
 
 class ParseError(SourceError):
     """The body is not a feed, or too broken to read."""
-
-
-class ExtractError(SourceError):
-    """The page gave no main text."""
 
 
 class StoreError(CuratorError):
