@@ -13,6 +13,7 @@
     │   └── InvalidTransition     e.g. publishing a rejected item
     ├── PostNotFound(slug)
     ├── ExportError(path)         the export could not be written
+    ├── OpmlError                 an OPML file that cannot be read (defined in opml.py)
     └── ServiceError              e.g. another service holds the database
 
 Each message is one line that names the thing at fault. Foreign errors are
