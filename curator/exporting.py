@@ -21,6 +21,7 @@ from curator.config import Config
 from curator.errors import ExportError
 from curator.export import ATOM, JSON, RSS, SiteSettings, build_export, source_key
 from curator.export.atomic import folder_is_current, sync_folder
+from curator.export.pool import PageBatch
 from curator.models import Post
 from curator.related import choose_related
 from curator.store import Store
@@ -75,7 +76,7 @@ def export_site(
             after = store.exports.state()
             same = after.posts_only() == state.posts_only()
             source = source_key(settings, after) if same else ""
-        result = sync_folder(target, files, source)
+        result = sync_folder(target, files, source, PageBatch(settings, posts))
     return ExportReport(
         out_dir=target,
         posts=len(posts),

@@ -21,6 +21,7 @@ from curator.config import Config
 from curator.errors import ConfigError, ExportError
 from curator.export import Output, SiteSettings, build_export, render_all
 from curator.export.atomic import sync_folder, write_atomic
+from curator.export.pool import PageBatch
 from curator.exporting import ExportReport, export_site
 from curator.models import Post
 from curator.store import Store
@@ -535,3 +536,22 @@ def test_an_export_sweeps_the_temporary_files_a_killed_one_left(
     export(config, store, now)
     assert not any(path.exists() for path in left)
     assert (folder / ".tmp-notes").read_text() == "someone else's"
+
+
+def test_post_pages_written_by_a_worker_process_equal_those_written_here(
+    config: Config, store: Store, tmp_path: Path
+):
+    add_three(store)
+    add_post(store, "Naloxone in every school", tags=["overdose"])
+    posts = store.exports.published_posts()
+    settings_ = SiteSettings.from_config(config)
+    here = sync_folder(tmp_path / "here", build_export(settings_, posts, START))
+    pooled = sync_folder(
+        tmp_path / "pooled",
+        build_export(settings_, posts, START),
+        batch=PageBatch(settings_, posts, workers=1, threshold=1),
+    )
+    assert pooled.written == here.written
+    for relative in here.written:
+        expected = (tmp_path / "here" / relative).read_bytes()
+        assert (tmp_path / "pooled" / relative).read_bytes() == expected, relative

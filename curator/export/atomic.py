@@ -36,6 +36,7 @@ class Output:
 
     key: str
     render: Callable[[], bytes]
+    job: object = None  # plain data a worker process renders the same bytes from (pool.py)
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,18 @@ class SyncResult:
 
 
 @dataclass(frozen=True)
-class _Known:
+class Known:
+    """A file's manifest entry."""
+
     digest: str
     size: int
     mtime_ns: int
     key: str = ""
+
+
+Job = tuple[str, str, object, str, Known | None]  # relative, path, job, key, as it was
+# Writes the stale outputs that have a `job`; per output: (relative, entry, written?).
+Batch = Callable[[list[Job]], list[tuple[str, Known, bool]]]
 
 
 def folder_is_current(out_dir: Path, source: str) -> int | None:
@@ -65,34 +73,53 @@ def folder_is_current(out_dir: Path, source: str) -> int | None:
     return len(known)
 
 
-def sync_folder(out_dir: Path, outputs: Mapping[str, Output], source: str = "") -> SyncResult:
+def sync_folder(
+    out_dir: Path, outputs: Mapping[str, Output], source: str = "", batch: Batch | None = None
+) -> SyncResult:
     """Make `out_dir` hold `outputs` (relative path -> Output), touching only what changed.
-    `source` is remembered for `folder_is_current`."""
+    `source` is remembered for `folder_is_current`; `batch`, if given, writes the stale
+    outputs that have a `job` (first: the other files link to them)."""
     recorded, known = _read_manifest(out_dir)
     folder = os.fspath(out_dir)
     _sweep_temporaries(folder, {relative.rpartition("/")[0] for relative in outputs})
-    manifest: dict[str, _Known] = {}
+    manifest: dict[str, Known] = {}
     written: list[str] = []
+    stale: list[tuple[str, str, Output, Known | None]] = []
     for relative, output in sorted(outputs.items()):
         path = _inside(folder, relative)
         before = known.get(relative)
         if before and before.key == output.key and _intact(path, before):
             manifest[relative] = before  # as it was: not even rendered
-            continue
-        data = output.render()
-        digest = hashlib.sha256(data).hexdigest()
-        if _same(path, data, digest, before):
-            stat = os.stat(path)
         else:
-            stat = write_atomic(path, data)
+            stale.append((relative, path, output, before))
+    if batch is not None:
+        jobs = [(r, p, o.job, o.key, b) for r, p, o, b in stale if o.job is not None]
+        for relative, entry, wrote in batch(jobs) if jobs else []:
+            manifest[relative] = entry
+            if wrote:
+                written.append(relative)
+        stale = [s for s in stale if s[2].job is None]
+    for relative, path, output, before in stale:
+        manifest[relative], wrote = write_output(path, output.render(), output.key, before)
+        if wrote:
             written.append(relative)
-        manifest[relative] = _Known(digest, stat.st_size, stat.st_mtime_ns, output.key)
     removed = [r for r in sorted(known) if r not in outputs]
     for relative in removed:
         _remove(_inside(folder, relative))
     if known != manifest or recorded != source:
         _write_manifest(out_dir, manifest, source)
-    return SyncResult(tuple(written), len(outputs) - len(written), tuple(removed))
+    return SyncResult(tuple(sorted(written)), len(outputs) - len(written), tuple(removed))
+
+
+def write_output(path: str, data: bytes, key: str, before: Known | None) -> tuple[Known, bool]:
+    """Put `data` at `path` unless the file holds it already; its manifest entry, and
+    whether it was written."""
+    digest = hashlib.sha256(data).hexdigest()
+    if _same(path, data, digest, before):
+        stat, wrote = os.stat(path), False
+    else:
+        stat, wrote = write_atomic(path, data), True
+    return Known(digest, stat.st_size, stat.st_mtime_ns, key), wrote
 
 
 def write_atomic(path: str | Path, data: bytes) -> os.stat_result:
@@ -144,7 +171,7 @@ def _sweep_temporaries(out_dir: str, folders: set[str]) -> None:
                 _remove(entry.path)
 
 
-def _intact(path: str, known: _Known) -> bool:
+def _intact(path: str, known: Known) -> bool:
     """Is the file as Curator left it (same size and mtime as in the manifest)?"""
     try:
         stat = os.stat(path)
@@ -153,7 +180,7 @@ def _intact(path: str, known: _Known) -> bool:
     return (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
 
 
-def _same(path: str, data: bytes, digest: str, known: _Known | None) -> bool:
+def _same(path: str, data: bytes, digest: str, known: Known | None) -> bool:
     """Do the bytes on disk equal `data`? Trusts the manifest when size and mtime match."""
     if known and _intact(path, known):
         return known.digest == digest
@@ -183,10 +210,10 @@ def _remove(path: str) -> None:
         raise ExportError(path, e.strerror or str(e)) from e
 
 
-def _read_manifest(out_dir: Path) -> tuple[str, dict[str, _Known]]:
+def _read_manifest(out_dir: Path) -> tuple[str, dict[str, Known]]:
     try:
         raw = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        files = {path: _Known(*entry) for path, entry in raw["files"].items()}
+        files = {path: Known(*entry) for path, entry in raw["files"].items()}
         return str(raw.get("source", "")), files
     except FileNotFoundError:
         return "", {}
@@ -194,7 +221,7 @@ def _read_manifest(out_dir: Path) -> tuple[str, dict[str, _Known]]:
         raise ExportError(str(out_dir / MANIFEST), f"unreadable manifest ({e}); remove it") from e
 
 
-def _write_manifest(out_dir: Path, manifest: dict[str, _Known], source: str) -> None:
+def _write_manifest(out_dir: Path, manifest: dict[str, Known], source: str) -> None:
     body = {
         "about": "Files written by Curator's export; Curator removes only these.",
         "source": source,

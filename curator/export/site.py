@@ -17,7 +17,7 @@ from markupsafe import Markup
 from curator.export.atomic import Output
 from curator.export.settings import SiteSettings
 from curator.export.templates import environment, fingerprint
-from curator.export.views import SiteView
+from curator.export.views import PostView, SiteView, detached
 
 
 def page_outputs(site: SiteView, salt: str) -> dict[str, Output]:
@@ -36,6 +36,7 @@ def page_outputs(site: SiteView, salt: str) -> dict[str, Output]:
         outputs[post.page] = Output(
             fingerprint(salt, "post", post.digest),
             _renderer("post.html", inner, post=post),
+            job=detached(post),  # see pool.py
         )
     for tag, tagged in site.tags:
         outputs[tag.page] = Output(
@@ -43,6 +44,12 @@ def page_outputs(site: SiteView, salt: str) -> dict[str, Output]:
             _renderer("tag.html", inner, tag=tag, posts=tagged),
         )
     return outputs
+
+
+def post_renderer(settings: SiteSettings) -> Callable[[PostView], bytes]:
+    """Renders post pages as `page_outputs` does (for worker processes)."""
+    inner = {"site": settings, "root": "../", "chrome": _chrome(settings, "../")}
+    return lambda post: _render("post.html", {**inner, "post": post})
 
 
 def _renderer(name: str, context: dict[str, Any], **more: Any) -> Callable[[], bytes]:

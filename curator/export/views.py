@@ -7,7 +7,7 @@ HTML) renders from these views, so all of them say the same thing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -128,7 +128,7 @@ class SiteView:
 def build_site(settings: SiteSettings, posts: Sequence[Post]) -> SiteView:
     """Views of the live `posts` (given newest first); retracted ones are left out."""
     live = [p for p in posts if p.retracted_at is None]
-    context = _Context(settings, {p.slug: p.title for p in live})
+    context = _Context(settings, live_titles(posts))
     tag_refs: dict[str, TagRef] = {}  # by file name
     by_raw: dict[str, TagRef | None] = {}  # by the tag as stored
     views = tuple(_view(context, p, tag_refs, by_raw) for p in live)
@@ -138,6 +138,30 @@ def build_site(settings: SiteSettings, posts: Sequence[Post]) -> SiteView:
             by_tag.setdefault(tag.name, []).append(view)
     tags = sorted(tag_refs.values(), key=lambda t: (t.label.casefold(), t.name))
     return SiteView(settings, views, tuple((t, tuple(by_tag[t.name])) for t in tags))
+
+
+def live_titles(posts: Sequence[Post]) -> dict[str, str]:
+    """slug -> title of the posts not retracted: what related links can point to."""
+    return {p.slug: p.title for p in posts if p.retracted_at is None}
+
+
+Detached = tuple[int, str, tuple[TagRef, ...], datetime, datetime, str, Post]
+
+
+def detached(view: PostView) -> Detached:
+    """`view` as plain data for another process: all but the context it shares."""
+    return (view.post_id, view.name, view.tags, view.published_at, view.updated_at,
+            view.digest, view.source)
+
+
+def attacher(settings: SiteSettings, titles: dict[str, str]) -> Callable[[Detached], PostView]:
+    """Rebuilds views from `detached` data, sharing one context (as `build_site` does)."""
+    context = _Context(settings, titles)
+
+    def attach(fields: Detached) -> PostView:
+        return PostView(*fields, context=context)
+
+    return attach
 
 
 def _view(
