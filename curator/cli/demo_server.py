@@ -39,7 +39,7 @@ class _Handler(SimpleHTTPRequestHandler):
 def start(folder: Path, *, rewrite_samples: bool) -> tuple[ThreadingHTTPServer, str]:
     """Serve `folder` on 127.0.0.1 (a free port) in a daemon thread; returns its base URL."""
     class Handler(_Handler):
-        pass
+        """A class of its own per server, so each keeps its own rewrite target."""
 
     serve_folder = functools.partial(Handler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), serve_folder)
