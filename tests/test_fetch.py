@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 import brotli
 import pytest
 from pytest_httpserver import HTTPServer
+from raw_server import raw_server as raw_port
 from werkzeug import Request, Response
 
 from curator.config import Config
@@ -41,35 +42,9 @@ def fetch(config: Config, url: str, now: datetime, **kwargs: str) -> FetchedFeed
 
 @contextmanager
 def raw_server(handle: Callable[[socket.socket], None]) -> Iterator[str]:
-    """A threaded TCP server on 127.0.0.1 running `handle` per connection; yields its URL."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(0.1)
-    stop = threading.Event()
-
-    def serve(conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.recv(65536)  # the request; all our clients send it in one piece
-                handle(conn)
-            except OSError:
-                pass  # the client hung up: what these servers are for
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}/feed"
-    finally:
-        stop.set()
-        thread.join()
-        listener.close()
+    """A raw TCP peer (tests/raw_server.py); yields the URL of its feed."""
+    with raw_port(handle) as port:
+        yield f"http://127.0.0.1:{port}/feed"
 
 
 def test_200_gives_body_headers_and_validators(

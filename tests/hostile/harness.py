@@ -4,13 +4,9 @@ compare before and after, and raw TCP servers that misbehave on purpose."""
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 import sys
-import threading
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,35 +64,3 @@ def assert_one_clean_line(outcome: Outcome) -> None:
     assert len(outcome.error_lines) == 1, outcome.stderr
 
 
-@contextmanager
-def raw_server(handle: Callable[[socket.socket], None]) -> Iterator[int]:
-    """A threaded TCP server on 127.0.0.1 running `handle` on each connection after
-    reading the request; yields its port."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(0.1)
-    stop = threading.Event()
-
-    def serve(conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.recv(65536)
-                handle(conn)
-            except OSError:
-                pass  # the client hung up: what these servers are for
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield listener.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join()
-        listener.close()

@@ -24,14 +24,13 @@ from typing import Any
 import pytest
 from feed_factory import FeedApp, rss
 from pytest_httpserver import HTTPServer
+from raw_server import raw_server
 
 from curator.config import Config
 from curator.errors import FetchError
 from curator.fetch import AddressPolicy, Fetcher
 from curator.models import ParsedEntry
 from curator.store import Store
-
-from .harness import raw_server
 
 ARTICLE = "".join(
     f"<p>Paragraph {i}: naloxone kits in schools reversed overdoses this year.</p>"
