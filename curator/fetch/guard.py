@@ -10,6 +10,7 @@ names that resolve inside the network are all caught. The pure decisions live he
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 from dataclasses import dataclass, field
@@ -65,10 +66,8 @@ def address_kind(address: IPAddress) -> str | None:
 def literal_address(host: str) -> IPAddress | None:
     """The address a host names by itself (127.0.0.1, [::1], 2130706433, 0x7f.1), or None."""
     bare = host.strip("[]")
-    try:
+    with contextlib.suppress(ValueError):
         return ipaddress.ip_address(bare)
-    except ValueError:
-        pass
     try:  # inet_aton reads the old forms browsers and libc still accept
         return ipaddress.IPv4Address(socket.inet_aton(bare))
     except (OSError, UnicodeError, ValueError):
