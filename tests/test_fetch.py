@@ -288,18 +288,18 @@ def test_trickling_server_is_cut_at_the_deadline(
         started = time.monotonic()
         with pytest.raises(FetchError, match=r"within 1s \(network.deadline\)"):
             fetch(config, url, now)
-        assert time.monotonic() - started < 2.0
+        assert time.monotonic() - started < 5.0  # not the 20 s it would take
 
 
 def test_server_that_never_answers_is_cut_at_the_deadline(
     make_config: Callable[..., Config], now: datetime
 ) -> None:
     config = make_config(network={"deadline": "1s"})
-    with raw_server(lambda conn: time.sleep(3)) as url:
+    with raw_server(lambda conn: time.sleep(20)) as url:
         started = time.monotonic()
         with pytest.raises(FetchError, match=r"network\.deadline"):
             fetch(config, url, now)
-        assert time.monotonic() - started < 2.0
+        assert time.monotonic() - started < 5.0  # not the 20 s it would take
 
 
 def test_connection_reset_is_a_fetch_error(config: Config, now: datetime) -> None:

@@ -116,29 +116,29 @@ def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
 
 def kill_repeatedly(
     command: list[str],
-    delays: list[float],
+    progress: Callable[[], int],
+    steps: list[int],
     after_each: Callable[[int], None],
     *,
-    begun: Callable[[], bool],
     done: Callable[[], bool] = lambda: False,
     before_each: Callable[[], None] = lambda: None,
 ) -> int:
-    """Start `command`; once `begun()` says its work has started, SIGKILL it after
-    the next of `delays` seconds, then call `after_each(n)`. Waiting for the work
-    (not the clock) makes the kills land mid-work on a slow or busy machine too.
-    Stops early once `done()`; returns how many runs were killed."""
+    """Start `command` once per step; SIGKILL it as soon as `progress()` (units of
+    its work: rows written, files renamed) has grown by that step since the run
+    began, then call `after_each(n)`. Counting work done, not seconds, makes every
+    kill land mid-work on a fast machine and on a slow or busy one alike. Stops
+    early once `done()`; returns how many runs were killed."""
     killed = 0
-    for n, delay in enumerate(delays):
+    for n, step in enumerate(steps):
         if done():
             break
         before_each()
+        target = progress() + step
         victim = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
-        while victim.poll() is None and not begun() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        try:
-            victim.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
+        while victim.poll() is None and progress() < target and time.monotonic() < deadline:
+            time.sleep(0.002)
+        if victim.poll() is None:
             victim.send_signal(signal.SIGKILL)
             victim.wait(timeout=10)
             killed += 1

@@ -52,9 +52,10 @@ WORDS = _VOCABULARY.split()
 VICTIMS = Path(__file__).with_name("victims.py")
 
 
-def _kill_times(low: float, high: float) -> list[float]:
+def _kill_steps(most: int) -> list[int]:
+    """How much work each killed run gets done first: 1 to `most` units, at random."""
     rng = random.Random(SEED)
-    return [rng.uniform(low, high) for _ in range(KILLS)]
+    return [rng.randint(1, most) for _ in range(KILLS)]
 
 
 # --- extraction -------------------------------------------------------------
@@ -137,12 +138,9 @@ def test_sigkill_during_extraction_loses_and_duplicates_nothing(tmp_path, now, r
         def finished() -> bool:
             return bool(progress) and progress[-1] == ENTRIES
 
-        def begun() -> bool:  # an entry more than at the last kill is done
-            return _count(db, "articles") > (progress[-1] if progress else 0)
-
         command = curator(path, "extract")
         killed = kill_repeatedly(
-            command, _kill_times(0, 0.8), after_kill, begun=begun, done=finished
+            command, lambda: _count(db, "articles"), _kill_steps(5), after_kill, done=finished
         )
         site.delay = 0
         final = subprocess.run(command, capture_output=True, text=True, timeout=60)
@@ -201,12 +199,10 @@ def test_sigkill_during_publishing_leaves_each_item_published_once_or_not_at_all
         _check_publishing(db, n)
         progress.append(_count(db, "posts"))
 
-    def begun() -> bool:
-        return _count(db, "posts") > (progress[-1] if progress else 0)
-
     command = [sys.executable, str(VICTIMS), "publish", str(path)]
     finished = lambda: bool(progress) and progress[-1] == DRAFTS  # noqa: E731
-    killed = kill_repeatedly(command, _kill_times(0, 0.3), after_kill, begun=begun, done=finished)
+    published = lambda: _count(db, "posts")  # noqa: E731
+    killed = kill_repeatedly(command, published, _kill_steps(25), after_kill, done=finished)
     final = subprocess.run(command, capture_output=True, text=True, timeout=60)
 
     assert final.returncode == 0, final.stderr
@@ -262,12 +258,16 @@ def test_sigkill_during_export_leaves_only_whole_old_or_new_files(tmp_path, now,
         assert torn == [], f"half-written files {where}: {torn}"
         verdicts.append("new" if found == new else "old" if found == old else "mixed")
 
-    def begun() -> bool:  # the first file of this run is written (temporary ones come and go)
-        with os.scandir(out) as found:
-            names = [e.name for e in found if not e.name.startswith(".")]
-        return any((out / name).stat().st_mtime > reset[0] for name in names)
+    def written() -> int:  # files this run has put in place (temporary ones come and go)
+        return sum(
+            1
+            for folder, _, names in os.walk(out)
+            for name in names
+            if not name.startswith(".") and os.stat(os.path.join(folder, name)).st_mtime > reset[0]
+        )
 
     reset = [0.0]
+    changed = sum(1 for k in new if old.get(k) != new[k])
 
     def back_to_old() -> None:  # so that every run has the whole export to do
         shutil.rmtree(out)
@@ -276,7 +276,7 @@ def test_sigkill_during_export_leaves_only_whole_old_or_new_files(tmp_path, now,
 
     command = curator(path, "export")
     killed = kill_repeatedly(
-        command, _kill_times(0, 0.3), after_kill, begun=begun, before_each=back_to_old
+        command, written, _kill_steps(changed - 1), after_kill, before_each=back_to_old
     )
     # What a kill between writing a temporary file and its rename leaves behind (the
     # folder as it was, the manifest not yet rewritten, and the torn temporary file):

@@ -104,7 +104,7 @@ def test_a_feed_of_200_000_tiny_entries_is_refused_before_parsing(now: datetime)
     started = time.monotonic()
     with pytest.raises(ParseError, match=r"refused: more than 10,000 entries"):
         parse(body, now)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 10  # refused up front, not parsed for minutes
 
 
 def test_a_huge_entry_body_and_deeply_nested_html_are_read_not_fatal(
