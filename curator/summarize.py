@@ -15,6 +15,7 @@ from collections import Counter
 from functools import lru_cache
 
 import pysbd
+from pysbd.utils import TextSpan
 
 MMR_LAMBDA = 0.7  # 1.0 = pure relevance, 0.0 = pure diversity
 CENTRALITY, TITLE_COVERAGE, LEAD_BONUS = 0.6, 0.3, 0.05  # weights of a sentence's score
@@ -81,9 +82,36 @@ def first_sentences(text: str, sentences: int = 3) -> str:
     return " ".join(candidate_sentences(text)[:sentences])
 
 
+class Segmenter(pysbd.Segmenter):
+    """pysbd's segmenter, finding its sentences back in the text with `str.find`.
+
+    pysbd compiles a regular expression per sentence (the escaped sentence, then
+    whitespace) to do so: for unique sentences that missed the `re` cache every time
+    and was 60% of summarising an article. Same result: for each sentence, the first
+    of its leftmost non-overlapping occurrences, with the whitespace after it, that
+    ends beyond the previous sentence."""
+
+    def sentences_with_char_spans(self, sentences: list[str]) -> list[TextSpan]:
+        text: str = self.original_text
+        spans: list[TextSpan] = []
+        prior_end = 0
+        for sentence in sentences:
+            start = text.find(sentence)
+            while start != -1:
+                end = start + len(sentence)
+                while end < len(text) and text[end].isspace():
+                    end += 1
+                if end > prior_end:
+                    spans.append(TextSpan(text[start:end], start, end))
+                    prior_end = end
+                    break
+                start = text.find(sentence, end if end > start else start + 1)
+        return spans
+
+
 @lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False)
+def _segmenter() -> Segmenter:
+    return Segmenter(language="en", clean=False)
 
 
 def _segment(paragraph: str) -> list[str]:

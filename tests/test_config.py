@@ -39,7 +39,7 @@ def test_relative_database_path_is_relative_to_the_config_file(tmp_path: Path):
         ('[[sources]]\nurl = "https://x.org/f"\ninterval = "often"', "sources[0].interval"),
         ('[[sources]]\nurl = "https://x.org/f"\ntags = "a"\ncolor = 1', "sources[0].color"),
         ('[[sources]]\nurl = "https://x.org/f"\nfilter = "none"', "sources[0].filter"),
-        ('[[relevance.topics]]\nweight = 1', "relevance.topics[0].name"),
+        ("[[relevance.topics]]\nweight = 1", "relevance.topics[0].name"),
         ('[[relevance.topics]]\nname = "x"\nterms = [1]', "relevance.topics[0].terms"),
         ('[[language.terms]]\nterm = "addict"', "language.terms[0].instead"),
         ("curator = 3", "curator"),

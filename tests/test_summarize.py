@@ -91,3 +91,38 @@ def test_on_the_bundled_pages_summaries_keep_more_key_facts_than_the_first_sente
         kept += sum(fact in summary for fact in expected["key_facts"])
         baseline += sum(fact in lead for fact in expected["key_facts"])
     assert kept >= baseline * 1.2, (kept, baseline)
+
+
+TRICKY = [
+    "",
+    "   ",
+    "Dr. Ruiz said so. Dr. Ruiz said so. Dr. Ruiz said so.",
+    "U.S. deaths fell (p < .05).\u00a0Rates\u2009rose?  Yes!\n\nThe end",
+    "One.One.One. One .",
+    "He said: “It works.” She said: ‘No.’\tThen\u3000they left…",
+    "a. b. c. a. b. c.",
+]
+
+
+def test_our_segmenter_finds_exactly_the_sentences_pysbd_finds():
+    """Segmenter only replaces how pysbd finds each sentence back in the text (a
+    regex compiled per sentence); the sentences and their spans must not change."""
+    import pysbd
+
+    from curator.summarize import Segmenter
+
+    texts = list(TRICKY)
+    for page in PAGES.glob("*.html"):
+        texts += page.read_text(encoding="utf-8", errors="replace").split("\n\n")
+    ours, theirs = (
+        Segmenter(language="en", clean=False),
+        pysbd.Segmenter(language="en", clean=False),
+    )
+    spans = lambda found: [(s.sent, s.start, s.end) for s in found]  # noqa: E731
+    for text in texts:
+        ours.original_text = theirs.original_text = text
+        sentences = ours.processor(text).process() if text else []
+        assert spans(ours.sentences_with_char_spans(sentences)) == spans(
+            theirs.sentences_with_char_spans(sentences)
+        ), text[:80]
+        assert ours.segment(text) == theirs.segment(text), text[:80]

@@ -62,5 +62,3 @@ def assert_one_clean_line(outcome: Outcome) -> None:
     assert "Traceback" not in outcome.stderr, outcome.stderr
     assert outcome.code not in (0, 99), (outcome.code, outcome.stdout, outcome.stderr)
     assert len(outcome.error_lines) == 1, outcome.stderr
-
-
