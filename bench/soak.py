@@ -9,9 +9,10 @@ and the retention after it, export_site), and a few times a day an editor drafts
 publishes the best new item (save_draft, publish_item). The sources mix fast-changing,
 daily, quiet, failing, flapping and slow feeds, all served with ETags by a threaded
 server in its own process. The table shows memory and database size per simulated
-day (the file after a WAL checkpoint); the retention setting's effect is shown by a
-second run with it off (--compare). The article pages are short (~1.5 KB of text), so
-retention saves less here than on real pages (5-20 KB).
+day (the file after a WAL checkpoint; "free MB" is space retention freed inside it,
+which new rows reuse); the retention setting's effect is shown by a second run with
+it off (--compare). The article pages hold ~5.5 KB of text, the short
+end of real news pages (5-20 KB).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ KINDS = (
 )
 ON_TOPIC = "naloxone overdose fentanyl treatment recovery families methadone harm reduction"
 OFF_TOPIC = "football weather stocks election traffic concert recipe gardening fashion"
+HEADER = "| day | RSS MB | peak MB | DB MB | entries | items | posts | polls | dropped | free MB |"
 NEUTRAL = ["county", "study", "report", "program", "data", "city", "officials", "week", "said"]
 
 
@@ -69,9 +71,13 @@ def _entry(n: int, k: int, period: int) -> str:
 def _page(n: int, k: int) -> bytes:
     rng = random.Random(n * 100_003 + k)
     vocabulary = (ON_TOPIC if rng.random() < 0.4 else OFF_TOPIC).split()
-    paragraphs = "".join(
-        f"<p>{' '.join(rng.choices(vocabulary + NEUTRAL, k=50))}.</p>" for _ in range(4)
-    )
+    words = vocabulary + NEUTRAL
+
+    def sentence() -> str:
+        return " ".join(rng.choices(words, k=rng.randint(10, 30))).capitalize() + "."
+
+    # ~5.5 KB of text in sentences of 10-30 words: the short end of a real news article.
+    paragraphs = "".join(f"<p>{' '.join(sentence() for _ in range(4))}</p>" for _ in range(10))
     page = f"<html><body><article><h1>Story {n}-{k}</h1>{paragraphs}</article></body></html>"
     return page.encode()
 
@@ -136,6 +142,7 @@ class Day:
     posts: int
     polls: int
     dropped: int
+    free_mb: float
 
 
 @dataclass
@@ -226,6 +233,8 @@ def _day(store, now: datetime, polls: int, dropped: int) -> Day:  # type: ignore
     # The file as a copy or backup would be: the WAL (reused, up to ~4 MB) folded in.
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = store.path.stat().st_size
+    free = store.db.execute("PRAGMA freelist_count").fetchone()[0]
+    page = store.db.execute("PRAGMA page_size").fetchone()[0]
     return Day(
         day=(now - START).days,
         rss_mb=_rss_mb(),
@@ -236,6 +245,7 @@ def _day(store, now: datetime, polls: int, dropped: int) -> Day:  # type: ignore
         posts=count("posts"),
         polls=polls,
         dropped=dropped,
+        free_mb=free * page / 2**20,
     )
 
 
@@ -247,7 +257,7 @@ def _rss_mb() -> float:
 def _row(d: Day) -> str:
     return (
         f"| {d.day} | {d.rss_mb:.0f} | {d.peak_mb:.0f} | {d.db_mb:.1f} | {d.entries:,} | "
-        f"{d.items:,} | {d.posts} | {d.polls:,} | {d.dropped:,} |"
+        f"{d.items:,} | {d.posts} | {d.polls:,} | {d.dropped:,} | {d.free_mb:.1f} |"
     )
 
 
@@ -267,8 +277,7 @@ def run(sources: int, days: int, retention: str | None) -> tuple[Totals, float]:
     server.start()
     _wait_for(port)
     print(f"# {sources} sources, {days} days, retention {retention or 'off'}", file=sys.stderr)
-    print("| day | RSS MB | peak MB | DB MB | entries | items | posts | polls | dropped |",
-          file=sys.stderr)  # fmt: skip
+    print(HEADER, file=sys.stderr)
     started = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory(prefix="curator-soak-") as folder:
@@ -345,8 +354,8 @@ def _markdown(totals: Totals, f: dict[str, object]) -> str:
     lines = [
         f"Soak: {f['sources']} sources, {f['days']} simulated days, "
         f"retention.filtered_text_after = {f['retention']} ({f['wall_seconds']} s wall)\n",
-        "| day | RSS MB | peak MB | DB MB | entries | items | posts | polls | dropped |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        HEADER,
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *(_row(d) for d in totals.days),
         "",
         "| figure | value |",
