@@ -20,8 +20,8 @@ from pathlib import Path
 from curator.config import Config
 from curator.errors import ExportError
 from curator.export import ATOM, JSON, RSS, SiteSettings, build_export, source_key
-from curator.export.atomic import folder_is_current, sync_folder
-from curator.export.pool import PageBatch
+from curator.export.atomic import folder_is_current, known_files, sync_folder
+from curator.export.pool import Helpers, PageBatch
 from curator.models import Post
 from curator.related import choose_related
 from curator.store import Store
@@ -68,15 +68,21 @@ def export_site(
         files_in_place = folder_is_current(target, source)
         if files_in_place is not None:  # nothing changed: not even a read of the posts
             return ExportReport(target, state.live, (), files_in_place, (), 0)
-        posts, chosen = _with_related(store, store.exports.published_posts())
-        files = build_export(settings, posts, store.exports.last_change() or now)
-        if chosen:
-            # We wrote the related posts. If nothing else moved meanwhile, the new state is
-            # what these files are made from; if something did, record none (next time: full).
-            after = store.exports.state()
-            same = after.posts_only() == state.posts_only()
-            source = source_key(settings, after) if same else ""
-        result = sync_folder(target, files, source, PageBatch(settings, posts))
+        helpers = Helpers()
+        try:
+            if helpers.worth_it(state.live - known_files(target)):  # most pages are to make
+                helpers.start()
+            posts, chosen = _with_related(store, store.exports.published_posts())
+            files = build_export(settings, posts, store.exports.last_change() or now)
+            if chosen:
+                # We wrote the related posts. If nothing else moved meanwhile, the new state
+                # is what these files are made from; if something did, record none.
+                after = store.exports.state()
+                same = after.posts_only() == state.posts_only()
+                source = source_key(settings, after) if same else ""
+            result = sync_folder(target, files, source, PageBatch(settings, posts, helpers))
+        finally:
+            helpers.close()
     return ExportReport(
         out_dir=target,
         posts=len(posts),

@@ -21,7 +21,7 @@ from curator.config import Config
 from curator.errors import ConfigError, ExportError
 from curator.export import Output, SiteSettings, build_export, render_all
 from curator.export.atomic import sync_folder, write_atomic
-from curator.export.pool import PageBatch
+from curator.export.pool import Helpers, PageBatch
 from curator.exporting import ExportReport, export_site
 from curator.models import Post
 from curator.store import Store
@@ -549,8 +549,9 @@ def test_post_pages_written_by_a_worker_process_equal_those_written_here(
     pooled = sync_folder(
         tmp_path / "pooled",
         build_export(settings_, posts, START),
-        batch=PageBatch(settings_, posts, workers=1, threshold=1),
+        batch=PageBatch(settings_, posts, helpers := Helpers(workers=1, threshold=1)),
     )
+    helpers.close()
     assert pooled.written == here.written
     for relative in here.written:
         expected = (tmp_path / "here" / relative).read_bytes()

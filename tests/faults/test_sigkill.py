@@ -289,3 +289,53 @@ def test_sigkill_during_export_leaves_only_whole_old_or_new_files(tmp_path, now,
     assert killed >= 5 and verdicts.count("mixed") >= 3, f"kills missed: {verdicts} ({SEED})"
     assert snapshot(out) == new
     assert list(out.rglob(".tmp-*")) == [], "a clean export sweeps what killed ones left"
+
+
+def test_sigkill_during_a_first_export_leaves_each_folder_whole_or_absent(
+    tmp_path, now, record_property
+):
+    """A folder that does not exist yet (posts/, tags/) is written under a temporary
+    name and renamed into place: after a kill it is there with every file, or not at
+    all; the next export sweeps the half-written staging folder."""
+    path = write_config(tmp_path)
+    config = config_module.load(path)
+    db, out = tmp_path / "curator.db", tmp_path / "export"
+    store = Store.open(db)
+    for i in range(POSTS):
+        add_post(store, title=_title(i), body_markdown=f"Words {i}. " * 80, tags=[WORDS[i % 5]])
+    export_site(config, store, now, out_dir=tmp_path / "control")
+    store.close()
+    new = snapshot(tmp_path / "control")
+    folders = {relative.split("/")[0] for relative in new if "/" in relative}
+    assert folders == {"posts", "tags"}
+
+    halves: list[str] = []
+
+    def after_kill(n: int) -> None:
+        assert integrity(db) == "ok", f"after kill {n} (seed {SEED})"
+        found = snapshot(out)
+        for folder in folders:
+            inside = {k for k in found if k.startswith(f"{folder}/")}
+            expected = {k for k in new if k.startswith(f"{folder}/")}
+            assert inside in (set(), expected), f"{folder}/ half there after kill {n} ({SEED})"
+            assert all(found[k] == new[k] for k in inside), f"torn file after kill {n} ({SEED})"
+        staged = [p.name for p in out.glob(".tmp-*") if p.is_dir()]
+        halves.append("staged" if staged else "whole")
+
+    def written() -> int:  # files put anywhere in the folder, staging folders too
+        return sum(len(names) for _, _, names in os.walk(out))
+
+    def from_nothing() -> None:
+        shutil.rmtree(out, ignore_errors=True)
+
+    command = curator(path, "export")
+    killed = kill_repeatedly(
+        command, written, _kill_steps(POSTS - 10), after_kill, before_each=from_nothing
+    )
+    final = subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+    assert final.returncode == 0, final.stderr
+    record_property("kills", killed)
+    assert killed >= 5 and halves.count("staged") >= 3, f"kills missed: {halves} ({SEED})"
+    assert snapshot(out) == new
+    assert list(out.glob(".tmp-*")) == [], "a clean export sweeps what killed ones left"
