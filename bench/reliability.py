@@ -26,9 +26,10 @@ REPORT = ROOT / "docs" / "reliability.md"
 SUITES = ("tests/hostile", "tests/faults")
 # What a module's cases must show, by test module (a module not listed shows its docstring)
 PROMISES = {
-    "faults/test_sigkill.py": "SIGKILL at random points of extraction, publishing and export, "
-    "15 times each: integrity_check ok after every kill, no row lost or doubled after a "
-    "clean rerun, export files only ever whole (old or new)",
+    "faults/test_sigkill.py": "SIGKILL at random points of extraction, publishing, export "
+    "and a first export, 15 times each, each after a random amount of work: integrity_check "
+    "ok after every kill, no row lost or doubled after a clean rerun, export files only ever "
+    "whole (old or new), a new folder all there or absent",
     "faults/test_locked.py": "database write-locked by another process past the busy timeout: "
     "CLI says so in one line (exit 1), the service logs and retries at the next tick, "
     "nothing lost",

@@ -209,7 +209,8 @@ def _settle(
         store.articles.save(article, tries, now)
         if new is None:
             assert item_id is not None
-            store.stories.join(item_id, entry.id, relevance, now)
+            if store.stories.join(item_id, entry.id, relevance, now) is not None:
+                report.kept += 1  # a filtered story, now in the queue
             report.joined += 1
         else:
             item_id = store.stories.create(new, now)

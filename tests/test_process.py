@@ -336,3 +336,30 @@ def entry(url: str, title: str, now: datetime) -> ParsedEntry:
         summary_text=title,
         content_html="",
     )
+
+
+def test_an_on_topic_entry_joining_a_filtered_story_puts_it_in_the_queue(
+    httpserver: HTTPServer, make_config: Callable[..., Config], store: Store, now: datetime
+):
+    """A story first seen off topic (a low score) is not missed when a source marked
+    "all" runs it too: the item goes to the queue at once, with a history row."""
+    narrow = make_config(relevance={"topics": [{"name": "alcohol", "terms": ["alcohol"]}]})
+    first = serve(httpserver, "/a/ohio", "ohio-overdose-decline")
+    second = serve(httpserver, "/b/ohio-syndicated", "ohio-overdose-decline")
+    add_entries(store, now, "scored", (first, "Ohio overdose deaths fall 18%"))
+    process_pending(narrow, store, now)
+    (item,) = item_rows(store)
+    assert item["state"] == "filtered" and item["version"] == 1
+
+    trusted = store.sources.add("https://trusted.example/feed", name="t", now=now, filter_="all")
+    store.entries.upsert(trusted.id, [entry(second, "Ohio overdose deaths fall 18%", now)], now)
+    report = process_pending(narrow, store, now + timedelta(minutes=5))
+
+    assert (report.created, report.joined, report.kept) == (0, 1, 1)
+    (item,) = item_rows(store)
+    assert item["state"] == "new" and item["outlets"] == 2 and item["version"] == 2
+    last = store.db.execute(
+        "SELECT from_state, to_state, editor, note FROM history ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert last[:3] == ("filtered", "new", "curator")
+    assert last[3] == "joined by an on-topic entry: source: all on topic"

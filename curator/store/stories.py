@@ -102,8 +102,12 @@ class StoryStore:
             )
         return item_id
 
-    def join(self, item_id: int, entry_id: int, relevance: Relevance, now: datetime) -> None:
-        """Add another entry to an item: more outlets, maybe a higher score; same version."""
+    def join(
+        self, item_id: int, entry_id: int, relevance: Relevance, now: datetime
+    ) -> ItemState | None:
+        """Add another entry to an item: more outlets, maybe a higher score. The version
+        stays, unless the entry is on topic and the item was filtered: then it goes to
+        the queue (a history row, a version bump), and its new state is returned."""
         with translate_errors("items"), write_transaction(self.db):
             self._link(entry_id, item_id)
             self.db.execute(
@@ -121,6 +125,14 @@ class StoryStore:
                     "reasons": json.dumps(list(relevance.reasons)),
                 },
             )
+            row = self.db.execute("SELECT state FROM items WHERE id = ?", [item_id]).fetchone()
+            if not relevance.kept or row[0] != ItemState.FILTERED:
+                return None
+            reason = relevance.reasons[0] if relevance.reasons else "on topic"
+            self._move(
+                item_id, row[0], ItemState.NEW, f"joined by an on-topic entry: {reason}", now
+            )
+            return ItemState.NEW
 
     def rescore(self, item_id: int, relevance: Relevance, now: datetime) -> ItemState | None:
         """New score, topics and reasons; a 'new' or 'filtered' item moves to the
@@ -142,23 +154,28 @@ class StoryStore:
             earned = ItemState.NEW if relevance.kept else ItemState.FILTERED
             if row[0] not in (ItemState.NEW, ItemState.FILTERED) or row[0] == earned:
                 return None
-            self.db.execute(
-                "UPDATE items SET state = ?, version = version + 1, changed_by = ?, changed_at = ?,"
-                " updated_at = ? WHERE id = ?",
-                [earned.value, CURATOR, to_db(now), to_db(now), item_id],
-            )
-            self.db.table("history").insert(
-                {
-                    "item_id": item_id,
-                    "at": to_db(now),
-                    "editor": CURATOR,
-                    "from_state": row[0],
-                    "to_state": earned.value,
-                    "note": "re-scored: "
-                    + (relevance.reasons[0] if relevance.reasons else "no match"),
-                }
-            )
+            reason = relevance.reasons[0] if relevance.reasons else "no match"
+            self._move(item_id, row[0], earned, f"re-scored: {reason}", now)
             return earned
+
+    def _move(self, item_id: int, old: str, new: ItemState, note: str, now: datetime) -> None:
+        """Curator's own state change: a version bump and a history row (in the
+        caller's transaction)."""
+        self.db.execute(
+            "UPDATE items SET state = ?, version = version + 1, changed_by = ?, changed_at = ?,"
+            " updated_at = ? WHERE id = ?",
+            [new.value, CURATOR, to_db(now), to_db(now), item_id],
+        )
+        self.db.table("history").insert(
+            {
+                "item_id": item_id,
+                "at": to_db(now),
+                "editor": CURATOR,
+                "from_state": old,
+                "to_state": new.value,
+                "note": note,
+            }
+        )
 
     def all_on_topic(self) -> frozenset[int]:
         """Ids of the items with an entry from a source marked `filter = "all"`."""
