@@ -1,6 +1,6 @@
 """Export speed: 10,000 posts in a temporary database.
 
-    python bench/export.py [--posts N]
+    python bench/export.py [--posts N] [--dir FOLDER]
 
 Measures the first export of a database of posts never exported (the related posts
 of all 10,000 are chosen), an export with no change (must write nothing), a cold
@@ -103,8 +103,10 @@ def timed(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--dir", type=Path, help="where to make the temporary folder "
+                        "(e.g. /dev/shm to leave the disk out of it)")  # fmt: skip
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="curator-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="curator-bench-", dir=args.dir) as tmp:
         root = Path(tmp)
         config = config_module.from_mapping(
             {
