@@ -3,6 +3,7 @@
     python bench/soak.py                  # 2,000 sources, 30 days (takes a while)
     python bench/soak.py --quick          # 100 sources, 4 days, twice (< 2 minutes)
     python bench/soak.py --json out.json  # also write the figures for bench/reliability.py
+    python bench/soak.py --keep DIR       # resumable: run again to go on where it stopped
 
 Every simulated tick calls what the service's jobs call (poll_due, process_pending
 and the retention after it, export_site), and a few times a day an editor drafts and
@@ -26,7 +27,7 @@ import resource
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -156,6 +157,36 @@ class Totals:
     exports: int = 0
     dropped_articles: int = 0
     days: list[Day] = field(default_factory=list)
+    resumed_at: list[int] = field(default_factory=list)  # days after which a run resumed
+
+
+STATE = "soak-state.json"
+
+
+def _save_state(folder: Path, now: datetime, totals: Totals, port: int) -> None:
+    """What a later run with the same --keep folder needs to go on from `now`."""
+    state = {"now": now.isoformat(), "port": port, "totals": asdict(totals)}
+    (folder / f"{STATE}.new").write_text(json.dumps(state), encoding="utf-8")
+    (folder / f"{STATE}.new").replace(folder / STATE)
+
+
+def _load_state(folder: Path) -> tuple[datetime, Totals] | None:
+    try:
+        state = json.loads((folder / STATE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    raw = state["totals"]
+    days = [Day(**day) for day in raw.pop("days")]
+    totals = Totals(**raw, days=days)
+    totals.resumed_at.append(len(days))
+    return datetime.fromisoformat(state["now"]), totals
+
+
+def saved_port(folder: Path | None) -> int | None:
+    """The feed server's port of the run kept in `folder` (its sources' URLs hold it)."""
+    if folder is None or not (folder / STATE).exists():
+        return None
+    return int(json.loads((folder / STATE).read_text(encoding="utf-8"))["port"])
 
 
 def simulate(folder: Path, sources: int, days: int, retention: str | None, port: int,
@@ -176,11 +207,17 @@ def simulate(folder: Path, sources: int, days: int, retention: str | None, port:
         retention__filtered_text_after=retention or "3650d",  # the longest there is
     )
     store = Store.open(config.get("curator.database"))
-    for n in range(sources):
-        interval = config_module.parse_duration(KINDS[n % len(KINDS)][2])
-        url = f"http://127.0.0.1:{port}/feed/{n}"
-        store.sources.add(url, name=f"feed {n}", now=START, interval=interval)
-    totals, now, polls_today = Totals(), START, 0
+    saved = _load_state(folder)
+    if saved:
+        now, totals = saved
+        print(f"# resumed at day {len(totals.days)}", file=sys.stderr)
+    else:
+        for n in range(sources):
+            interval = config_module.parse_duration(KINDS[n % len(KINDS)][2])
+            url = f"http://127.0.0.1:{port}/feed/{n}"
+            store.sources.add(url, name=f"feed {n}", now=START, interval=interval)
+        now, totals = START, Totals()
+    polls_today = 0
     while now < START + timedelta(days=days):
         hour.value = int((now - START) / timedelta(hours=1))
         started = time.perf_counter()
@@ -207,6 +244,7 @@ def simulate(folder: Path, sources: int, days: int, retention: str | None, port:
             totals.days.append(_day(store, now, polls_today, totals.dropped_articles))
             polls_today = 0
             print(_row(totals.days[-1]), file=sys.stderr, flush=True)
+            _save_state(folder, now, totals, port)
     store.close()
     return totals
 
@@ -264,13 +302,18 @@ def _row(d: Day) -> str:
 # --- running and reporting --------------------------------------------------------------
 
 
-def run(sources: int, days: int, retention: str | None) -> tuple[Totals, float]:
-    """One simulation in a fresh folder, with its own feed server; (totals, wall s)."""
+def run(
+    sources: int, days: int, retention: str | None, keep: Path | None = None
+) -> tuple[Totals, float]:
+    """One simulation with its own feed server, in a fresh folder or in `keep` (where
+    an earlier run left off, if it did); (totals, wall s)."""
     import socket
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
+    port = saved_port(keep)
+    if port is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
     context = multiprocessing.get_context("spawn")
     hour = context.Value("i", 0)
     server = context.Process(target=serve, args=(port, hour), daemon=True)
@@ -280,8 +323,12 @@ def run(sources: int, days: int, retention: str | None) -> tuple[Totals, float]:
     print(HEADER, file=sys.stderr)
     started = time.perf_counter()
     try:
-        with tempfile.TemporaryDirectory(prefix="curator-soak-") as folder:
-            totals = simulate(Path(folder), sources, days, retention, port, hour)
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            totals = simulate(keep, sources, days, retention, port, hour)
+        else:
+            with tempfile.TemporaryDirectory(prefix="curator-soak-") as folder:
+                totals = simulate(Path(folder), sources, days, retention, port, hour)
     finally:
         server.terminate()
         server.join()
@@ -323,6 +370,7 @@ def summary(totals: Totals, wall: float, baseline: Totals | None) -> dict[str, o
         "memory_flat": last.rss_mb <= second.rss_mb * 1.25 + 10,
         "dropped_articles": totals.dropped_articles,
         "wall_seconds": round(wall),
+        "resumed_after_days": ", ".join(map(str, totals.resumed_at)) or "never",
     }
     if baseline is not None:
         result["db_mb_without_retention"] = round(baseline.days[-1].db_mb, 1)
@@ -337,10 +385,12 @@ def main() -> None:
     parser.add_argument("--retention", default="7d", help="retention.filtered_text_after")
     parser.add_argument("--compare", action="store_true", help="a second run, retention off")
     parser.add_argument("--json", type=Path, help="write the figures here too")
+    parser.add_argument("--keep", type=Path, help="run in this folder and keep it; run "
+                        "again with the same folder to go on where it stopped")  # fmt: skip
     args = parser.parse_args()
     if args.quick:
         args.sources, args.days, args.retention, args.compare = 100, 4, "1d", True
-    totals, wall = run(args.sources, args.days, args.retention)
+    totals, wall = run(args.sources, args.days, args.retention, args.keep)
     baseline = run(args.sources, args.days, None)[0] if args.compare else None
     figures = summary(totals, wall, baseline)
     figures["sources"] = args.sources
