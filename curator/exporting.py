@@ -70,8 +70,9 @@ def export_site(
             return ExportReport(target, state.live, (), files_in_place, (), 0)
         helpers = Helpers()
         try:
-            if helpers.worth_it(state.live - known_files(target)):  # most pages are to make
-                helpers.start()
+            to_make = state.live - known_files(target)
+            if helpers.worth_it(to_make):  # most pages are to be made: start the workers now
+                helpers.start(to_make)
             posts, chosen = _with_related(store, store.exports.published_posts())
             files = build_export(settings, posts, store.exports.last_change() or now)
             if chosen:

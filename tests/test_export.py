@@ -19,7 +19,7 @@ from lxml import etree
 
 from curator.config import Config
 from curator.errors import ConfigError, ExportError
-from curator.export import Output, SiteSettings, build_export, render_all
+from curator.export import Output, SiteSettings, build_export, pool, render_all
 from curator.export.atomic import sync_folder, write_atomic
 from curator.export.pool import Helpers, PageBatch
 from curator.exporting import ExportReport, export_site
@@ -539,20 +539,48 @@ def test_an_export_sweeps_the_temporary_files_a_killed_one_left(
 
 
 def test_post_pages_written_by_a_worker_process_equal_those_written_here(
-    config: Config, store: Store, tmp_path: Path
+    config: Config, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     add_three(store)
-    add_post(store, "Naloxone in every school", tags=["overdose"])
+    for n in range(6):
+        add_post(store, f"Naloxone in school {n}", tags=["overdose"])
+    monkeypatch.setattr(pool, "CHUNK", 1)  # 9 chunks: the worker is fed again and again
     posts = store.exports.published_posts()
     settings_ = SiteSettings.from_config(config)
     here = sync_folder(tmp_path / "here", build_export(settings_, posts, START))
-    pooled = sync_folder(
-        tmp_path / "pooled",
-        build_export(settings_, posts, START),
-        batch=PageBatch(settings_, posts, helpers := Helpers(workers=1, threshold=1)),
-    )
-    helpers.close()
-    assert pooled.written == here.written
+    helpers = Helpers(workers=1, threshold=1)
+    try:
+        pooled = sync_folder(
+            tmp_path / "pooled",
+            build_export(settings_, posts, START),
+            batch=PageBatch(settings_, posts, helpers),
+        )
+    finally:
+        helpers.close()
+    assert pooled.written == here.written and len(here.written) > 9
     for relative in here.written:
         expected = (tmp_path / "here" / relative).read_bytes()
         assert (tmp_path / "pooled" / relative).read_bytes() == expected, relative
+
+
+def test_a_page_the_worker_cannot_write_is_one_export_error_and_stops_the_feeding(
+    config: Config, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog
+):
+    for n in range(8):
+        add_post(store, f"Naloxone in school {n}", tags=["overdose"])
+    monkeypatch.setattr(pool, "CHUNK", 1)
+    posts = store.exports.published_posts()
+    settings_ = SiteSettings.from_config(config)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "posts").write_text("a file where the folder should be")
+    helpers = Helpers(workers=1, threshold=1)
+    try:
+        with pytest.raises(ExportError, match=r"posts/.*\.html"):
+            sync_folder(folder, build_export(settings_, posts, START),
+                        batch=PageBatch(settings_, posts, helpers))  # fmt: skip
+    finally:
+        helpers.close()
+    assert "exception calling callback" not in caplog.text
+    assert (folder / "posts").read_text() == "a file where the folder should be"
+    assert not (folder / "index.html").exists(), "nothing links to pages that are not there"

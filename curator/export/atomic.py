@@ -1,7 +1,9 @@
 """Writing the export folder so that readers and static servers are never surprised.
 
 - Each file is written to a temporary file beside it, then renamed over the old one
-  (`os.replace`): a reader sees the old or the new file, never half of one.
+  (`os.replace`): a reader sees the old or the new file, never half of one. A folder
+  that does not exist yet is written whole under a temporary name and renamed into
+  place (`_Staging`): a reader sees all of it or none.
 - A file whose bytes did not change is not touched, so it keeps its mtime (and a
   static server's ETag / Last-Modified, so readers get 304s). Each output comes with
   a key of everything it is made from; when the key and the file on disk are as the
@@ -243,8 +245,8 @@ def _sweep_temporaries(out_dir: str, folders: set[str]) -> None:
     for folder in folders | {""}:
         try:
             entries = list(os.scandir(os.path.join(out_dir, folder)))
-        except FileNotFoundError:
-            continue
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # not made yet; or a file in its place, which writing will report
         for entry in entries:
             name = entry.name
             if name[:5] != ".tmp-" or not _TEMPORARY.match(name):
@@ -259,7 +261,7 @@ def _intact(path: str, known: Known) -> bool:
     """Is the file as Curator left it (same size and mtime as in the manifest)?"""
     try:
         stat = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # gone, or a file where its folder was
         return False
     return (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
 
@@ -273,7 +275,7 @@ def _same(path: str, data: bytes, digest: str, known: Known | None) -> bool:
             return False
         with open(path, "rb") as file:
             return file.read() == data
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
 
 

@@ -18,12 +18,14 @@ processes took 2.2 s where one took 2.9 s, for 19 MB of posts sent across.)
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from curator.errors import ExportError
 from curator.export.atomic import Job, Known, write_output
@@ -34,6 +36,7 @@ from curator.models import Post
 
 THRESHOLD = 500
 CHUNK = 200
+MAX_WORKERS = 3  # beside this process; on 2 cores two workers were slower than one
 
 Written = list[tuple[str, Known, bool]]
 _Pages = tuple[Callable[..., PostView], Callable[[PostView], bytes]]
@@ -44,7 +47,7 @@ class Helpers:
     """Worker processes for one export, started on first need; `close` ends them."""
 
     def __init__(self, workers: int | None = None, threshold: int = THRESHOLD) -> None:
-        self.count = (os.cpu_count() or 1) - 1 if workers is None else workers
+        self.count = _spare_cpus() if workers is None else workers
         self.threshold = threshold
         self._pools: list[ProcessPoolExecutor] = []
 
@@ -52,16 +55,19 @@ class Helpers:
         """Is work of `size` (posts, pages) big enough to share with workers?"""
         return self.count > 0 and size >= self.threshold
 
-    def start(self) -> list[ProcessPoolExecutor]:
-        """The workers, spawned now if they are not yet."""
+    def start(self, pages: int) -> list[ProcessPoolExecutor]:
+        """The workers for `pages` pages (one per two chunks at most), spawned now if
+        they are not yet."""
         if not self._pools:
+            wanted = min(self.count, max(1, math.ceil(pages / CHUNK / 2)))
             context = multiprocessing.get_context("spawn")
-            self._pools = [ProcessPoolExecutor(1, mp_context=context) for _ in range(self.count)]
+            self._pools = [ProcessPoolExecutor(1, mp_context=context) for _ in range(wanted)]
             for pool in self._pools:
                 pool.submit(_warm_up)  # an executor spawns its process at the first task
         return self._pools
 
     def close(self) -> None:
+        """Wait for the chunks the workers are on (they write files), drop the rest."""
         for pool in self._pools:
             pool.shutdown(wait=True, cancel_futures=True)
         self._pools = []
@@ -80,20 +86,25 @@ class PageBatch:
         if not self.helpers.worth_it(len(jobs)):
             meanwhile()
             return _write(pages, jobs)
-        pools = self.helpers.start()
-        for pool in pools:
-            pool.submit(_set_pages, self.settings, self.titles)
+        pools = self.helpers.start(len(jobs))
+        setups = [pool.submit(_set_pages, self.settings, self.titles) for pool in pools]
         chunks = deque(jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK))
         futures: list[Future[Written]] = []
         handing_out = threading.RLock()  # a done callback may run at once, in `feed` itself
+        stopping = threading.Event()
 
         def feed(pool: ProcessPoolExecutor) -> None:
             """Give `pool` its next chunk; called again (from the executor's thread) as
-            each one is done, so a worker never waits for this process to look up."""
+            each one is done, so a worker never waits for this process to look up.
+            A pool that is shut down or broken gets none: this process takes them."""
             with handing_out:
-                if not chunks:
+                if stopping.is_set() or not chunks:
                     return
-                future = pool.submit(_write_in_worker, chunks.popleft())
+                try:
+                    future = pool.submit(_write_in_worker, chunks[0])
+                except RuntimeError:  # BrokenProcessPool is one too
+                    return
+                chunks.popleft()
                 futures.append(future)
 
             def next_one(finished: Future[Written]) -> None:
@@ -102,24 +113,31 @@ class PageBatch:
 
             future.add_done_callback(next_one)
 
-        for pool in pools:
-            feed(pool)
-            feed(pool)  # one to work on, one waiting
-        meanwhile()
-        done: Written = []
-        while True:
-            with handing_out:
-                chunk = chunks.pop() if chunks else None  # from the other end
-            if chunk is None:
-                break
-            done += _write(pages, chunk)
-        with handing_out:  # every chunk is handed out: no future is added after this
-            handed = list(futures)
-        for future in handed:
-            try:
+        try:
+            for pool in pools:
+                feed(pool)
+                feed(pool)  # one to work on, one waiting
+            meanwhile()
+            done: Written = []
+            while True:
+                with handing_out:
+                    chunk = chunks.pop() if chunks else None  # from the other end
+                if chunk is None:
+                    break
+                done += _write(pages, chunk)
+            with handing_out:  # every chunk is handed out: no future is added after this
+                handed = list(futures)
+            for setup in setups:
+                setup.result()  # its failure, not the chunks' "_set_pages runs first"
+            for future in handed:
                 done += future.result()
-            except _Failed as e:
-                raise ExportError(e.path, e.problem) from None
+        except _Failed as e:
+            raise ExportError(e.path, e.problem) from None
+        except BrokenProcessPool as e:
+            folder = os.path.dirname(jobs[0][1])
+            raise ExportError(folder, f"a worker process died ({e})") from None
+        finally:  # on a failure: no more chunks for the workers (close() waits for theirs)
+            stopping.set()
         return done
 
 
@@ -136,11 +154,22 @@ def _write(pages: _Pages, jobs: list[Job]) -> Written:
     return done
 
 
+def _spare_cpus() -> int:
+    """The CPUs this process may run on (a container's limit, not the host's), but
+    one for itself, and at most MAX_WORKERS."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 1
+    return max(0, min(usable - 1, MAX_WORKERS))
+
+
 def _warm_up() -> None:
     """Nothing: importing this module (the first task does) is the warming up."""
 
 
 def _set_pages(settings: SiteSettings, titles: dict[str, str]) -> None:
+    """What the worker renders pages with (sent first, before any chunk)."""
     global _worker
     _worker = _pages(settings, titles)
 
