@@ -42,7 +42,8 @@ class ProcessReport:
     statuses: dict[str, int] = field(default_factory=dict)
     created: int = 0
     joined: int = 0
-    kept: int = 0
+    kept: int = 0  # new items on topic
+    promoted: int = 0  # filtered items an on-topic entry joined, now in the queue
     stopped: bool = False
 
     def count_of(self, status: str) -> int:
@@ -210,7 +211,7 @@ def _settle(
         if new is None:
             assert item_id is not None
             if store.stories.join(item_id, entry.id, relevance, now) is not None:
-                report.kept += 1  # a filtered story, now in the queue
+                report.promoted += 1
             report.joined += 1
         else:
             item_id = store.stories.create(new, now)
@@ -261,14 +262,20 @@ def _identity(entry: PendingEntry, article: Article) -> str:
 
 
 def rescore_items(config: Config, store: Store, now: datetime) -> tuple[int, int]:
-    """Score every item again with the current topics; (items, state changes)."""
+    """Score every item again with the current topics, as on topic as the best of its
+    entries (as when they joined it); (items, state changes)."""
     threshold = config.get("relevance.threshold")
     rescored = moved = 0
     all_on_topic = store.stories.all_on_topic()
     for item_id in store.stories.item_ids():
-        title = store.stories.title_of(item_id)
-        article = store.articles.best_for_item(item_id)
-        relevance = score_article(title, article.text if article else "", config.topics, threshold)
+        screened = store.articles.screened_for_item(item_id)
+        relevance = max(
+            (
+                score_article(title, text, config.topics, threshold)
+                for title, text in screened or [(store.stories.title_of(item_id), "")]
+            ),
+            key=lambda scored: scored.score,
+        )
         if item_id in all_on_topic:
             relevance = on_topic_by_source(relevance)
         moved += store.stories.rescore(item_id, relevance, now) is not None

@@ -355,7 +355,7 @@ def test_an_on_topic_entry_joining_a_filtered_story_puts_it_in_the_queue(
     store.entries.upsert(trusted.id, [entry(second, "Ohio overdose deaths fall 18%", now)], now)
     report = process_pending(narrow, store, now + timedelta(minutes=5))
 
-    assert (report.created, report.joined, report.kept) == (0, 1, 1)
+    assert (report.created, report.joined, report.kept, report.promoted) == (0, 1, 0, 1)
     (item,) = item_rows(store)
     assert item["state"] == "new" and item["outlets"] == 2 and item["version"] == 2
     last = store.db.execute(
@@ -363,3 +363,22 @@ def test_an_on_topic_entry_joining_a_filtered_story_puts_it_in_the_queue(
     ).fetchone()
     assert last[:3] == ("filtered", "new", "curator")
     assert last[3] == "joined by an on-topic entry: source: all on topic"
+
+
+def test_an_item_kept_by_a_joining_entry_stays_kept_when_scored_again(
+    httpserver: HTTPServer, make_config: Callable[..., Config], store: Store, now: datetime
+):
+    """`curator score` scores an item as the best of its entries, as the join did: the
+    entry that made it on topic keeps it on topic."""
+    narrow = make_config(relevance={"topics": [{"name": "alcohol", "terms": ["alcohol"]}]})
+    first = serve(httpserver, "/a/ohio", "ohio-overdose-decline")
+    second = serve(httpserver, "/b/ohio-syndicated", "ohio-overdose-decline")
+    add_entries(store, now, "scored", (first, "Ohio overdose deaths fall 18%"))
+    process_pending(narrow, store, now)
+    add_entries(store, now, "wire", (second, "Ohio overdose deaths fall 18% as alcohol sales rise"))
+    report = process_pending(narrow, store, now + timedelta(minutes=5))
+    assert (report.joined, item_rows(store)[0]["state"]) == (1, "new")
+
+    assert rescore_items(narrow, store, now + timedelta(hours=1)) == (1, 0)
+    (item,) = item_rows(store)
+    assert item["state"] == "new" and "alcohol" in str(item["reasons"])

@@ -118,10 +118,12 @@ def item_json(item: Item) -> dict[str, object]:
 
 def _print_report(app: AppContext, report: ProcessReport) -> None:
     table = Table(title=f"examined {report.examined} entries")
-    for column in ("done", "fallback", "skipped", "failed", "new items", "kept", "joined"):
+    columns = ("done", "fallback", "skipped", "failed", "new items", "kept", "joined", "promoted")
+    for column in columns:
         table.add_column(column, justify="right")
     counts = [report.count_of(s) for s in ("done", "fallback", "skipped", "failed")]
-    table.add_row(*(str(n) for n in (*counts, report.created, report.kept, report.joined)))
+    found = (report.created, report.kept, report.joined, report.promoted)
+    table.add_row(*(str(n) for n in (*counts, *found)))
     app.console.print(table)
     if report.stopped:
         app.console.print("stopped early; the rest wait for the next run")

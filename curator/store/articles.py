@@ -66,15 +66,17 @@ class ArticleStore:
             rows = list(self.db.table("articles").rows_where("entry_id = ?", [entry_id]))
         return _article(rows[0]) if rows else None
 
-    def best_for_item(self, item_id: int) -> Article | None:
-        """The longest article among an item's entries (for re-scoring)."""
+    def screened_for_item(self, item_id: int) -> list[tuple[str, str]]:
+        """(title, text) of each of an item's entries, as they were scored when they
+        joined it (for re-scoring: an item is as on topic as the best of them)."""
         with translate_errors("articles"):
-            row = self.db.execute(
-                "SELECT a.entry_id FROM articles a JOIN entries e ON e.id = a.entry_id "
-                "WHERE e.item_id = ? ORDER BY length(a.text) DESC, a.entry_id LIMIT 1",
+            rows = self.db.execute(
+                "SELECT coalesce(nullif(e.title, ''), a.title, ''), coalesce(a.text, '') "
+                "FROM articles a JOIN entries e ON e.id = a.entry_id "
+                "WHERE e.item_id = ? ORDER BY a.entry_id",
                 [item_id],
-            ).fetchone()
-        return self.get(row[0]) if row else None
+            ).fetchall()
+        return [(row[0], row[1]) for row in rows]
 
     def _mark(
         self,
