@@ -163,18 +163,25 @@ class Totals:
 STATE = "soak-state.json"
 
 
-def _save_state(folder: Path, now: datetime, totals: Totals, port: int) -> None:
-    """What a later run with the same --keep folder needs to go on from `now`."""
-    state = {"now": now.isoformat(), "port": port, "totals": asdict(totals)}
+def _save_state(folder: Path, now: datetime, totals: Totals, port: int, run: str) -> None:
+    """What a later run with the same --keep folder needs to go on from `now`. A run
+    killed during a day goes on from the day's start: the database keeps what that
+    part-day did, so its polls see fewer changes and it may publish once more."""
+    state = {"now": now.isoformat(), "port": port, "run": run, "totals": asdict(totals)}
     (folder / f"{STATE}.new").write_text(json.dumps(state), encoding="utf-8")
     (folder / f"{STATE}.new").replace(folder / STATE)
 
 
-def _load_state(folder: Path) -> tuple[datetime, Totals] | None:
+def _load_state(folder: Path, run: str) -> tuple[datetime, Totals] | None:
     try:
         state = json.loads((folder / STATE).read_text(encoding="utf-8"))
     except FileNotFoundError:
+        if (folder / "curator.db").exists():
+            problem = "a database but no saved state (killed before its first day ended?)"
+            raise SystemExit(f"{folder}: {problem}; remove the folder to start again") from None
         return None
+    if state.get("run", run) != run:  # ("run" is missing in states saved on 2026-12-03)
+        raise SystemExit(f"{folder} holds a run of {state['run']}, not {run}")
     raw = state["totals"]
     days = [Day(**day) for day in raw.pop("days")]
     totals = Totals(**raw, days=days)
@@ -206,8 +213,9 @@ def simulate(folder: Path, sources: int, days: int, retention: str | None, port:
         export__out_dir=folder / "export",
         retention__filtered_text_after=retention or "3650d",  # the longest there is
     )
+    described = f"{sources} sources, retention {retention or 'off'}"
+    saved = _load_state(folder, described)
     store = Store.open(config.get("curator.database"))
-    saved = _load_state(folder)
     if saved:
         now, totals = saved
         print(f"# resumed at day {len(totals.days)}", file=sys.stderr)
@@ -244,7 +252,7 @@ def simulate(folder: Path, sources: int, days: int, retention: str | None, port:
             totals.days.append(_day(store, now, polls_today, totals.dropped_articles))
             polls_today = 0
             print(_row(totals.days[-1]), file=sys.stderr, flush=True)
-            _save_state(folder, now, totals, port)
+            _save_state(folder, now, totals, port, described)
     store.close()
     return totals
 
