@@ -116,8 +116,11 @@ def serve(port: int, hour: Synchronized) -> None:  # type: ignore[type-arg]
             if etag:
                 self.send_header("ETag", etag)
             self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.end_headers()
+                self.wfile.write(body)
+            except ConnectionError:
+                pass  # the client gave up (its deadline passed): its poll records that
 
         def log_message(self, format: str, *args: object) -> None:
             pass
