@@ -1,10 +1,9 @@
 """Worker processes for a big export: post pages, rendered and written in parallel.
 
-A cold export renders 10,000 post pages, each independent of the others.
-`Helpers` runs spawned worker
-processes (never forked: the service exports from a scheduler thread), one
-single-process executor each, so that what a worker is told first (the site's
-settings and titles) is what it knows when its chunks arrive. When an export will
+A cold export renders 10,000 post pages, each independent of the others. `Helpers`
+runs spawned worker processes (never forked: the service exports from a scheduler
+thread), one single-process executor each, so that what a worker is told first (the
+site's settings and titles) is what it knows when its chunks arrive. When an export will
 clearly be big they are started as it begins, so that their start-up (~0.5 s)
 overlaps with reading the posts; otherwise when the work turns out to be big.
 The pages go in chunks of detached views, taken by the workers from one end of
