@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from curator.cluster import find_story
+from curator.cluster import StoryIndex, find_story
 from curator.config import Config
 from curator.errors import FetchError
 from curator.extract import extract_article, fallback_article
@@ -90,7 +90,7 @@ async def _process(
     report = ProcessReport()
     window = config.get("cluster.window")
     earliest = min((e.first_seen_at for e in entries), default=now)
-    stories = store.stories.signatures(earliest - window)
+    stories = StoryIndex(store.stories.signatures(earliest - window))
     all_on_topic = store.sources.all_on_topic()
     chunk = config.get("network.max_connections")
     async with Fetcher(config) as fetcher:
@@ -173,7 +173,7 @@ def _settle(
     store: Store,
     now: datetime,
     attempt: _Attempt,
-    stories: list[StorySignature],
+    stories: StoryIndex,
     report: ProcessReport,
     all_on_topic: frozenset[int],
 ) -> None:
@@ -215,7 +215,7 @@ def _settle(
             report.joined += 1
         else:
             item_id = store.stories.create(new, now)
-            stories.append(replace(signature, item_id=item_id))
+            stories.add(replace(signature, item_id=item_id))
             report.created += 1
             report.kept += relevance.kept
     log.info(
