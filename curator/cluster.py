@@ -171,7 +171,7 @@ def _fold(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)  # ~9 KB each: about the window of 2,000 sources (~75 MB)
 def _shingles(text: str) -> frozenset[tuple[str, ...]]:
     words = [w.lower() for w in _WORD.findall(text)][:LEAD_WORDS]
     return frozenset(tuple(words[i : i + 3]) for i in range(len(words) - 2))
