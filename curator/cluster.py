@@ -160,7 +160,7 @@ def _names(title: str) -> set[str]:
     return {_fold(w.lower()) for w in words if w[0].isupper() and w.lower() not in _STOPWORDS}
 
 
-@lru_cache(maxsize=16384)  # each item is compared with every newcomer in the window
+@lru_cache(maxsize=16384)  # every extraction run indexes the window's titles again
 def _content_words(text: str) -> frozenset[str]:
     words = (w.lower().rstrip(".") for w in _WORD.findall(text))
     return frozenset(_fold(w) for w in words if w not in _STOPWORDS)
