@@ -34,21 +34,7 @@ def serve(httpserver: HTTPServer, path: str, page: str, robots: str = "") -> str
 def add_entries(store: Store, now: datetime, feed: str, *links: tuple[str, str]) -> int:
     """A source named `feed` with one entry per (url, title); returns the source id."""
     source = store.sources.add(f"https://{feed}.example/feed", name=feed, now=now)
-    entries = [
-        ParsedEntry(
-            key=url,
-            url=url,
-            title=title,
-            author=None,
-            published_at=now,
-            updated_at=None,
-            summary_html=f"<p>{title} (feed summary).</p>",
-            summary_text=f"{title} (feed summary).",
-            content_html="",
-        )
-        for url, title in links
-    ]
-    store.entries.upsert(source.id, entries, now)
+    store.entries.upsert(source.id, [entry(url, title, now) for url, title in links], now)
     return source.id
 
 
@@ -325,6 +311,7 @@ def test_an_all_on_topic_source_puts_a_low_score_in_the_queue_and_rescoring_keep
 
 
 def entry(url: str, title: str, now: datetime) -> ParsedEntry:
+    """A feed entry linking to `url`, with a short feed summary."""
     return ParsedEntry(
         key=url,
         url=url,
@@ -332,8 +319,8 @@ def entry(url: str, title: str, now: datetime) -> ParsedEntry:
         author=None,
         published_at=now,
         updated_at=None,
-        summary_html=f"<p>{title}</p>",
-        summary_text=title,
+        summary_html=f"<p>{title} (feed summary).</p>",
+        summary_text=f"{title} (feed summary).",
         content_html="",
     )
 
