@@ -21,6 +21,7 @@ from curator.config import Config
 from curator.errors import ConfigError, ExportError
 from curator.export import Output, SiteSettings, build_export, pool, render_all
 from curator.export.atomic import sync_folder, write_atomic
+from curator.export.clean import checked_web_url, plain, web_url
 from curator.export.pool import Helpers, PageBatch
 from curator.exporting import ExportReport, export_site
 from curator.models import Post
@@ -372,6 +373,42 @@ def test_any_title_or_body_gives_valid_harmless_exports(titles, bodies, tags, at
     assert len(items) == len(posts)
     for item in items:
         assert_harmless_html(item["content_html"])
+
+
+_URL_BITS = ["/", "?", "#", "@", "[", "]", ":", ":80", "::1", "a.example", "-", ".", "x", "0",
+             " ", "\t", "\u00a0", "\u2028", "é", "\uff03", "%2F", "'", "<", "\x7f", ""]
+_urls = st.tuples(
+    st.sampled_from(["http", "HTTPS", "javascript", ""]),
+    st.sampled_from(["://", "://", ":", ":///"]),
+    st.lists(st.sampled_from(["a.example", "x", ":80", "@", "[", "::1", "é", " "]), max_size=2),
+    st.lists(st.sampled_from(_URL_BITS), max_size=6),
+).map(lambda parts: parts[0] + parts[1] + "".join(parts[2]) + "".join(parts[3]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_urls)
+def test_the_web_url_shortcut_gives_urlsplits_answer(url: str):
+    assert web_url(url) == checked_web_url(plain(url).strip())
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://news.example.com/a?b=1#c", "https://news.example.com/a?b=1#c"),
+        ("HTTP://A.EXAMPLE:8080", "HTTP://A.EXAMPLE:8080"),
+        ("https://[::1]/", "https://[::1]/"),
+        ("https://user@host.example/", "https://user@host.example/"),
+        ("https://ex ample.com/", None),
+        ("https://a.example/x y", None),
+        ("https://a.example/x\u2028y", None),
+        ("https://[::1/", None),
+        ("javascript:alert(1)", None),
+        ("https:///path", None),
+        ("//host.example/", None),
+    ],
+)
+def test_web_url_keeps_only_absolute_http_urls(url: str, expected: str | None):
+    assert web_url(url) == expected
 
 
 def test_atomic_write_never_shows_half_a_file(tmp_path: Path):

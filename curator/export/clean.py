@@ -20,6 +20,10 @@ import nh3
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SAFE_NAME = re.compile(r"[^a-z0-9]+")
 _SPACE = re.compile(r"\s")
+# The usual shape of a web URL: printable ASCII, a plain host (no user, no [IPv6]).
+# urlsplit accepts every such URL as below, so web_url need not call it (10,000 posts
+# have 20,000 URLs).
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*)?", re.I)
 
 ALLOWED_TAGS = frozenset(
     {"a", "p", "br", "em", "strong", "b", "i", "blockquote", "ul", "ol", "li", "code",
@@ -27,6 +31,16 @@ ALLOWED_TAGS = frozenset(
 )
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+# Built once: nh3.clean builds its sanitiser anew on each call, which cost as much as
+# the cleaning itself (an export cleans the text of every post).
+_SAFE = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+    url_schemes=set(URL_SCHEMES),
+    link_rel="noopener noreferrer",
+)
+_NO_TAGS = nh3.Cleaner(tags=set())
 
 
 def plain(text: str | None) -> str:
@@ -36,24 +50,25 @@ def plain(text: str | None) -> str:
 
 def safe_html(html: str | None) -> str:
     """A fragment of HTML with only harmless tags, attributes and URL schemes."""
-    return nh3.clean(
-        plain(html),
-        tags=set(ALLOWED_TAGS),
-        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
-        link_rel="noopener noreferrer",
-    )
+    return _SAFE.clean(plain(html))
 
 
 def text_of(html: str | None) -> str:
     """The visible text of an HTML fragment, for excerpts."""
-    cleaned = nh3.clean(plain(html), tags=set())
+    cleaned = _NO_TAGS.clean(plain(html))
     return " ".join(plain(html_module.unescape(cleaned)).split())
 
 
 def web_url(url: str | None) -> str | None:
     """`url` if it is an absolute http(s) URL, else None (no `javascript:`, no `data:`)."""
     cleaned = plain(url).strip()
+    if _PLAIN_WEB_URL.fullmatch(cleaned):
+        return cleaned
+    return checked_web_url(cleaned)
+
+
+def checked_web_url(cleaned: str) -> str | None:
+    """web_url's answer by urlsplit, for any string (web_url's shortcut agrees)."""
     try:
         parts = urlsplit(cleaned)
     except ValueError:
