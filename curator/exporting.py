@@ -20,7 +20,7 @@ from pathlib import Path
 from curator.config import Config
 from curator.errors import ExportError
 from curator.export import ATOM, JSON, RSS, SiteSettings, build_export, source_key
-from curator.export.atomic import folder_is_current, known_files, sync_folder
+from curator.export.atomic import folder_is_current, read_manifest, sync_folder
 from curator.export.pool import Helpers, PageBatch
 from curator.models import Post
 from curator.related import choose_related
@@ -65,12 +65,12 @@ def export_site(
     with _one_export_at_a_time(target):
         state = store.exports.state()
         source = source_key(settings, state)
-        files_in_place = folder_is_current(target, source)
-        if files_in_place is not None:  # nothing changed: not even a read of the posts
-            return ExportReport(target, state.live, (), files_in_place, (), 0)
+        manifest = read_manifest(target)
+        if folder_is_current(target, manifest, source):  # nothing changed: no post is read
+            return ExportReport(target, state.live, (), len(manifest.files), (), 0)
         helpers = Helpers()
         try:
-            to_make = state.live - known_files(target)
+            to_make = state.live - len(manifest.files)
             if helpers.worth_it(to_make):  # most pages are to be made: start the workers now
                 helpers.start(to_make)
             posts, chosen = _with_related(store, store.exports.published_posts())
@@ -81,7 +81,8 @@ def export_site(
                 after = store.exports.state()
                 same = after.posts_only() == state.posts_only()
                 source = source_key(settings, after) if same else ""
-            result = sync_folder(target, files, source, PageBatch(settings, posts, helpers))
+            batch = PageBatch(settings, posts, helpers)
+            result = sync_folder(target, files, source, batch, manifest)
         finally:
             helpers.close()
     return ExportReport(

@@ -66,31 +66,50 @@ Job = tuple[str, str, bool, object, str, Known | None]
 Batch = Callable[[list[Job], Callable[[], None]], list[tuple[str, Known, bool]]]
 
 
-def folder_is_current(out_dir: Path, source: str) -> int | None:
-    """The number of files, if the folder was last synced from `source` (a key of all
-    the inputs) and every file is as Curator left it; else None."""
-    recorded, known = _read_manifest(out_dir)
-    if not source or recorded != source:
-        return None
+@dataclass(frozen=True)
+class Manifest:
+    """What the folder's manifest says: the key of the inputs it was last synced from,
+    and the files Curator wrote."""
+
+    source: str
+    files: dict[str, Known]
+
+
+def read_manifest(out_dir: Path) -> Manifest:
+    """The folder's manifest (empty in a new folder). Read it once per export: at
+    10,000 files it is a 2 MB JSON file."""
+    try:
+        raw = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        files = {path: Known(*entry) for path, entry in raw["files"].items()}
+        return Manifest(str(raw.get("source", "")), files)
+    except FileNotFoundError:
+        return Manifest("", {})
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise ExportError(str(out_dir / MANIFEST), f"unreadable manifest ({e}); remove it") from e
+
+
+def folder_is_current(out_dir: Path, manifest: Manifest, source: str) -> bool:
+    """Was the folder last synced from `source` (a key of all the inputs), and is every
+    file as Curator left it?"""
+    if not source or manifest.source != source:
+        return False
     folder = os.fspath(out_dir)
-    if not all(_intact(_inside(folder, r), k) for r, k in known.items()):
-        return None
-    return len(known)
-
-
-def known_files(out_dir: Path) -> int:
-    """How many files the manifest lists (0 in a new folder)."""
-    return len(_read_manifest(out_dir)[1])
+    return all(_intact(_inside(folder, r), k) for r, k in manifest.files.items())
 
 
 def sync_folder(
-    out_dir: Path, outputs: Mapping[str, Output], source: str = "", batch: Batch | None = None
+    out_dir: Path,
+    outputs: Mapping[str, Output],
+    source: str = "",
+    batch: Batch | None = None,
+    previous: Manifest | None = None,
 ) -> SyncResult:
     """Make `out_dir` hold `outputs` (relative path -> Output), touching only what changed.
     `source` is remembered for `folder_is_current`; `batch`, if given, writes the stale
     outputs that have a `job` (first: the other files link to them), and the others are
-    rendered while it works."""
-    recorded, known = _read_manifest(out_dir)
+    rendered while it works. `previous`: the folder's manifest, if the caller read it."""
+    previous = previous or read_manifest(out_dir)
+    recorded, known = previous.source, previous.files
     folder = os.fspath(out_dir)
     _sweep_temporaries(folder, {relative.rpartition("/")[0] for relative in outputs})
     manifest: dict[str, Known] = {}
@@ -294,17 +313,6 @@ def _remove(path: str) -> None:
         pass  # someone removed it already
     except OSError as e:
         raise ExportError(path, e.strerror or str(e)) from e
-
-
-def _read_manifest(out_dir: Path) -> tuple[str, dict[str, Known]]:
-    try:
-        raw = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        files = {path: Known(*entry) for path, entry in raw["files"].items()}
-        return str(raw.get("source", "")), files
-    except FileNotFoundError:
-        return "", {}
-    except (ValueError, KeyError, TypeError, AttributeError) as e:
-        raise ExportError(str(out_dir / MANIFEST), f"unreadable manifest ({e}); remove it") from e
 
 
 def _write_manifest(out_dir: Path, manifest: dict[str, Known], source: str) -> None:
