@@ -61,9 +61,9 @@ def _render(name: str, context: dict[str, Any]) -> bytes:
 
 
 def _chrome(settings: SiteSettings, root: str) -> dict[str, Markup]:
-    """Head, header and footer, rendered once rather than once per page."""
+    """The frame of every page (see chrome.html), rendered once rather than once per page."""
     macros = environment().get_template("chrome.html").module
-    parts = ("head", "header", "footer")
+    parts = ("top", "middle", "bottom")
     return {part: Markup(getattr(macros, part)(settings, root).strip()) for part in parts}
 
 
