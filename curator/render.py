@@ -18,18 +18,17 @@ _TAGS = {
 }  # fmt: skip
 _ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
+_SANITISER = nh3.Cleaner(
+    tags=_TAGS,
+    attributes=_ATTRIBUTES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer",
+)
 
 
 def render_markdown(markdown: str) -> str:
     """CommonMark -> sanitised HTML fragment (no scripts, styles or event handlers)."""
-    html = _MD.render(markdown)
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    ).strip()
+    return _SANITISER.clean(_MD.render(markdown)).strip()
 
 
 def strip_comments(markdown: str) -> str:

@@ -25,6 +25,7 @@ _URL_ATTRIBUTES = frozenset({"href", "src"})
 _BLOCK_BOUNDARY = re.compile(r"<(?=/?(?:p|br|div|li|h[1-6]|tr|td|th|blockquote|pre)\b)", re.I)
 _SPACES = re.compile(r"\s+")
 _SANITIZED_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')  # a tag as nh3 writes it
+_NO_TAGS = nh3.Cleaner(tags=set())  # built once (nh3.clean builds one per call)
 
 
 def sanitize_html(fragment: str, base: str) -> str:
@@ -61,7 +62,7 @@ def plain_text(fragment: str) -> str:
     if "<" not in fragment and "&" not in fragment:
         return squeeze(fragment)
     spaced = _BLOCK_BOUNDARY.sub(" <", fragment)
-    return squeeze(html.unescape(nh3.clean(spaced, tags=set())))
+    return squeeze(html.unescape(_NO_TAGS.clean(spaced)))
 
 
 def sanitized_text(fragment: str) -> str:
