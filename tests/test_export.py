@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import threading
@@ -23,6 +24,7 @@ from curator.export import Output, SiteSettings, build_export, pool, render_all
 from curator.export.atomic import sync_folder, write_atomic
 from curator.export.clean import checked_web_url, plain, web_url
 from curator.export.pool import Helpers, PageBatch
+from curator.export.views import build_site
 from curator.exporting import ExportReport, export_site
 from curator.models import Post
 from curator.store import Store
@@ -245,6 +247,32 @@ def test_export_with_no_change_writes_nothing_and_keeps_mtimes(
     for path in files:
         assert path.stat().st_mtime_ns == 1_000_000_000, path
         assert path.read_bytes() == before[path] or path.name == ".curator-export.json"
+
+
+def test_a_posts_digest_changes_with_every_field_a_file_shows():
+    post = Post(
+        id=1, item_id=1, slug="a", title="T", body_markdown="B", body_html="<p>B</p>",
+        source_url="https://s.example/a", source_name="S", tags=("t",), editor="e",
+        published_at=START, updated_at=START, image_url=None, retracted_at=None,
+        related_slugs=("b",),
+    )  # fmt: skip
+    other = {int: 2, str: "x", tuple: ("x",), datetime: START + timedelta(1), type(None): "x"}
+
+    def digest(changed: Post) -> str:
+        return build_site(SITE, [changed, post_b]).posts[0].digest
+
+    post_b = dataclasses.replace(post, id=2, slug="b", related_slugs=())
+    before = digest(post)
+    for field in dataclasses.fields(Post):
+        if field.name == "retracted_at":
+            continue  # a retracted post has no view at all
+        value = getattr(post, field.name)
+        changed = dataclasses.replace(post, **{field.name: other[type(value)]})
+        shown = field.name not in {"item_id", "body_markdown"}
+        assert (digest(changed) != before) == shown, field.name
+    # and the title of a post it links to
+    renamed = dataclasses.replace(post_b, title="Renamed")
+    assert build_site(SITE, [post, renamed]).posts[0].digest != before
 
 
 def test_edit_rewrites_its_page_and_the_feeds_only(config: Config, store: Store, now: datetime):
