@@ -403,8 +403,10 @@ def test_any_title_or_body_gives_valid_harmless_exports(titles, bodies, tags, at
         assert_harmless_html(item["content_html"])
 
 
-_URL_BITS = ["/", "?", "#", "@", "[", "]", ":", ":80", "::1", "a.example", "-", ".", "x", "0",
-             " ", "\t", "\u00a0", "\u2028", "é", "\uff03", "%2F", "'", "<", "\x7f", ""]
+_URL_BITS = [
+    "/", "?", "#", "@", "[", "]", ":", ":80", "::1", "a.example", "-", ".", "x", "0", "%2F",
+    "'", "<", "é", "\uff03", "\x7f", " ", "\t", "\u00a0", "\u2028", "",
+]  # fmt: skip
 _urls = st.tuples(
     st.sampled_from(["http", "HTTPS", "javascript", ""]),
     st.sampled_from(["://", "://", ":", ":///"]),
