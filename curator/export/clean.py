@@ -20,10 +20,11 @@ import nh3
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SAFE_NAME = re.compile(r"[^a-z0-9]+")
 _SPACE = re.compile(r"\s")
-# The usual shape of a web URL: printable ASCII, a plain host (no user, no [IPv6]).
+# The usual shape of a web URL: printable ASCII (re.A: under re.I alone "s" matches
+# "ſ", so "httpſ:" would pass), a plain host (no user, no [IPv6]).
 # urlsplit accepts every such URL as below, so web_url need not call it (10,000 posts
 # have 20,000 URLs).
-_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*)?", re.I)
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*)?", re.I | re.A)
 
 ALLOWED_TAGS = frozenset(
     {"a", "p", "br", "em", "strong", "b", "i", "blockquote", "ul", "ol", "li", "code",
