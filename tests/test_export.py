@@ -273,6 +273,15 @@ def test_a_posts_digest_changes_with_every_field_a_file_shows():
     # and the title of a post it links to
     renamed = dataclasses.replace(post_b, title="Renamed")
     assert build_site(SITE, [post, renamed]).posts[0].digest != before
+    # and its tags' labels, which are the first spelling among all posts (newest first)
+    spelt = dataclasses.replace(post, tags=("Climate",))
+    newer = dataclasses.replace(post_b, published_at=START + timedelta(1), tags=("climate",))
+    untagged = dataclasses.replace(newer, tags=())
+    assert build_site(SITE, [newer, spelt]).posts[1].tags[0].label == "climate"
+    assert (
+        build_site(SITE, [newer, spelt]).posts[1].digest
+        != build_site(SITE, [untagged, spelt]).posts[1].digest
+    )
 
 
 def test_edit_rewrites_its_page_and_the_feeds_only(config: Config, store: Store, now: datetime):

@@ -182,7 +182,7 @@ def _view(
         tags=tuple(tags.values()),
         published_at=post.published_at,
         updated_at=max(post.updated_at, post.published_at),
-        digest=_digest(post, context.titles),
+        digest=_digest(post, tuple(tags.values()), context.titles),
         source=post,
         context=context,
     )
@@ -195,12 +195,15 @@ _NOT_IN_REPR = frozenset({"item_id", "body_markdown", "body_html"})
 _shown = operator.attrgetter(*(f.name for f in fields(Post) if f.name not in _NOT_IN_REPR))
 
 
-def _digest(post: Post, titles: dict[str, str]) -> str:
-    """A hash of everything the view is made from: the post and the titles of the posts
-    it links to (the settings are in every output's key already). The long body is
-    hashed as it is rather than through repr, which was half the cost of building views."""
+def _digest(post: Post, tags: tuple[TagRef, ...], titles: dict[str, str]) -> str:
+    """A hash of everything the view is made from: the post, its tags as shown (a tag's
+    label is the first spelling of it among all posts, so it can change when another
+    post changes) and the titles of the posts it links to (the settings are in every
+    output's key already). The long body is hashed as it is rather than through repr,
+    which was half the cost of building views."""
     related = [(slug, titles.get(slug)) for slug in post.related_slugs]
-    made_from = hashlib.sha256(repr((_shown(post), related)).encode("utf-8", "surrogatepass"))
+    shown = repr((_shown(post), tags, related))
+    made_from = hashlib.sha256(shown.encode("utf-8", "surrogatepass"))
     # A repr ends where it ends, so the two parts cannot run into each other.
     made_from.update(post.body_html.encode("utf-8", "surrogatepass"))
     return made_from.hexdigest()
