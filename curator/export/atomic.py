@@ -108,7 +108,8 @@ def sync_folder(
     `source` is remembered for `folder_is_current`; `batch`, if given, writes the stale
     outputs that have a `job` (first: the other files link to them), and the others are
     rendered while it works. `previous`: the folder's manifest, if the caller read it."""
-    previous = previous or read_manifest(out_dir)
+    if previous is None:
+        previous = read_manifest(out_dir)
     recorded, known = previous.source, previous.files
     folder = os.fspath(out_dir)
     _sweep_temporaries(folder, {relative.rpartition("/")[0] for relative in outputs})
