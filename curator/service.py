@@ -142,8 +142,10 @@ def _run_scheduled(
         logger.info("stopping: waiting for the jobs in hand to finish")
         scheduler.shutdown(wait=True)
 
+    stopper = threading.Thread(target=shut_down_when_asked, name="curator-stop", daemon=True)
+
     def on_started(event: SchedulerEvent) -> None:  # shutdown() needs a running scheduler
-        threading.Thread(target=shut_down_when_asked, name="curator-stop", daemon=True).start()
+        stopper.start()
 
     scheduler.add_listener(on_started, EVENT_SCHEDULER_STARTED)
     plan = ", ".join(f"{job.name} every {_human(job.interval)}" for job in jobs)
@@ -153,6 +155,10 @@ def _run_scheduled(
     except BaseException as e:
         logger.error("service loop ended by %s: %s", type(e).__name__, e)
         raise
+    # start() returns once shutdown() has marked the scheduler stopped, which may be
+    # before the jobs in hand have finished: shutdown() waits for them.
+    if stopper.is_alive():
+        stopper.join()
     logger.info("service stopped cleanly")
 
 
