@@ -176,13 +176,14 @@ def _view(
         ref = by_raw[raw] if raw in by_raw else _tag_ref(raw, tag_refs, by_raw)
         if ref:
             tags.setdefault(ref.name, ref)
+    shown_tags = tuple(tags.values())
     return PostView(
         post_id=post.id,
         name=file_name(post.slug),
-        tags=tuple(tags.values()),
+        tags=shown_tags,
         published_at=post.published_at,
         updated_at=max(post.updated_at, post.published_at),
-        digest=_digest(post, tuple(tags.values()), context.titles),
+        digest=_digest(post, shown_tags, context.titles),
         source=post,
         context=context,
     )
