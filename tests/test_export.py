@@ -6,7 +6,7 @@ import dataclasses
 import json
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -615,8 +615,22 @@ def test_an_export_sweeps_the_temporary_files_a_killed_one_left(
     assert (folder / ".tmp-notes").read_text() == "someone else's"
 
 
+@pytest.fixture
+def one_worker() -> Iterator[Helpers]:
+    """One worker process for any size of export; closed after the test."""
+    helpers = Helpers(workers=1, threshold=1)
+    try:
+        yield helpers
+    finally:
+        helpers.close()
+
+
 def test_post_pages_written_by_a_worker_process_equal_those_written_here(
-    config: Config, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    config: Config,
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    one_worker: Helpers,
 ):
     add_three(store)
     for n in range(6):
@@ -625,15 +639,11 @@ def test_post_pages_written_by_a_worker_process_equal_those_written_here(
     posts = store.exports.published_posts()
     settings_ = SiteSettings.from_config(config)
     here = sync_folder(tmp_path / "here", build_export(settings_, posts, START))
-    helpers = Helpers(workers=1, threshold=1)
-    try:
-        pooled = sync_folder(
-            tmp_path / "pooled",
-            build_export(settings_, posts, START),
-            batch=PageBatch(settings_, posts, helpers),
-        )
-    finally:
-        helpers.close()
+    pooled = sync_folder(
+        tmp_path / "pooled",
+        build_export(settings_, posts, START),
+        batch=PageBatch(settings_, posts, one_worker),
+    )
     assert pooled.written == here.written and len(here.written) > 9
     for relative in here.written:
         expected = (tmp_path / "here" / relative).read_bytes()
@@ -641,7 +651,12 @@ def test_post_pages_written_by_a_worker_process_equal_those_written_here(
 
 
 def test_a_page_the_worker_cannot_write_is_one_export_error_and_stops_the_feeding(
-    config: Config, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog
+    config: Config,
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog,
+    one_worker: Helpers,
 ):
     for n in range(8):
         add_post(store, f"Naloxone in school {n}", tags=["overdose"])
@@ -651,13 +666,9 @@ def test_a_page_the_worker_cannot_write_is_one_export_error_and_stops_the_feedin
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "posts").write_text("a file where the folder should be")
-    helpers = Helpers(workers=1, threshold=1)
-    try:
-        with pytest.raises(ExportError, match=r"posts/.*\.html"):
-            sync_folder(folder, build_export(settings_, posts, START),
-                        batch=PageBatch(settings_, posts, helpers))  # fmt: skip
-    finally:
-        helpers.close()
+    with pytest.raises(ExportError, match=r"posts/.*\.html"):
+        sync_folder(folder, build_export(settings_, posts, START),
+                    batch=PageBatch(settings_, posts, one_worker))  # fmt: skip
     assert "exception calling callback" not in caplog.text
     assert (folder / "posts").read_text() == "a file where the folder should be"
     assert not (folder / "index.html").exists(), "nothing links to pages that are not there"

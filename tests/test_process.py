@@ -330,11 +330,7 @@ def test_an_on_topic_entry_joining_a_filtered_story_puts_it_in_the_queue(
 ):
     """A story first seen off topic (a low score) is not missed when a source marked
     "all" runs it too: the item goes to the queue at once, with a history row."""
-    narrow = make_config(relevance={"topics": [{"name": "alcohol", "terms": ["alcohol"]}]})
-    first = serve(httpserver, "/a/ohio", "ohio-overdose-decline")
-    second = serve(httpserver, "/b/ohio-syndicated", "ohio-overdose-decline")
-    add_entries(store, now, "scored", (first, "Ohio overdose deaths fall 18%"))
-    process_pending(narrow, store, now)
+    narrow, second = _filtered_story(httpserver, make_config, store, now)
     (item,) = item_rows(store)
     assert item["state"] == "filtered" and item["version"] == 1
 
@@ -357,11 +353,7 @@ def test_an_item_kept_by_a_joining_entry_stays_kept_when_scored_again(
 ):
     """`curator score` scores an item as the best of its entries, as the join did: the
     entry that made it on topic keeps it on topic."""
-    narrow = make_config(relevance={"topics": [{"name": "alcohol", "terms": ["alcohol"]}]})
-    first = serve(httpserver, "/a/ohio", "ohio-overdose-decline")
-    second = serve(httpserver, "/b/ohio-syndicated", "ohio-overdose-decline")
-    add_entries(store, now, "scored", (first, "Ohio overdose deaths fall 18%"))
-    process_pending(narrow, store, now)
+    narrow, second = _filtered_story(httpserver, make_config, store, now)
     add_entries(store, now, "wire", (second, "Ohio overdose deaths fall 18% as alcohol sales rise"))
     report = process_pending(narrow, store, now + timedelta(minutes=5))
     assert (report.joined, item_rows(store)[0]["state"]) == (1, "new")
@@ -369,3 +361,16 @@ def test_an_item_kept_by_a_joining_entry_stays_kept_when_scored_again(
     assert rescore_items(narrow, store, now + timedelta(hours=1)) == (1, 0)
     (item,) = item_rows(store)
     assert item["state"] == "new" and "alcohol" in str(item["reasons"])
+
+
+def _filtered_story(
+    httpserver: HTTPServer, make_config: Callable[..., Config], store: Store, now: datetime
+) -> tuple[Config, str]:
+    """An Ohio overdose story processed under a config whose only topic is alcohol (so
+    its item is filtered); (that config, the URL of a second copy of the page)."""
+    narrow = make_config(relevance={"topics": [{"name": "alcohol", "terms": ["alcohol"]}]})
+    first = serve(httpserver, "/a/ohio", "ohio-overdose-decline")
+    second = serve(httpserver, "/b/ohio-syndicated", "ohio-overdose-decline")
+    add_entries(store, now, "scored", (first, "Ohio overdose deaths fall 18%"))
+    process_pending(narrow, store, now)
+    return narrow, second
