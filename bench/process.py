@@ -12,6 +12,7 @@ clustering against every earlier item, and one commit per entry.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import re
 import tempfile
@@ -24,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from curator import config as config_module
-from curator.cluster import find_story
+from curator.cluster import StoryIndex, find_story
 from curator.extract import extract_article
 from curator.models import Article, ParsedEntry, PendingEntry, StorySignature
 from curator.process import process_pending
@@ -98,16 +99,36 @@ def stages(count: int) -> None:
         "items",
     )
     timed("cluster (against the run so far)", count, partial(cluster_all, articles), "items")
+    window = window_of_stories(articles, 8000)
+    for when in ("first", "again"):  # again: what rebuilding it every run cost
+        label = f"index a 3-day window ({when})"
+        timed(label, len(window), lambda: StoryIndex(window), "items")
 
 
 def cluster_all(articles: list[Article]) -> None:
-    known: list[StorySignature] = []
+    """Each article against the stories before it, as a run adds its new items."""
+    known = StoryIndex()
     for article in articles:
         signature = StorySignature(
             0, article.title, article.url, article.canonical_url, article.text[:600], NOW
         )
         if find_story(signature, known, 0.6, NOW - NOW.replace(day=1)) is None:
-            known.append(StorySignature(len(known) + 1, *list(signature.__dict__.values())[1:]))
+            known.add(StorySignature(len(known.items) + 1, *list(signature.__dict__.values())[1:]))
+
+
+def window_of_stories(articles: list[Article], count: int) -> list[StorySignature]:
+    """`count` distinct stories: the pages' titles and leads, each with a word of its own."""
+    return [
+        StorySignature(
+            n + 1,
+            f"{article.title} {n}",
+            f"https://window.example/{n}",
+            None,
+            f"{n} {article.text[:600]}",
+            NOW,
+        )
+        for n, article in zip(range(count), itertools.cycle(articles))
+    ]
 
 
 class StoryHandler(BaseHTTPRequestHandler):

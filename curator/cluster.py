@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
-from datetime import timedelta
-from functools import lru_cache
+from datetime import datetime, timedelta
 from typing import Any
 
 from curator.models import StorySignature
@@ -34,21 +33,31 @@ class StoryIndex:
     """The stories an entry may join, indexed by what a match needs: an address, title
     words, lead 3-grams. With 2,000 sources a 3-day window holds ~8,000 stories, and
     comparing each entry with all of them took 84 ms an entry; counting shared words
-    and 3-grams through the index finds the few that can reach the thresholds."""
+    and 3-grams through the index finds the few that can reach the thresholds.
+
+    Each story's words and 3-grams are worked out once, when it is added: the service
+    keeps one index from run to run (see `process.StoryWindow`)."""
 
     def __init__(self, items: Iterable[StorySignature] = ()) -> None:
         self.items: list[StorySignature] = []
+        self.earliest: datetime | None = None  # stories first seen before it are not candidates
+        self.newest_id = 0  # the highest item id added
+        self._ids: set[int] = set()
+        self._features: list[tuple[frozenset[str], frozenset[str]]] = []  # words, 3-grams
         self._by_address: dict[str, list[int]] = defaultdict(list)
         self._by_word: dict[str, list[int]] = defaultdict(list)
-        self._by_shingle: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        self._words: list[int] = []  # per item: how many title words, lead 3-grams
-        self._shingles: list[int] = []
+        self._by_shingle: dict[str, list[int]] = defaultdict(list)
         for item in items:
             self.add(item)
+
+    def __contains__(self, item_id: int) -> bool:
+        return item_id in self._ids
 
     def add(self, item: StorySignature) -> None:
         position = len(self.items)
         self.items.append(item)
+        self._ids.add(item.item_id)
+        self.newest_id = max(self.newest_id, item.item_id)
         for address in _addresses(item):
             self._by_address[address].append(position)
         words, shingles = _content_words(item.title), _shingles(item.lead)
@@ -56,27 +65,53 @@ class StoryIndex:
             self._by_word[word].append(position)
         for shingle in shingles:
             self._by_shingle[shingle].append(position)
-        self._words.append(len(words))
-        self._shingles.append(len(shingles))
+        self._features.append((words, shingles))
 
-    def candidates(self, entry: StorySignature, similarity: float) -> list[StorySignature]:
-        """In the order they were added: the stories sharing an address with `entry`,
-        those whose titles are `similarity` alike, those whose leads match (the
-        window and the vetoes are `find_story`'s to check)."""
+    def forget_before(self, earliest: datetime) -> None:
+        """Stories first seen before `earliest` are no longer candidates (they stay
+        in memory until the index is built again)."""
+        self.earliest = earliest
+
+    def candidates(
+        self,
+        entry: StorySignature,
+        words: frozenset[str],
+        shingles: frozenset[str],
+        similarity: float,
+    ) -> list[int]:
+        """Positions, in the order the stories were added: those sharing an address with
+        `entry`, those whose titles (`words`) are `similarity` alike, those whose leads
+        (`shingles`) match (the window and the vetoes are `find_story`'s to check)."""
         if similarity <= 0:  # every story qualifies
-            return self.items
+            found: Iterable[int] = range(len(self.items))
+        else:
+            found = self._matching(entry, words, shingles, similarity)
+        earliest = self.earliest
+        if earliest is None:
+            return sorted(found)
+        return sorted(p for p in found if self.items[p].first_seen_at >= earliest)
+
+    def _matching(
+        self,
+        entry: StorySignature,
+        words: frozenset[str],
+        shingles: frozenset[str],
+        similarity: float,
+    ) -> set[int]:
         found = {p for address in _addresses(entry) for p in self._by_address.get(address, ())}
-        words = _content_words(entry.title)
         for position, shared in _shared(words, self._by_word).items():
-            if 2 * shared / (len(words) + self._words[position]) >= similarity:
+            if 2 * shared / (len(words) + len(self._features[position][0])) >= similarity:
                 found.add(position)
-        shingles = _shingles(entry.lead)
         if len(shingles) >= 8:
             for position, shared in _shared(shingles, self._by_shingle).items():
-                union = len(shingles) + self._shingles[position] - shared
-                if self._shingles[position] >= 8 and shared / union >= LEAD_SIMILARITY:
+                theirs = len(self._features[position][1])
+                if theirs >= 8 and shared / (len(shingles) + theirs - shared) >= LEAD_SIMILARITY:
                     found.add(position)
-        return [self.items[p] for p in sorted(found)]
+        return found
+
+    def features(self, position: int) -> tuple[frozenset[str], frozenset[str]]:
+        """The title words and lead 3-grams of the story at `position`."""
+        return self._features[position]
 
 
 def _shared(keys: Iterable[Hashable], postings: Mapping[Any, list[int]]) -> Counter[int]:
@@ -99,16 +134,19 @@ def find_story(
     first of them when they tie. Pass a `StoryIndex` when there are many items.
     """
     index = items if isinstance(items, StoryIndex) else StoryIndex(items)
+    words, shingles = _content_words(entry.title), _shingles(entry.lead)
     best: tuple[float, int] | None = None
-    for item in index.candidates(entry, similarity):
+    for position in index.candidates(entry, words, shingles, similarity):
+        item = index.items[position]
         if _same_address(entry, item):
             return item.item_id
         if abs(entry.first_seen_at - item.first_seen_at) > window:
             continue
         # Shared wire copy outweighs headline differences; a title match must pass the vetoes.
-        score = _lead_match(entry, item)
-        if not score and not _vetoed(entry.title, item.title):
-            score = title_similarity(entry.title, item.title)
+        item_words, item_shingles = index.features(position)
+        score = _lead_match(shingles, item_shingles)
+        if not score and not _vetoed(entry.title, words, item.title, item_words):
+            score = _dice(words, item_words)
         if score >= similarity and (best is None or score > best[0]):
             best = (score, item.item_id)
     return best[1] if best else None
@@ -116,7 +154,10 @@ def find_story(
 
 def title_similarity(a: str, b: str) -> float:
     """Dice coefficient of the content-word sets of two titles (0..1)."""
-    left, right = _content_words(a), _content_words(b)
+    return _dice(_content_words(a), _content_words(b))
+
+
+def _dice(left: frozenset[str], right: frozenset[str]) -> float:
     if not left or not right:
         return 0.0
     return 2 * len(left & right) / (len(left) + len(right))
@@ -130,21 +171,20 @@ def _addresses(story: StorySignature) -> set[str]:
     return {address for address in (story.url, story.canonical_url) if address}
 
 
-def _lead_match(entry: StorySignature, item: StorySignature) -> float:
-    """1.0 when the leads share most 3-grams (the same wire text), else 0."""
-    left, right = _shingles(entry.lead), _shingles(item.lead)
+def _lead_match(left: frozenset[str], right: frozenset[str]) -> float:
+    """1.0 when two leads' 3-grams mostly match (the same wire text), else 0."""
     if len(left) < 8 or len(right) < 8:
         return 0.0
     jaccard = len(left & right) / len(left | right)
     return 1.0 if jaccard >= LEAD_SIMILARITY else 0.0
 
 
-def _vetoed(a: str, b: str) -> bool:
-    """Different numbers, or distinct names on both sides: different stories."""
+def _vetoed(a: str, words_a: frozenset[str], b: str, words_b: frozenset[str]) -> bool:
+    """Different numbers, or distinct names on both sides (titles `a` and `b`, with
+    their content words): different stories."""
     numbers_a, numbers_b = set(_NUMBER.findall(a)), set(_NUMBER.findall(b))
     if numbers_a and numbers_b and numbers_a != numbers_b:
         return True
-    words_a, words_b = _content_words(a), _content_words(b)
     only_a = {n for n in _names(a) if n not in words_b}
     only_b = {n for n in _names(b) if n not in words_a}
     return bool(only_a and only_b)
@@ -160,7 +200,6 @@ def _names(title: str) -> set[str]:
     return {_fold(w.lower()) for w in words if w[0].isupper() and w.lower() not in _STOPWORDS}
 
 
-@lru_cache(maxsize=16384)  # every extraction run indexes the window's titles again
 def _content_words(text: str) -> frozenset[str]:
     words = (w.lower().rstrip(".") for w in _WORD.findall(text))
     return frozenset(_fold(w) for w in words if w not in _STOPWORDS)
@@ -171,7 +210,7 @@ def _fold(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-@lru_cache(maxsize=8192)  # ~9 KB each: about the window of 2,000 sources (~75 MB)
-def _shingles(text: str) -> frozenset[tuple[str, ...]]:
+def _shingles(text: str) -> frozenset[str]:
+    """The lead's word 3-grams, each one string ("a b c"): half the memory of tuples."""
     words = [w.lower() for w in _WORD.findall(text)][:LEAD_WORDS]
-    return frozenset(tuple(words[i : i + 3]) for i in range(len(words) - 2))
+    return frozenset(" ".join(words[i : i + 3]) for i in range(len(words) - 2))

@@ -94,7 +94,7 @@ def test_title_similarity_ignores_case_stopwords_and_plurals():
 
 def _every_story(entry, items, similarity, window):  # type: ignore[no-untyped-def]
     """The plain scan StoryIndex replaced: each story checked in turn."""
-    from curator.cluster import _lead_match, _same_address, _vetoed
+    from curator.cluster import _content_words, _lead_match, _same_address, _shingles, _vetoed
 
     best = None
     for item in items:
@@ -102,8 +102,9 @@ def _every_story(entry, items, similarity, window):  # type: ignore[no-untyped-d
             return item.item_id
         if abs(entry.first_seen_at - item.first_seen_at) > window:
             continue
-        score = _lead_match(entry, item)
-        if not score and not _vetoed(entry.title, item.title):
+        score = _lead_match(_shingles(entry.lead), _shingles(item.lead))
+        words, item_words = _content_words(entry.title), _content_words(item.title)
+        if not score and not _vetoed(entry.title, words, item.title, item_words):
             score = title_similarity(entry.title, item.title)
         if score >= similarity and (best is None or score > best[0]):
             best = (score, item.item_id)
@@ -128,3 +129,16 @@ def test_the_index_finds_what_comparing_with_every_story_finds():
         expected = [_every_story(e, known[:500], similarity, WINDOW) for e in entries]
         assert [find_story(e, index, similarity, WINDOW) for e in entries] == expected
     assert sum(found is not None for found in expected) > 20  # the check saw joins
+
+
+def test_stories_first_seen_before_the_index_earliest_are_not_candidates():
+    """A kept index lets its oldest stories go: not even the same address joins them."""
+    old, recent = story(1, "Old story", "https://a.example/x", hours=-80), story(2, "Other")
+    index = StoryIndex([old, recent])
+    same_address = story(0, "Old story", "https://a.example/x")
+    assert find_story(same_address, index, 0.6, WINDOW) == 1
+
+    index.forget_before(T0 - timedelta(hours=72))
+
+    assert find_story(same_address, index, 0.6, WINDOW) is None
+    assert find_story(story(0, "Other", "https://b.example/y"), index, 0.6, WINDOW) == 2
