@@ -205,7 +205,7 @@ def simulate(folder: Path, sources: int, days: int, retention: str | None, port:
     from curator.exporting import export_site
     from curator.housekeeping import drop_old_screened_text
     from curator.poll import poll_due
-    from curator.process import process_pending
+    from curator.process import StoryWindow, process_pending
     from curator.store import Store
 
     base = config_module.load(ROOT / "config.toml")
@@ -229,6 +229,7 @@ def simulate(folder: Path, sources: int, days: int, retention: str | None, port:
             store.sources.add(url, name=f"feed {n}", now=START, interval=interval)
         now, totals = START, Totals()
     polls_today = 0
+    window = StoryWindow()  # as the service keeps one
     while now < START + timedelta(days=days):
         hour.value = int((now - START) / timedelta(hours=1))
         started = time.perf_counter()
@@ -239,7 +240,7 @@ def simulate(folder: Path, sources: int, days: int, retention: str | None, port:
         polls_today += len(report.outcomes)
         started = time.perf_counter()
         for _ in range(5):  # the extraction job runs every 2 minutes
-            done = process_pending(config, store, now)
+            done = process_pending(config, store, now, window=window)
             totals.extracted += done.examined
             if done.examined < config.get("extract.batch"):
                 break

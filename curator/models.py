@@ -104,6 +104,7 @@ class PendingEntry:
     published_at: datetime | None
     first_seen_at: datetime
     attempts: int = 0
+    item_id: int | None = None  # set when a change in the feed sent it back for extraction
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from curator.config import Config
 from curator.exporting import export_site
 from curator.housekeeping import drop_old_screened_text
 from curator.poll import poll_due
-from curator.process import process_pending
+from curator.process import StoryWindow, process_pending
 from curator.service import Job, ShouldStop, lock_path_for, run_service
 from curator.store import Store
 
@@ -48,9 +48,14 @@ def serve(app: AppContext, once: bool) -> None:
 
 def service_jobs(config: Config) -> list[Job]:
     """The service's jobs, in the order burst mode runs them."""
+    window = StoryWindow()  # kept between runs; a job never runs twice at once
+
+    def process(config: Config, store: Store, now: datetime, should_stop: ShouldStop) -> str:
+        return _process(config, store, now, should_stop, window)
+
     return [
         Job("poll", config.get("poll.tick"), _with_store(config, _poll)),
-        Job("process", config.get("extract.tick"), _with_store(config, _process)),
+        Job("process", config.get("extract.tick"), _with_store(config, process)),
         Job("export", config.get("export.tick"), _with_store(config, _export)),
     ]
 
@@ -75,8 +80,10 @@ def _poll(config: Config, store: Store, now: datetime, should_stop: ShouldStop) 
     return line + (" (stopped early)" if report.stopped_early else "")
 
 
-def _process(config: Config, store: Store, now: datetime, should_stop: ShouldStop) -> str:
-    report = process_pending(config, store, now, should_stop=should_stop)
+def _process(
+    config: Config, store: Store, now: datetime, should_stop: ShouldStop, window: StoryWindow
+) -> str:
+    report = process_pending(config, store, now, should_stop=should_stop, window=window)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(report.statuses.items()))
     line = f"{report.examined} entries ({counts or 'none'}), {report.created} new items"
     pruned = drop_old_screened_text(config, store, now)

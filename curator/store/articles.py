@@ -13,7 +13,8 @@ from curator.store.times import from_db, to_db
 
 _PENDING = """
 SELECT e.id, e.source_id, s.name AS source_name, e.url, e.title, e.summary_html,
-       e.summary_text, e.content_html, e.published_at, e.first_seen_at, e.extract_attempts
+       e.summary_text, e.content_html, e.published_at, e.first_seen_at, e.extract_attempts,
+       e.item_id
 FROM entries e JOIN sources s ON s.id = e.source_id
 WHERE e.extract_status = 'pending'
    OR (e.extract_status = 'failed' AND (e.next_extract_at IS NULL OR e.next_extract_at <= ?))
@@ -108,6 +109,7 @@ def _pending(row: tuple[Any, ...]) -> PendingEntry:
         published_at=from_db(row[8]),
         first_seen_at=first_seen,
         attempts=row[10],
+        item_id=row[11],
     )
 
 

@@ -23,7 +23,7 @@ _SIGNATURES = """
 SELECT i.id, i.title, i.url, i.canonical_url, i.first_seen_at,
        (SELECT substr(a.text, 1, 600) FROM entries e JOIN articles a ON a.entry_id = e.id
         WHERE e.item_id = i.id ORDER BY e.id LIMIT 1)
-FROM items i WHERE i.first_seen_at >= ? ORDER BY i.id
+FROM items i WHERE i.first_seen_at >= ? AND i.id > ? ORDER BY i.id
 """
 
 
@@ -49,10 +49,11 @@ class StoryStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def signatures(self, since: datetime) -> list[StorySignature]:
-        """Items first seen at or after `since`, as clustering compares them."""
+    def signatures(self, since: datetime, after_id: int = 0) -> list[StorySignature]:
+        """Items first seen at or after `since` (and numbered above `after_id`), as
+        clustering compares them."""
         with translate_errors("items"):
-            rows = self.db.execute(_SIGNATURES, [to_db(since)]).fetchall()
+            rows = self.db.execute(_SIGNATURES, [to_db(since), after_id]).fetchall()
         return [
             StorySignature(r[0], r[1], r[2], r[3], r[5] or "", from_db(r[4]) or since) for r in rows
         ]
@@ -185,6 +186,11 @@ class StoryStore:
                 " WHERE s.filter = 'all' AND e.item_id IS NOT NULL"
             ).fetchall()
         return frozenset(r[0] for r in rows)
+
+    def newest_id(self) -> int:
+        """The highest item id there is (0 for none)."""
+        with translate_errors("items"):
+            return int(self.db.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0])
 
     def item_ids(self) -> list[int]:
         with translate_errors("items"):

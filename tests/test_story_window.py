@@ -1,0 +1,138 @@
+"""StoryWindow: the service's clustering index, kept from one extraction run to the next,
+decides as a fresh index would, and stays bounded."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from curator.config import Config
+from curator.models import ParsedEntry
+from curator.process import StoryWindow, process_pending
+from curator.store import Store
+
+OHIO = "Ohio overdose deaths fall 18% as naloxone spreads"
+
+
+@pytest.fixture
+def feed_text_only(make_config: Callable[..., Config]) -> Config:
+    """Extraction off: each entry's feed text stands in for its page (no HTTP needed)."""
+    return make_config(extract={"enabled": False}, cluster={"window": "2d"})
+
+
+def add_entry(store: Store, outlet: str, title: str, now: datetime) -> None:
+    feed = f"https://{outlet}.example/feed/{store.entries.count()}"
+    source = store.sources.add(feed, name=outlet, now=now)
+    url = f"https://{outlet}.example/{len(title)}-{now:%d%H%M}"
+    text = f"{title}. A longer feed summary of the story."
+    entry = ParsedEntry(
+        key=url, url=url, title=title, author=None, published_at=now, updated_at=None,
+        summary_html=f"<p>{text}</p>", summary_text=text, content_html="",
+    )  # fmt: skip
+    store.entries.upsert(source.id, [entry], now)
+
+
+def item_of_last_entry(store: Store) -> int:
+    return int(store.db.execute("SELECT item_id FROM entries ORDER BY id DESC").fetchone()[0])
+
+
+def test_the_next_run_joins_a_story_the_last_run_made(
+    feed_text_only: Config, store: Store, now: datetime
+):
+    window = StoryWindow()
+    add_entry(store, "ledger", OHIO, now)
+    first = process_pending(feed_text_only, store, now, window=window)
+    add_entry(store, "wire", "Ohio overdose deaths fall 18% as naloxone spreads wide", now)
+    second = process_pending(feed_text_only, store, now + timedelta(hours=1), window=window)
+
+    assert (first.created, second.created, second.joined) == (1, 0, 1)
+
+
+def test_a_kept_window_sees_the_items_another_process_made(
+    feed_text_only: Config, store: Store, now: datetime
+):
+    window = StoryWindow()
+    add_entry(store, "ledger", "County opens a methadone clinic in the old bank", now)
+    process_pending(feed_text_only, store, now, window=window)
+    # `curator extract` in another process: its own connection, its own index.
+    other = Store.open(store.path)
+    add_entry(other, "tribune", OHIO, now)
+    process_pending(feed_text_only, other, now)
+    made_elsewhere = item_of_last_entry(other)
+    other.close()
+
+    add_entry(store, "wire", "Ohio overdose deaths fall 18% as naloxone spreads wide", now)
+    report = process_pending(feed_text_only, store, now + timedelta(hours=1), window=window)
+
+    assert (report.created, report.joined) == (0, 1)
+    assert item_of_last_entry(store) == made_elsewhere
+
+
+def test_over_a_restored_copy_it_forgets_the_items_it_read(
+    feed_text_only: Config, store: Store, now: datetime, tmp_path: Path
+):
+    """Put back an older copy of the database under a running service: the items the
+    window read from the newer one are gone, and no entry may join them."""
+    window = StoryWindow()
+    add_entry(store, "ledger", "County opens a methadone clinic in the old bank", now)
+    process_pending(feed_text_only, store, now, window=window)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(store.path, tmp_path / "backup.db")
+    add_entry(store, "ledger", OHIO, now)
+    add_entry(store, "tribune", "State senate passes a budget for the bridges", now)
+    process_pending(feed_text_only, store, now, window=window)
+
+    restored = Store.open(tmp_path / "backup.db")
+    add_entry(restored, "wire", "Ohio overdose deaths fall 18% as naloxone spreads wide", now)
+    report = process_pending(feed_text_only, restored, now + timedelta(hours=1), window=window)
+
+    assert (report.created, report.joined) == (1, 0)
+    assert restored.db.execute("SELECT count(*) FROM items").fetchone()[0] == 2
+    restored.close()
+
+
+def test_it_holds_the_window_and_at_most_half_a_window_more(
+    feed_text_only: Config, store: Store, now: datetime
+):
+    """Ten days of one new story a day with a 2-day window: each run sees what a fresh
+    index would (the stories of the window), and older ones are let go."""
+    window, span = StoryWindow(), timedelta(days=2)
+    for day in range(10):
+        moment = now + timedelta(days=day)
+        add_entry(store, f"outlet{day}", f"Story number {day} about {day * 7} clinics", moment)
+        process_pending(feed_text_only, store, moment, window=window)
+        earliest = moment - span
+        index = window.index(store, earliest, span)
+        fresh = {s.item_id for s in store.stories.signatures(earliest)}
+        seen = index.candidates(index.items[-1], frozenset(), frozenset(), 0)
+        assert {index.items[p].item_id for p in seen} == fresh
+        assert min(s.first_seen_at for s in index.items) >= earliest - span / 2
+    assert len(fresh) == 3  # days 7, 8 and 9
+
+
+def test_an_entry_the_feed_changed_a_week_later_stays_with_its_story(
+    feed_text_only: Config, store: Store, now: datetime
+):
+    """Feeds edit old entries, even their titles and links; the edit sends the entry back
+    for extraction. It keeps its item: no new item, and no index reaching a week back."""
+    window = StoryWindow()
+    add_entry(store, "ledger", OHIO, now)
+    process_pending(feed_text_only, store, now, window=window)
+    source_id, key = store.db.execute("SELECT source_id, entry_key FROM entries").fetchone()
+    later = now + timedelta(days=7)
+    edited = ParsedEntry(
+        key=key, url="https://ledger.example/moved", title="Correction", author=None,
+        published_at=now,
+        updated_at=later, summary_html="<p>Corrected figures.</p>",
+        summary_text="Corrected figures.", content_html="",
+    )  # fmt: skip
+    assert store.entries.upsert(source_id, [edited], later).updated == 1
+
+    report = process_pending(feed_text_only, store, later, window=window)
+
+    assert (report.examined, report.created, report.joined) == (1, 0, 1)
+    assert store.db.execute("SELECT count(*) FROM items").fetchone()[0] == 1
