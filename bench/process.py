@@ -99,10 +99,10 @@ def stages(count: int) -> None:
         "items",
     )
     timed("cluster (against the run so far)", count, partial(cluster_all, articles), "items")
-    window = window_of_stories(articles, 8000)
+    stories = window_of_stories(articles, 8000)
     for when in ("first", "again"):  # again: what rebuilding it every run cost
         label = f"index a 3-day window ({when})"
-        timed(label, len(window), lambda: StoryIndex(window), "items")
+        timed(label, len(stories), lambda: StoryIndex(stories), "items")
 
 
 def cluster_all(articles: list[Article]) -> None:

@@ -42,7 +42,7 @@ class StoryIndex:
         self.items: list[StorySignature] = []
         self.earliest: datetime | None = None  # stories first seen before it are not candidates
         self.newest_id = 0  # the highest item id added
-        self._ids: set[int] = set()
+        self._positions: dict[int, int] = {}  # item id -> position
         self._features: list[tuple[frozenset[str], frozenset[str]]] = []  # words, 3-grams
         self._by_address: dict[str, list[int]] = defaultdict(list)
         self._by_word: dict[str, list[int]] = defaultdict(list)
@@ -51,12 +51,16 @@ class StoryIndex:
             self.add(item)
 
     def __contains__(self, item_id: int) -> bool:
-        return item_id in self._ids
+        return item_id in self._positions
+
+    def get(self, item_id: int) -> StorySignature | None:
+        position = self._positions.get(item_id)
+        return None if position is None else self.items[position]
 
     def add(self, item: StorySignature) -> None:
         position = len(self.items)
         self.items.append(item)
-        self._ids.add(item.item_id)
+        self._positions[item.item_id] = position
         self.newest_id = max(self.newest_id, item.item_id)
         for address in _addresses(item):
             self._by_address[address].append(position)
@@ -79,17 +83,18 @@ class StoryIndex:
         shingles: frozenset[str],
         similarity: float,
     ) -> list[int]:
-        """Positions, in the order the stories were added: those sharing an address with
-        `entry`, those whose titles (`words`) are `similarity` alike, those whose leads
-        (`shingles`) match (the window and the vetoes are `find_story`'s to check)."""
+        """Positions, by item id (a kept index may add another process's older ids late):
+        the stories sharing an address with `entry`, those whose titles (`words`) are
+        `similarity` alike, those whose leads (`shingles`) match (the window and the
+        vetoes are `find_story`'s to check)."""
         if similarity <= 0:  # every story qualifies
             found: Iterable[int] = range(len(self.items))
         else:
             found = self._matching(entry, words, shingles, similarity)
-        earliest = self.earliest
-        if earliest is None:
-            return sorted(found)
-        return sorted(p for p in found if self.items[p].first_seen_at >= earliest)
+        earliest, items = self.earliest, self.items
+        if earliest is not None:
+            found = [p for p in found if items[p].first_seen_at >= earliest]
+        return sorted(found, key=lambda p: items[p].item_id)
 
     def _matching(
         self,
@@ -152,12 +157,8 @@ def find_story(
     return best[1] if best else None
 
 
-def title_similarity(a: str, b: str) -> float:
-    """Dice coefficient of the content-word sets of two titles (0..1)."""
-    return _dice(_content_words(a), _content_words(b))
-
-
 def _dice(left: frozenset[str], right: frozenset[str]) -> float:
+    """Dice coefficient of two titles' content-word sets (0..1)."""
     if not left or not right:
         return 0.0
     return 2 * len(left & right) / (len(left) + len(right))

@@ -91,14 +91,17 @@ class StoryWindow:
     Built anew each run, the index took in ~8,000 stories every 2 minutes at 2,000
     sources, and that churn of short-lived objects fragmented the heap: the service grew
     ~3.6 MB a day. Kept, it reads only the items numbered above the last it read (made
-    by this process or another). It is built again when its oldest stories are half a
-    window older than a run needs, or when the database lacks items it holds (a restored
-    copy). An item's title, addresses and first-seen time never change; its lead (the
-    first 600 characters of its first article) is read when it is added."""
+    by this process or another). It is built again, reaching a quarter window further
+    back than asked (for retries of older entries), when a run needs older stories than
+    it holds, when its oldest are more than 3/4 of a window older than a run needs (so
+    about every half window), or when its newest item is not in the database as it read
+    it (a restored copy). An item's
+    title, addresses and first-seen time never change; its lead is the one first read
+    (the database's may later come from an older entry that joined it)."""
 
     def __init__(self) -> None:
         self._index: StoryIndex | None = None
-        self._built_from: datetime | None = None  # the first-seen bound it was built with
+        self._built_from: datetime | None = None  # it holds the items first seen since
         self._read_up_to = 0  # the highest item id there was when it last read
 
     def index(self, store: Store, earliest: datetime, window: timedelta) -> StoryIndex:
@@ -108,11 +111,11 @@ class StoryWindow:
         if (
             index is None
             or built_from is None
-            or not built_from <= earliest <= built_from + window / 2
-            or newest < index.newest_id
+            or not built_from <= earliest <= built_from + window * 3 / 4
+            or not self._still_there(store, index)
         ):
-            index = self._index = StoryIndex(store.stories.signatures(earliest))
-            self._built_from = earliest
+            built_from = self._built_from = earliest - window / 4
+            index = self._index = StoryIndex(store.stories.signatures(built_from))
         else:
             for signature in store.stories.signatures(built_from, self._read_up_to):
                 if signature.item_id not in index:
@@ -120,6 +123,14 @@ class StoryWindow:
         self._read_up_to = newest
         index.forget_before(earliest)
         return index
+
+    @staticmethod
+    def _still_there(store: Store, index: StoryIndex) -> bool:
+        """The index's newest item is in the database with the title and time it read."""
+        held = index.get(index.newest_id)
+        if held is None:
+            return True
+        return store.stories.identity(held.item_id) == (held.title, held.first_seen_at)
 
 
 async def _process(

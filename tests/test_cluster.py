@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from curator.cluster import StoryIndex, find_story, title_similarity
+from curator.cluster import StoryIndex, _content_words, _dice, find_story
 from curator.models import StorySignature
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -88,13 +88,13 @@ def test_the_best_matching_item_wins():
 
 
 def test_title_similarity_ignores_case_stopwords_and_plurals():
-    assert title_similarity("The Overdoses in Ohio", "ohio overdose") == 1.0
-    assert title_similarity("", "anything") == 0.0
+    assert _dice(_content_words("The Overdoses in Ohio"), _content_words("ohio overdose")) == 1.0
+    assert _dice(_content_words(""), _content_words("anything")) == 0.0
 
 
 def _every_story(entry, items, similarity, window):  # type: ignore[no-untyped-def]
     """The plain scan StoryIndex replaced: each story checked in turn."""
-    from curator.cluster import _content_words, _lead_match, _same_address, _shingles, _vetoed
+    from curator.cluster import _lead_match, _same_address, _shingles, _vetoed
 
     best = None
     for item in items:
@@ -105,7 +105,7 @@ def _every_story(entry, items, similarity, window):  # type: ignore[no-untyped-d
         score = _lead_match(_shingles(entry.lead), _shingles(item.lead))
         words, item_words = _content_words(entry.title), _content_words(item.title)
         if not score and not _vetoed(entry.title, words, item.title, item_words):
-            score = title_similarity(entry.title, item.title)
+            score = _dice(words, item_words)
         if score >= similarity and (best is None or score > best[0]):
             best = (score, item.item_id)
     return best[1] if best else None
@@ -129,6 +129,16 @@ def test_the_index_finds_what_comparing_with_every_story_finds():
         expected = [_every_story(e, known[:500], similarity, WINDOW) for e in entries]
         assert [find_story(e, index, similarity, WINDOW) for e in entries] == expected
     assert sum(found is not None for found in expected) > 20  # the check saw joins
+
+    # A kept index: stories added out of id order (another process's), the oldest hidden.
+    shuffled, earliest = known[:500], T0 - timedelta(hours=50)
+    rng.shuffle(shuffled)
+    kept = StoryIndex(shuffled)
+    kept.forget_before(earliest)
+    visible = [s for s in known[:500] if s.first_seen_at >= earliest]
+    for similarity in (0.0, 0.6):
+        expected = [_every_story(e, visible, similarity, WINDOW) for e in entries]
+        assert [find_story(e, kept, similarity, WINDOW) for e in entries] == expected
 
 
 def test_stories_first_seen_before_the_index_earliest_are_not_candidates():

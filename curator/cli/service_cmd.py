@@ -50,12 +50,14 @@ def service_jobs(config: Config) -> list[Job]:
     """The service's jobs, in the order burst mode runs them."""
     window = StoryWindow()  # kept between runs; a job never runs twice at once
 
-    def process(config: Config, store: Store, now: datetime, should_stop: ShouldStop) -> str:
+    def process_with_window(
+        config: Config, store: Store, now: datetime, should_stop: ShouldStop
+    ) -> str:
         return _process(config, store, now, should_stop, window)
 
     return [
         Job("poll", config.get("poll.tick"), _with_store(config, _poll)),
-        Job("process", config.get("extract.tick"), _with_store(config, process)),
+        Job("process", config.get("extract.tick"), _with_store(config, process_with_window)),
         Job("export", config.get("export.tick"), _with_store(config, _export)),
     ]
 

@@ -187,6 +187,14 @@ class StoryStore:
             ).fetchall()
         return frozenset(r[0] for r in rows)
 
+    def identity(self, item_id: int) -> tuple[str, datetime | None] | None:
+        """(title, first seen) of an item, None when there is no such item."""
+        with translate_errors("items"):
+            row = self.db.execute(
+                "SELECT title, first_seen_at FROM items WHERE id = ?", [item_id]
+            ).fetchone()
+        return None if row is None else (row[0], from_db(row[1]))
+
     def newest_id(self) -> int:
         """The highest item id there is (0 for none)."""
         with translate_errors("items"):
