@@ -11,10 +11,10 @@ someone or somewhere the other does not (shared wire copy overrides the veto).
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from array import array
+from collections import Counter
+from collections.abc import Hashable, Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from curator.models import StorySignature
 
@@ -35,18 +35,20 @@ class StoryIndex:
     comparing each entry with all of them took 84 ms an entry; counting shared words
     and 3-grams through the index finds the few that can reach the thresholds.
 
-    Each story's words and 3-grams are worked out once, when it is added: the service
-    keeps one index from run to run (see `process.StoryWindow`)."""
+    The service keeps one index from run to run (see `process.StoryWindow`), so it is
+    compact: a story's 3-grams are held as their hashes, and only the few stories an
+    entry may join have their words and 3-grams worked out again, in `find_story`."""
 
     def __init__(self, items: Iterable[StorySignature] = ()) -> None:
         self.items: list[StorySignature] = []
         self.earliest: datetime | None = None  # stories first seen before it are not candidates
         self.newest_id = 0  # the highest item id added
         self._positions: dict[int, int] = {}  # item id -> position
-        self._features: list[tuple[frozenset[str], frozenset[str]]] = []  # words, 3-grams
-        self._by_address: dict[str, list[int]] = defaultdict(list)
-        self._by_word: dict[str, list[int]] = defaultdict(list)
-        self._by_shingle: dict[str, list[int]] = defaultdict(list)
+        self._word_counts = array("I")  # per position: distinct title words, lead 3-grams
+        self._shingle_counts = array("I")
+        self._by_address = _Postings()
+        self._by_word = _Postings()
+        self._by_shingle = _Postings()
         for item in items:
             self.add(item)
 
@@ -63,13 +65,14 @@ class StoryIndex:
         self._positions[item.item_id] = position
         self.newest_id = max(self.newest_id, item.item_id)
         for address in _addresses(item):
-            self._by_address[address].append(position)
-        words, shingles = _content_words(item.title), _shingles(item.lead)
+            self._by_address.add(address, position)
+        words, shingles = _content_words(item.title), _hashed(_shingles(item.lead))
         for word in words:
-            self._by_word[word].append(position)
+            self._by_word.add(word, position)
         for shingle in shingles:
-            self._by_shingle[shingle].append(position)
-        self._features.append((words, shingles))
+            self._by_shingle.add(shingle, position)
+        self._word_counts.append(len(words))
+        self._shingle_counts.append(len(shingles))
 
     def forget_before(self, earliest: datetime) -> None:
         """Stories first seen before `earliest` are no longer candidates (they stay
@@ -82,49 +85,76 @@ class StoryIndex:
         words: frozenset[str],
         shingles: frozenset[str],
         similarity: float,
-    ) -> list[int]:
-        """Positions, by item id (a kept index may add another process's older ids late):
-        the stories sharing an address with `entry`, those whose titles (`words`) are
-        `similarity` alike, those whose leads (`shingles`) match (the window and the
-        vetoes are `find_story`'s to check)."""
+    ) -> list[StorySignature]:
+        """By item id (a kept index may add another process's older ids late): the
+        stories sharing an address with `entry`, those whose titles (`words`) may be
+        `similarity` alike, those whose leads (`shingles`) may match (the window, the
+        exact scores and the vetoes are `find_story`'s to check)."""
         if similarity <= 0:  # every story qualifies
             found: Iterable[int] = range(len(self.items))
         else:
-            found = self._matching(entry, words, shingles, similarity)
+            found = self._matching(entry, words, _hashed(shingles), similarity)
         earliest, items = self.earliest, self.items
+        chosen = [items[p] for p in found]
         if earliest is not None:
-            found = [p for p in found if items[p].first_seen_at >= earliest]
-        return sorted(found, key=lambda p: items[p].item_id)
+            chosen = [item for item in chosen if item.first_seen_at >= earliest]
+        return sorted(chosen, key=lambda item: item.item_id)
 
     def _matching(
         self,
         entry: StorySignature,
         words: frozenset[str],
-        shingles: frozenset[str],
+        shingles: frozenset[int],
         similarity: float,
     ) -> set[int]:
-        found = {p for address in _addresses(entry) for p in self._by_address.get(address, ())}
-        for position, shared in _shared(words, self._by_word).items():
-            if 2 * shared / (len(words) + len(self._features[position][0])) >= similarity:
+        found = {p for address in _addresses(entry) for p in self._by_address.get(address)}
+        for position, shared in self._by_word.shared(words).items():
+            if 2 * shared / (len(words) + self._word_counts[position]) >= similarity:
                 found.add(position)
         if len(shingles) >= 8:
-            for position, shared in _shared(shingles, self._by_shingle).items():
-                theirs = len(self._features[position][1])
+            for position, shared in self._by_shingle.shared(shingles).items():
+                theirs = self._shingle_counts[position]
                 if theirs >= 8 and shared / (len(shingles) + theirs - shared) >= LEAD_SIMILARITY:
                     found.add(position)
         return found
 
-    def features(self, position: int) -> tuple[frozenset[str], frozenset[str]]:
-        """The title words and lead 3-grams of the story at `position`."""
-        return self._features[position]
+
+class _Postings:
+    """Key -> the positions of the stories that have it. Most lead 3-grams belong to one
+    story only, so a lone position is kept bare and becomes a list at the second."""
+
+    def __init__(self) -> None:
+        self._positions: dict[Hashable, int | list[int]] = {}
+
+    def add(self, key: Hashable, position: int) -> None:
+        present = self._positions.get(key)
+        if present is None:
+            self._positions[key] = position
+        elif isinstance(present, int):
+            self._positions[key] = [present, position]
+        else:
+            present.append(position)
+
+    def get(self, key: Hashable) -> Iterable[int]:
+        present = self._positions.get(key, ())
+        return (present,) if isinstance(present, int) else present
+
+    def shared(self, keys: Iterable[Hashable]) -> Counter[int]:
+        """Per story position: how many of `keys` it has too."""
+        counts: Counter[int] = Counter()
+        for key in keys:
+            present = self._positions.get(key)
+            if isinstance(present, int):
+                counts[present] += 1
+            elif present is not None:
+                counts.update(present)
+        return counts
 
 
-def _shared(keys: Iterable[Hashable], postings: Mapping[Any, list[int]]) -> Counter[int]:
-    """Per story position: how many of `keys` it has too."""
-    counts: Counter[int] = Counter()
-    for key in keys:
-        counts.update(postings.get(key, ()))
-    return counts
+def _hashed(shingles: frozenset[str]) -> frozenset[int]:
+    """3-grams as their hashes: an int instead of a string in the index. A collision
+    can only add a candidate, which `find_story` then checks on the 3-grams themselves."""
+    return frozenset(hash(shingle) for shingle in shingles)
 
 
 def find_story(
@@ -141,15 +171,14 @@ def find_story(
     index = items if isinstance(items, StoryIndex) else StoryIndex(items)
     words, shingles = _content_words(entry.title), _shingles(entry.lead)
     best: tuple[float, int] | None = None
-    for position in index.candidates(entry, words, shingles, similarity):
-        item = index.items[position]
+    for item in index.candidates(entry, words, shingles, similarity):
         if _same_address(entry, item):
             return item.item_id
         if abs(entry.first_seen_at - item.first_seen_at) > window:
             continue
         # Shared wire copy outweighs headline differences; a title match must pass the vetoes.
-        item_words, item_shingles = index.features(position)
-        score = _lead_match(shingles, item_shingles)
+        item_words = _content_words(item.title)
+        score = _lead_match(shingles, _shingles(item.lead))
         if not score and not _vetoed(entry.title, words, item.title, item_words):
             score = _dice(words, item_words)
         if score >= similarity and (best is None or score > best[0]):
