@@ -85,20 +85,20 @@ class StoryIndex:
         words: frozenset[str],
         shingles: frozenset[str],
         similarity: float,
-    ) -> list[StorySignature]:
+    ) -> list[tuple[StorySignature, bool]]:
         """By item id (a kept index may add another process's older ids late): the
         stories sharing an address with `entry`, those whose titles (`words`) may be
-        `similarity` alike, those whose leads (`shingles`) may match (the window, the
-        exact scores and the vetoes are `find_story`'s to check)."""
+        `similarity` alike, those whose leads (`shingles`) may match, each with whether
+        its lead may (the window, the exact scores and the vetoes are `find_story`'s)."""
         if similarity <= 0:  # every story qualifies
-            found: Iterable[int] = range(len(self.items))
+            found = dict.fromkeys(range(len(self.items)), True)
         else:
             found = self._matching(entry, words, _hashed(shingles), similarity)
         earliest, items = self.earliest, self.items
-        chosen = [items[p] for p in found]
+        chosen = [(items[p], lead) for p, lead in found.items()]
         if earliest is not None:
-            chosen = [item for item in chosen if item.first_seen_at >= earliest]
-        return sorted(chosen, key=lambda item: item.item_id)
+            chosen = [pair for pair in chosen if pair[0].first_seen_at >= earliest]
+        return sorted(chosen, key=lambda pair: pair[0].item_id)
 
     def _matching(
         self,
@@ -106,16 +106,17 @@ class StoryIndex:
         words: frozenset[str],
         shingles: frozenset[int],
         similarity: float,
-    ) -> set[int]:
-        found = {p for address in _addresses(entry) for p in self._by_address.get(address)}
+    ) -> dict[int, bool]:
+        """Position -> whether its lead may match: hashes only ever add shared 3-grams."""
+        found = {p: False for address in _addresses(entry) for p in self._by_address.get(address)}
         for position, shared in self._by_word.shared(words).items():
             if 2 * shared / (len(words) + self._word_counts[position]) >= similarity:
-                found.add(position)
+                found[position] = False
         if len(shingles) >= 8:
             for position, shared in self._by_shingle.shared(shingles).items():
                 theirs = self._shingle_counts[position]
                 if theirs >= 8 and shared / (len(shingles) + theirs - shared) >= LEAD_SIMILARITY:
-                    found.add(position)
+                    found[position] = True
         return found
 
 
@@ -171,14 +172,14 @@ def find_story(
     index = items if isinstance(items, StoryIndex) else StoryIndex(items)
     words, shingles = _content_words(entry.title), _shingles(entry.lead)
     best: tuple[float, int] | None = None
-    for item in index.candidates(entry, words, shingles, similarity):
+    for item, lead_may_match in index.candidates(entry, words, shingles, similarity):
         if _same_address(entry, item):
             return item.item_id
         if abs(entry.first_seen_at - item.first_seen_at) > window:
             continue
         # Shared wire copy outweighs headline differences; a title match must pass the vetoes.
         item_words = _content_words(item.title)
-        score = _lead_match(shingles, _shingles(item.lead))
+        score = _lead_match(shingles, _shingles(item.lead)) if lead_may_match else 0.0
         if not score and not _vetoed(entry.title, words, item.title, item_words):
             score = _dice(words, item_words)
         if score >= similarity and (best is None or score > best[0]):
