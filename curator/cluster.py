@@ -125,26 +125,26 @@ class _Postings:
     story only, so a lone position is kept bare and becomes a list at the second."""
 
     def __init__(self) -> None:
-        self._positions: dict[Hashable, int | list[int]] = {}
+        self._by_key: dict[Hashable, int | list[int]] = {}
 
     def add(self, key: Hashable, position: int) -> None:
-        present = self._positions.get(key)
+        present = self._by_key.get(key)
         if present is None:
-            self._positions[key] = position
+            self._by_key[key] = position
         elif isinstance(present, int):
-            self._positions[key] = [present, position]
+            self._by_key[key] = [present, position]
         else:
             present.append(position)
 
     def get(self, key: Hashable) -> Iterable[int]:
-        present = self._positions.get(key, ())
+        present = self._by_key.get(key, ())
         return (present,) if isinstance(present, int) else present
 
     def shared(self, keys: Iterable[Hashable]) -> Counter[int]:
         """Per story position: how many of `keys` it has too."""
         counts: Counter[int] = Counter()
         for key in keys:
-            present = self._positions.get(key)
+            present = self._by_key.get(key)
             if isinstance(present, int):
                 counts[present] += 1
             elif present is not None:

@@ -89,15 +89,15 @@ class StoryWindow:
     """The stories new entries may join, kept from one extraction run to the next.
 
     Built anew each run, the index took in ~8,000 stories every 2 minutes at 2,000
-    sources, and that churn of short-lived objects fragmented the heap: the service grew
-    ~3.6 MB a day. Kept, it reads only the items numbered above the last it read (made
-    by this process or another). It is built again, reaching a quarter window further
-    back than asked (for retries of older entries), when a run needs older stories than
-    it holds, when its oldest are more than 3/4 of a window older than a run needs (so
-    about every half window), or when its newest item is not in the database as it read
-    it (a restored copy). An item's
-    title, addresses and first-seen time never change; its lead is the one first read
-    (the database's may later come from an older entry that joined it)."""
+    sources (30,000 when a feed had edited an old entry), and that churn fragmented the
+    heap: the service grew ~3.6 MB a day. Kept, it reads only the items numbered above
+    the last it read (made by this process or another). It is built again, reaching a
+    quarter window further back than asked (for retries of older entries), when a run
+    needs older stories than it holds, when its oldest are more than 3/4 of a window
+    older than a run needs (so about every half window), or when its newest item is not
+    in the database as it read it (a restored copy). An item's title, addresses and
+    first-seen time never change; its lead is the one first read (the database's may
+    later come from an older entry that joined it)."""
 
     def __init__(self) -> None:
         self._index: StoryIndex | None = None
