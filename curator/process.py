@@ -114,6 +114,7 @@ class StoryWindow:
             or not built_from <= earliest <= built_from + window * 3 / 4
             or not self._still_there(store, index)
         ):
+            self._index = index = None  # the old one goes before the new one is built
             built_from = self._built_from = earliest - window / 4
             index = self._index = StoryIndex(store.stories.signatures(built_from))
         else:
