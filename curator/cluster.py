@@ -154,7 +154,8 @@ class _Postings:
 
 def _hashed(shingles: frozenset[str]) -> frozenset[int]:
     """3-grams as their hashes: an int instead of a string in the index. A collision
-    can only add a candidate, which `find_story` then checks on the 3-grams themselves."""
+    between two leads only adds a candidate, which `find_story` checks on the 3-grams
+    themselves; one inside a lead (~2^-53 a lead) would shrink its count."""
     return frozenset(hash(shingle) for shingle in shingles)
 
 

@@ -94,15 +94,16 @@ class StoryWindow:
     the last it read (made by this process or another). It is built again, reaching a
     quarter window further back than asked (for retries of older entries), when a run
     needs older stories than it holds, when its oldest are more than 3/4 of a window
-    older than a run needs (so about every half window), or when its newest item is not
-    in the database as it read it (a restored copy). An item's title, addresses and
-    first-seen time never change; its lead is the one first read (the database's may
-    later come from an older entry that joined it)."""
+    older than a run needs (so about every half window), or when the last item it saw or
+    the newest it holds is not in the database as it read it (a restored copy).
+    An item's title, addresses and first-seen time never change; its lead is the one
+    first read (the database's may later come from an older entry that joined it)."""
 
     def __init__(self) -> None:
         self._index: StoryIndex | None = None
         self._built_from: datetime | None = None  # it holds the items first seen since
         self._read_up_to = 0  # the highest item id there was when it last read
+        self._last_read: tuple[str, datetime | None] | None = None  # that item's identity
 
     def index(self, store: Store, earliest: datetime, window: timedelta) -> StoryIndex:
         """The stories first seen from `earliest` on, up to date with `store`."""
@@ -112,7 +113,7 @@ class StoryWindow:
             index is None
             or built_from is None
             or not built_from <= earliest <= built_from + window * 3 / 4
-            or not self._still_there(store, index)
+            or not self._unchanged(store, index)
         ):
             self._index = index = None  # the old one goes before the new one is built
             built_from = self._built_from = earliest - window / 4
@@ -121,17 +122,20 @@ class StoryWindow:
             for signature in store.stories.signatures(built_from, self._read_up_to):
                 if signature.item_id not in index:
                     index.add(signature)
-        self._read_up_to = newest
+        self._read_up_to, self._last_read = newest, store.stories.identity(newest)
         index.forget_before(earliest)
         return index
 
-    @staticmethod
-    def _still_there(store: Store, index: StoryIndex) -> bool:
-        """The index's newest item is in the database with the title and time it read."""
+    def _unchanged(self, store: Store, index: StoryIndex) -> bool:
+        """The last item it saw in the database, and the newest it holds, are there as
+        it read them (title and first-seen time)."""
+        if self._read_up_to and store.stories.identity(self._read_up_to) != self._last_read:
+            return False
         held = index.get(index.newest_id)
-        if held is None:
-            return True
-        return store.stories.identity(held.item_id) == (held.title, held.first_seen_at)
+        return held is None or store.stories.identity(held.item_id) == (
+            held.title,
+            held.first_seen_at,
+        )
 
 
 async def _process(

@@ -87,7 +87,7 @@ def test_the_best_matching_item_wins():
     )
 
 
-def test_title_similarity_ignores_case_stopwords_and_plurals():
+def test_title_words_ignore_case_stopwords_and_plurals():
     assert _dice(_content_words("The Overdoses in Ohio"), _content_words("ohio overdose")) == 1.0
     assert _dice(_content_words(""), _content_words("anything")) == 0.0
 

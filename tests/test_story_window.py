@@ -1,5 +1,5 @@
 """StoryWindow: the service's clustering index, kept from one extraction run to the next,
-decides as a fresh index would, and stays bounded."""
+sees the stories a fresh index would, and stays bounded."""
 
 from __future__ import annotations
 
@@ -147,3 +147,36 @@ def test_an_entry_the_feed_changed_a_week_later_stays_with_its_story(
 
     assert (report.examined, report.created, report.joined) == (1, 0, 1)
     assert store.db.execute("SELECT count(*) FROM items").fetchone()[0] == 1
+
+
+def test_a_restored_copy_under_an_empty_window_is_read_again(
+    feed_text_only: Config, store: Store, now: datetime, tmp_path: Path
+):
+    """The window holds no story (all are older), so it has no newest story to check; the
+    last item it saw is another story in the copy, made by another writer since, so it
+    reads again and finds it."""
+    window = StoryWindow()
+    add_entry(store, "ledger", "County opens a methadone clinic in the old bank", now)
+    process_pending(feed_text_only, store, now, window=window)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(store.path, tmp_path / "backup.db")
+    add_entry(store, "ledger", "State senate passes a budget for the bridges", now)
+    process_pending(feed_text_only, store, now, window=window)
+    later = now + timedelta(days=5)  # both stories are out of the window now
+    first = store.db.execute("SELECT source_id, entry_key, url FROM entries").fetchone()
+    source_id, key, url = first
+    edited = ParsedEntry(
+        key=key, url=url, title="Correction", author=None, published_at=now,
+        updated_at=later, summary_html="<p>Fixed.</p>", summary_text="Fixed.", content_html="",
+    )  # fmt: skip
+    store.entries.upsert(source_id, [edited], later)
+    process_pending(feed_text_only, store, later, window=window)  # empty; read up to item 2
+
+    restored = Store.open(tmp_path / "backup.db")  # item 1 only
+    add_entry(restored, "herald", OHIO, later)
+    process_pending(feed_text_only, restored, later)  # another writer: item 2, Ohio
+    add_entry(restored, "wire", "Ohio overdose deaths fall 18% as naloxone spreads wide", later)
+    report = process_pending(feed_text_only, restored, later, window=window)
+
+    assert (report.created, report.joined) == (0, 1)
+    restored.close()
