@@ -179,10 +179,11 @@ def find_story(
         if abs(entry.first_seen_at - item.first_seen_at) > window:
             continue
         # Shared wire copy outweighs headline differences; a title match must pass the vetoes.
-        item_words = _content_words(item.title)
         score = _lead_match(shingles, _shingles(item.lead)) if lead_may_match else 0.0
-        if not score and not _vetoed(entry.title, words, item.title, item_words):
-            score = _dice(words, item_words)
+        if not score:
+            item_words = _content_words(item.title)
+            if not _vetoed(entry.title, words, item.title, item_words):
+                score = _dice(words, item_words)
         if score >= similarity and (best is None or score > best[0]):
             best = (score, item.item_id)
     return best[1] if best else None

@@ -24,7 +24,7 @@ from curator.fetch.guard import check_url
 from curator.models import Article, ExtractStatus, PendingEntry, Relevance, StorySignature
 from curator.relevance import on_topic_by_source, score_article
 from curator.store import Store, write_transaction
-from curator.store.stories import NewItem
+from curator.store.stories import ItemIdentity, NewItem
 from curator.summarize import summarize
 from curator.urls import is_web_url, normalize_url
 
@@ -80,8 +80,9 @@ def process_pending(
         return ProcessReport()
     # Entries a feed change sent back keep their story; only the others are clustered.
     unplaced = [e.first_seen_at for e in entries if e.item_id is None]
-    earliest = min(unplaced, default=now) - config.get("cluster.window")
-    stories = (window or StoryWindow()).index(store, earliest, config.get("cluster.window"))
+    span = config.get("cluster.window")
+    earliest = min(unplaced, default=now) - span
+    stories = (window or StoryWindow()).index(store, earliest, span)
     return asyncio.run(_process(config, store, now, entries, stories, should_stop, progress))
 
 
@@ -102,12 +103,11 @@ class StoryWindow:
     def __init__(self) -> None:
         self._index: StoryIndex | None = None
         self._built_from: datetime | None = None  # it holds the items first seen since
-        self._read_up_to = 0  # the highest item id there was when it last read
-        self._last_read: tuple[str, datetime | None] | None = None  # that item's identity
+        self._last_seen: ItemIdentity | None = None  # the newest item when it last read
 
     def index(self, store: Store, earliest: datetime, window: timedelta) -> StoryIndex:
         """The stories first seen from `earliest` on, up to date with `store`."""
-        newest = store.stories.newest_id()  # before reading, so no item falls between
+        newest = store.stories.newest()  # before reading, so no item falls between
         built_from, index = self._built_from, self._index
         if (
             index is None
@@ -119,20 +119,23 @@ class StoryWindow:
             built_from = self._built_from = earliest - window / 4
             index = self._index = StoryIndex(store.stories.signatures(built_from))
         else:
-            for signature in store.stories.signatures(built_from, self._read_up_to):
+            read_up_to = self._last_seen[0] if self._last_seen else 0
+            for signature in store.stories.signatures(built_from, read_up_to):
                 if signature.item_id not in index:
                     index.add(signature)
-        self._read_up_to, self._last_read = newest, store.stories.identity(newest)
+        self._last_seen = newest
         index.forget_before(earliest)
         return index
 
     def _unchanged(self, store: Store, index: StoryIndex) -> bool:
         """The last item it saw in the database, and the newest it holds, are there as
         it read them (title and first-seen time)."""
-        if self._read_up_to and store.stories.identity(self._read_up_to) != self._last_read:
+        last = self._last_seen
+        if last is not None and store.stories.identity(last[0]) != last:
             return False
         held = index.get(index.newest_id)
         return held is None or store.stories.identity(held.item_id) == (
+            held.item_id,
             held.title,
             held.first_seen_at,
         )

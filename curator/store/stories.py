@@ -19,6 +19,7 @@ from curator.store.item_rows import SOURCE_NAMES, item_from_row
 from curator.store.times import from_db, to_db
 
 CURATOR = "curator"
+ItemIdentity = tuple[int, str, datetime | None]  # id, title, first seen: never change
 _SIGNATURES = """
 SELECT i.id, i.title, i.url, i.canonical_url, i.first_seen_at,
        (SELECT substr(a.text, 1, 600) FROM entries e JOIN articles a ON a.entry_id = e.id
@@ -187,18 +188,20 @@ class StoryStore:
             ).fetchall()
         return frozenset(r[0] for r in rows)
 
-    def identity(self, item_id: int) -> tuple[str, datetime | None] | None:
-        """(title, first seen) of an item, None when there is no such item."""
+    def identity(self, item_id: int) -> ItemIdentity | None:
+        """(id, title, first seen) of an item, None when there is no such item."""
+        return self._identity("WHERE id = ?", [item_id])
+
+    def newest(self) -> ItemIdentity | None:
+        """(id, title, first seen) of the highest-numbered item, None when there is none."""
+        return self._identity("ORDER BY id DESC LIMIT 1", [])
+
+    def _identity(self, clause: str, params: list[int]) -> ItemIdentity | None:
         with translate_errors("items"):
             row = self.db.execute(
-                "SELECT title, first_seen_at FROM items WHERE id = ?", [item_id]
+                f"SELECT id, title, first_seen_at FROM items {clause}", params
             ).fetchone()
-        return None if row is None else (row[0], from_db(row[1]))
-
-    def newest_id(self) -> int:
-        """The highest item id there is (0 for none)."""
-        with translate_errors("items"):
-            return int(self.db.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0])
+        return None if row is None else (row[0], row[1], from_db(row[2]))
 
     def item_ids(self) -> list[int]:
         with translate_errors("items"):
