@@ -9,7 +9,7 @@ from pathlib import Path
 from curator.errors import ParseError
 from curator.parse import parse_feed
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared/corpora/feedparser-tests"
+CORPUS = Path(__file__).resolve().parent / "data/feedparser-tests"
 _HEADER = re.compile(rb"^Header:\s*([\w-]+):\s*(.*?)\s*$", re.M)
 
 

@@ -11,10 +11,14 @@ import feedparser
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_demo_polls_screens_publishes_and_exports_offline(tmp_path: Path):
+def test_demo_polls_screens_publishes_and_exports_offline_from_any_folder(tmp_path: Path):
+    """Run from a folder with no config.toml: the demo starts from the copy of the
+    config and samples installed with the package."""
+    anywhere = tmp_path / "anywhere"
+    anywhere.mkdir()
     result = subprocess.run(
         [sys.executable, "-m", "curator", "demo", "--dir", str(tmp_path), "--no-serve"],
-        cwd=ROOT,
+        cwd=anywhere,
         capture_output=True,
         text=True,
         timeout=300,
@@ -29,6 +33,14 @@ def test_demo_polls_screens_publishes_and_exports_offline(tmp_path: Path):
     assert len(feed.entries) == 1
     assert "families" in feed.entries[0].content[0].value
     assert (tmp_path / "export/index.html").is_file()
+    assert "[[relevance.topics]]" in (tmp_path / "config.toml").read_text()
+
+
+def test_the_bundled_config_and_samples_are_the_checkouts():
+    bundled = ROOT / "curator/bundled"
+    assert (bundled / "config.toml").read_bytes() == (ROOT / "config.toml").read_bytes()
+    shipped = sorted(p.name for p in (bundled / "samples/feeds").iterdir())
+    assert shipped == sorted(p.name for p in (ROOT / "data/samples/feeds").iterdir())
 
 
 def test_a_demo_folder_that_cannot_be_made_is_one_line(tmp_path: Path):

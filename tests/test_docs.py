@@ -31,11 +31,23 @@ def test_every_setting_is_in_the_readme(key: str):
     assert f"`{key}`" in README
 
 
-def test_the_readme_test_command_is_what_ci_runs():
+def readme_command(name: str) -> str:
+    """What CI runs for the README's quick start `name`, read by CI's own script."""
+    script = ROOT / ".ci/readme_command.py"
+    result = subprocess.run([sys.executable, script, name], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_ci_runs_the_readme_commands_as_written():
+    main, tests = readme_command("main"), readme_command("test")
+    assert main.endswith("pip install . && curator demo")
+    assert tests.endswith('pip install ".[test]" && python -m pytest')
+    assert "upgrade pip" not in main + tests  # the pip the interpreter ships must do
     ci = (ROOT / ".ci/run").read_text()
-    assert "python -m pytest" in README
-    assert "python -m pytest" in ci
-    assert 'pip install -q ".[test]"' in ci
+    assert "python3 .ci/main_job.py" in ci
+    assert "$(python3 .ci/readme_command.py test)" in ci
+    assert "git clone" in ci and "upgrade" not in ci
 
 
 def test_the_changelog_has_an_unreleased_section():

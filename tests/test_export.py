@@ -29,7 +29,7 @@ from curator.exporting import ExportReport, export_site
 from curator.models import Post
 from curator.store import Store
 
-ATOM_RNG = Path(__file__).parents[2] / "shared/schemas/atom.rng"
+ATOM_RNG = Path(__file__).parent / "data/schemas/atom.rng"
 FEEDS = ("atom.xml", "rss.xml")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from importlib import resources
 from pathlib import Path
 
 import click
@@ -18,7 +19,6 @@ import click
 from curator import config as config_module
 from curator.cli import demo_server
 from curator.cli.context import AppContext, now, pass_app
-from curator.config import Config
 from curator.models import Item
 from curator.store import Store
 from curator.store.desk import QueueFilter
@@ -31,7 +31,7 @@ from curator.store.desk import QueueFilter
 @pass_app
 def demo(app: AppContext, work_dir: Path | None, serve: bool) -> None:
     """Run Curator end to end on the bundled samples, offline."""
-    samples = _samples_folder(app)
+    config_text, samples = _starting_point(app)
     work = work_dir or Path(tempfile.mkdtemp(prefix="curator-demo-"))
     try:
         work.mkdir(parents=True, exist_ok=True)
@@ -39,7 +39,7 @@ def demo(app: AppContext, work_dir: Path | None, serve: bool) -> None:
         raise click.BadParameter(f"cannot create {work}: {e.strerror}", param_hint="'--dir'") from e
     server, base = demo_server.start(samples, rewrite_samples=True)
     try:
-        config_path = _write_config(app.config, samples, base, work)
+        config_path = _write_config(config_text, samples, base, work)
         _tour(config_path)
     finally:
         server.shutdown()
@@ -47,17 +47,23 @@ def demo(app: AppContext, work_dir: Path | None, serve: bool) -> None:
         _serve_export(work / "export")
 
 
-def _samples_folder(app: AppContext) -> Path:
-    for root in (app.config.root, Path.cwd()):
-        if (root / "data/samples/feeds").is_dir():
-            return root / "data/samples"
-    raise click.ClickException("data/samples/ not found: run the demo from Curator's folder")
-
-
-def _write_config(config: Config, samples: Path, base: str, work: Path) -> Path:
-    """The user's config.toml, pointed at the samples, a fresh database and export."""
+def _starting_point(app: AppContext) -> tuple[str, Path]:
+    """The config text and the samples the demo starts from: the user's config.toml
+    when there is one (--config, $CURATOR_CONFIG or ./config.toml), else the copy
+    installed with the package, so that `pip install` + `curator demo` runs anywhere."""
+    bundled = Path(str(resources.files("curator") / "bundled"))
+    if app.config_path is None and not config_module.DEFAULT_CONFIG.is_file():
+        return (bundled / "config.toml").read_text(encoding="utf-8"), bundled / "samples"
+    config = app.config  # a broken or missing --config is one line here
     assert config.path is not None
-    text = config.path.read_text(encoding="utf-8")
+    samples = config.root / "data/samples"
+    if not (samples / "feeds").is_dir():
+        samples = bundled / "samples"
+    return config.path.read_text(encoding="utf-8"), samples
+
+
+def _write_config(text: str, samples: Path, base: str, work: Path) -> Path:
+    """The starting config, pointed at the samples, a fresh database and export."""
     text = text.split("\n[[sources]]", 1)[0]
     replacements = {
         "database": f'"{work / "curator.db"}"',
