@@ -9,12 +9,27 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from curator.errors import ConfigError
+from curator.settings import (
+    SECTIONS,
+    SETTINGS,
+    ClusterSettings,
+    CuratorSettings,
+    ExportSettings,
+    ExtractSettings,
+    NetworkSettings,
+    PollSettings,
+    RelevanceSettings,
+    RetentionSettings,
+    ReviewSettings,
+    Setting,
+    SummarySettings,
+)
 
 DEFAULT_CONFIG = Path("config.toml")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
@@ -35,58 +50,6 @@ def parse_duration(text: str, key: str = "duration") -> timedelta:
     return timedelta(seconds=seconds)
 
 
-@dataclass(frozen=True)
-class Setting:
-    key: str
-    kind: str  # str | int | float | bool | duration | path | list
-    default: Any
-    help: str
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] = ()
-
-
-# One table of every scalar setting, like Datasette's SETTINGS: the README lists it.
-SETTINGS: tuple[Setting, ...] = (
-    Setting("curator.database", "path", "data/curator.db", "the SQLite file"),
-    Setting("curator.user_agent", "str", "Curator/0.1", "User-Agent product token"),
-    Setting("curator.contact_url", "str", "https://example.org/curator", "contact URL sent in the User-Agent"),
-    Setting("curator.busy_timeout", "duration", "5s", "how long to wait for a locked database"),
-    Setting("network.max_connections", "int", 10, "requests in flight at once", 1, 200),
-    Setting("network.per_host", "int", 2, "requests in flight per host", 1, 50),
-    Setting("network.connect_timeout", "duration", "10s", "time to connect"),
-    Setting("network.deadline", "duration", "30s", "whole-request deadline, body included"),
-    Setting("network.max_body_bytes", "int", 10_000_000, "largest decoded body", 1024, 1_000_000_000),
-    Setting("network.max_redirects", "int", 5, "redirects followed per request", 0, 20),
-    Setting("network.allow_private_networks", "bool", False, "fetch private/loopback addresses (tests, demo)"),
-    Setting("poll.tick", "duration", "1m", "how often the service looks for due sources"),
-    Setting("poll.interval", "duration", "1h", "default time between polls of a source"),
-    Setting("poll.min_interval", "duration", "10m", "never poll a source more often"),
-    Setting("poll.max_interval", "duration", "1d", "never wait longer between polls"),
-    Setting("poll.max_backoff", "duration", "1d", "longest wait after repeated errors"),
-    Setting("poll.parse_processes", "int", 2, "processes that parse feeds in big polls (0: a thread)", 0, 16),
-    Setting("extract.enabled", "bool", True, "fetch article pages"),
-    Setting("extract.tick", "duration", "2m", "how often the service extracts pending entries"),
-    Setting("extract.max_attempts", "int", 4, "tries before an entry falls back to its feed text", 1, 20),
-    Setting("extract.batch", "int", 200, "entries extracted per run", 1, 100_000),
-    Setting("summary.sentences", "int", 3, "sentences in a summary", 1, 8),
-    Setting("relevance.threshold", "float", 2.0, "score below which an item is filtered", 0, 1000),
-    Setting("cluster.similarity", "float", 0.6, "title similarity that joins two entries into one story", 0, 1),
-    Setting("cluster.window", "duration", "3d", "how far apart two entries of one story may be"),
-    Setting("review.claim_ttl", "duration", "2h", "how long a claim holds"),
-    Setting("review.crisis_line", "str", "If you or someone you love is in crisis, call or text 988.", "reminder for posts on overdose or suicide"),
-    Setting("export.out_dir", "path", "data/export", "where feeds and pages are written"),
-    Setting("export.title", "str", "Curator: addiction and recovery news", "feed and site title"),
-    Setting("export.description", "str", "What the latest research and news on addiction mean for families.", "feed subtitle"),
-    Setting("export.base_url", "str", "https://example.org/news/", "public URL of the export folder"),
-    Setting("export.author", "str", "Curator editors", "organisation named as author"),
-    Setting("export.author_mode", "str", "editor", "credit the editor or the organisation", choices=("editor", "organisation")),
-    Setting("export.feed_size", "int", 50, "posts in each feed", 1, 10_000),
-    Setting("export.language", "str", "en", "language of the posts"),
-    Setting("export.tick", "duration", "15m", "how often the service re-exports"),
-    Setting("export.tag_domain", "str", "example.org,2026", "authority of the posts' tag: URIs"),
-    Setting("retention.filtered_text_after", "duration", "30d", "drop the article text and feed HTML of filtered and rejected items this old"),
-)
 _BY_KEY = {s.key: s for s in SETTINGS}
 _TABLES = {"relevance": {"topics"}, "language": {"terms"}}
 
@@ -125,7 +88,18 @@ class LanguageTerm:
 
 @dataclass(frozen=True)
 class Config:
-    values: dict[str, Any]
+    """What config.toml says, checked: one typed section a field, then the lists."""
+
+    curator: CuratorSettings
+    network: NetworkSettings
+    poll: PollSettings
+    extract: ExtractSettings
+    summary: SummarySettings
+    relevance: RelevanceSettings
+    cluster: ClusterSettings
+    review: ReviewSettings
+    export: ExportSettings
+    retention: RetentionSettings
     sources: tuple[SourceConfig, ...] = ()
     topics: tuple[Topic, ...] = ()
     language_terms: tuple[LanguageTerm, ...] = ()
@@ -134,17 +108,18 @@ class Config:
 
     def get(self, key: str) -> Any:
         """The value of a declared setting, e.g. ``config.get("poll.interval")``."""
-        return self.values[key]
+        section, name = key.split(".", 1)
+        return getattr(getattr(self, section), name)
 
     def with_values(self, **overrides: Any) -> Config:
         """A copy with settings replaced; keys use '__' for '.' (poll__interval=...)."""
-        values = dict(self.values)
+        changed = {s.key: self.get(s.key) for s in SETTINGS}
         for name, value in overrides.items():
             key = name.replace("__", ".")
             if key not in _BY_KEY:
                 raise ConfigError(key, "unknown setting")
-            values[key] = _coerce(_BY_KEY[key], value, self.root)
-        return Config(values, self.sources, self.topics, self.language_terms, self.path, self.root)
+            changed[key] = _coerce(_BY_KEY[key], value, self.root)
+        return replace(self, **_sections(changed))
 
 
 def load(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
@@ -190,13 +165,21 @@ def from_mapping(raw: dict[str, Any], path: Path | None = None, root: Path | Non
                 raise ConfigError(key, "unknown setting")
             values[key] = _coerce(_BY_KEY[key], value, root)
     return Config(
-        values=values,
+        **_sections(values),
         sources=_sources(raw.get("sources", [])),
         topics=_topics(raw.get("relevance", {}).get("topics", [])),
         language_terms=_language_terms(raw.get("language", {}).get("terms", [])),
         path=path,
         root=root,
     )
+
+
+def _sections(values: dict[str, Any]) -> dict[str, Any]:
+    """Each section's dataclass, built from the checked values of its keys."""
+    return {
+        section: cls(**{f.name: values[f"{section}.{f.name}"] for f in fields(cls)})
+        for section, cls in SECTIONS.items()
+    }
 
 
 def _coerce(setting: Setting, value: Any, root: Path) -> Any:
