@@ -134,7 +134,7 @@ def main() -> None:
             },
             root=root,
         )
-        store = Store.open(config.get("curator.database"))
+        store = Store.open(config.curator.database)
         generate(store, args.posts)
         rows = [timed("first export", config, store), timed("no change", config, store)]
         rows.append(just_the_files("(disk only)", root / "plain", root / "export"))

@@ -185,7 +185,7 @@ def run_curator(root: Path, port: int, count: int, processes: int = 2) -> int:
         },
         root=root,
     )
-    store = Store.open(config.get("curator.database"))
+    store = Store.open(config.curator.database)
     report = poll_due(config, store, datetime.now(UTC), everything=True)
     store.close()
     if report.failed:

@@ -88,7 +88,7 @@ def stages(count: int) -> float:
         )
 
     timed("extract (trafilatura + metadata)", count, extract_all, "pages")
-    threshold = config.get("relevance.threshold")
+    threshold = config.relevance.threshold
     timed(
         "summarize (3 sentences)",
         count,
@@ -197,7 +197,7 @@ def full_cycle(count: int) -> None:
             network__allow_private_networks=True,
             extract__batch=count,
         )
-        store = Store.open(config.get("curator.database"))
+        store = Store.open(config.curator.database)
         for n in range(20):
             source = store.sources.add(f"https://s{n}.example/feed", name=f"Source {n}", now=NOW)
             batch = [

@@ -218,7 +218,7 @@ def simulate(folder: Path, sources: int, days: int, retention: str | None, port:
     )
     described = f"{sources} sources, retention {retention or 'off'}"
     saved = _load_state(folder, described)
-    store = Store.open(config.get("curator.database"))
+    store = Store.open(config.curator.database)
     if saved:
         now, totals = saved
         print(f"# resumed at day {len(totals.days)}", file=sys.stderr)
@@ -242,7 +242,7 @@ def simulate(folder: Path, sources: int, days: int, retention: str | None, port:
         for _ in range(5):  # the extraction job runs every 2 minutes
             done = process_pending(config, store, now, window=window)
             totals.extracted += done.examined
-            if done.examined < config.get("extract.batch"):
+            if done.examined < config.extract.batch:
                 break
         totals.dropped_articles += drop_old_screened_text(config, store, now).articles
         totals.extract_seconds += time.perf_counter() - started

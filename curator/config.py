@@ -106,14 +106,9 @@ class Config:
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
 
-    def get(self, key: str) -> Any:
-        """The value of a declared setting, e.g. ``config.get("poll.interval")``."""
-        section, name = key.split(".", 1)
-        return getattr(getattr(self, section), name)
-
     def with_values(self, **overrides: Any) -> Config:
         """A copy with settings replaced; keys use '__' for '.' (poll__interval=...)."""
-        changed = {s.key: self.get(s.key) for s in SETTINGS}
+        changed = {s.key: _value(self, s.key) for s in SETTINGS}
         for name, value in overrides.items():
             key = name.replace("__", ".")
             if key not in _BY_KEY:
@@ -172,6 +167,11 @@ def from_mapping(raw: dict[str, Any], path: Path | None = None, root: Path | Non
         path=path,
         root=root,
     )
+
+
+def _value(config: Config, key: str) -> Any:
+    section, name = key.split(".", 1)
+    return getattr(getattr(config, section), name)
 
 
 def _sections(values: dict[str, Any]) -> dict[str, Any]:

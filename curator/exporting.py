@@ -61,7 +61,7 @@ def export_site(
     """Write the feeds and the site for the published posts into `out_dir`
     (default: `export.out_dir`); `now` dates the feeds only when there are no posts."""
     settings = SiteSettings.from_config(config)
-    target = Path(out_dir or config.get("export.out_dir"))
+    target = Path(out_dir or config.export.out_dir)
     with _one_export_at_a_time(target):
         state = store.exports.state()
         source = source_key(settings, state)

@@ -17,4 +17,4 @@ from curator.store.retention import PrunedText
 
 def drop_old_screened_text(config: Config, store: Store, now: datetime) -> PrunedText:
     """Apply `retention.filtered_text_after` as of `now`."""
-    return store.retention.drop_screened_out_text(now - config.get("retention.filtered_text_after"))
+    return store.retention.drop_screened_out_text(now - config.retention.filtered_text_after)

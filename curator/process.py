@@ -75,12 +75,12 @@ def process_pending(
 
     `should_stop` is asked between batches; `progress(done, total)` after each entry.
     A caller that runs again and again (the service) passes the same `window` each time."""
-    entries = store.articles.pending(now, limit or config.get("extract.batch"))
+    entries = store.articles.pending(now, limit or config.extract.batch)
     if not entries:  # the service asks every tick; a Fetcher costs ~0.15 s of TLS set-up
         return ProcessReport()
     # Entries a feed change sent back keep their story; only the others are clustered.
     unplaced = [e.first_seen_at for e in entries if e.item_id is None]
-    span = config.get("cluster.window")
+    span = config.cluster.window
     earliest = min(unplaced, default=now) - span
     stories = (window or StoryWindow()).index(store, earliest, span)
     return asyncio.run(_process(config, store, now, entries, stories, should_stop, progress))
@@ -152,7 +152,7 @@ async def _process(
 ) -> ProcessReport:
     report = ProcessReport()
     all_on_topic = store.sources.all_on_topic()
-    chunk = config.get("network.max_connections")
+    chunk = config.network.max_connections
     async with Fetcher(config) as fetcher:
         for start in range(0, len(entries), chunk):
             if should_stop():
@@ -172,7 +172,7 @@ async def _attempt(
     fetcher: Fetcher, config: Config, entry: PendingEntry, now: datetime
 ) -> _Attempt:
     """Fetch and extract one page; decide what a failure means."""
-    if not config.get("extract.enabled"):
+    if not config.extract.enabled:
         return _skip(entry, "extract.enabled is false; using the feed's text")
     if not entry.url or not is_web_url(entry.url):
         return _skip(entry, "the entry has no http(s) link")
@@ -199,7 +199,7 @@ def _address_refusal(config: Config, url: str) -> str | None:
     """The fetch guard's verdict on a literal address, asked before robots.txt so
     the note names the real reason (names resolving inside are refused on connect)."""
     parts = urlsplit(url)
-    policy = AddressPolicy(allow_private=bool(config.get("network.allow_private_networks")))
+    policy = AddressPolicy(allow_private=bool(config.network.allow_private_networks))
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         check_url(url, parts.scheme, parts.hostname or "", port, policy)
@@ -220,7 +220,7 @@ def _failure(config: Config, entry: PendingEntry, error: FetchError, now: dateti
         note = f"page {_GONE[error.status]} (HTTP {error.status}); using the feed's text"
         return _Attempt(entry, fallback_article(entry, note))
     tries = entry.attempts + 1
-    if tries >= config.get("extract.max_attempts"):
+    if tries >= config.extract.max_attempts:
         note = f"gave up after {tries} attempts ({error.problem}); using the feed's text"
         return _Attempt(entry, fallback_article(entry, note))
     delay = min(MAX_RETRY, FIRST_RETRY * 2 ** (tries - 1))
@@ -249,7 +249,7 @@ def _settle(
         return
     report.statuses[article.status.value] = report.statuses.get(article.status.value, 0) + 1
     title = entry.title or article.title
-    relevance = score_article(title, article.text, config.topics, config.get("relevance.threshold"))
+    relevance = score_article(title, article.text, config.topics, config.relevance.threshold)
     if entry.source_id in all_on_topic:
         relevance = on_topic_by_source(relevance)
     signature = StorySignature(
@@ -261,7 +261,7 @@ def _settle(
         entry.first_seen_at,
     )
     item_id = entry.item_id or find_story(
-        signature, stories, config.get("cluster.similarity"), config.get("cluster.window")
+        signature, stories, config.cluster.similarity, config.cluster.window
     )
     tries = entry.attempts + (article.status != ExtractStatus.SKIPPED)
     # The summary is made before the write lock is taken, and only for a new story.
@@ -301,7 +301,7 @@ def _new_item(
         url=signature.url,
         canonical_url=article.canonical_url,
         relevance=relevance,
-        summary=summarize(article.text, signature.title, config.get("summary.sentences")),
+        summary=summarize(article.text, signature.title, config.summary.sentences),
         description=entry.summary_text.strip(),
         image_url=article.image_url,
         site_name=article.site_name or entry.source_name,
@@ -325,7 +325,7 @@ def _identity(entry: PendingEntry, article: Article) -> str:
 def rescore_items(config: Config, store: Store, now: datetime) -> tuple[int, int]:
     """Score every item again with the current topics, as on topic as the best of its
     entries (as when they joined it); (items, state changes)."""
-    threshold = config.get("relevance.threshold")
+    threshold = config.relevance.threshold
     rescored = moved = 0
     all_on_topic = store.stories.all_on_topic()
     for item_id in store.stories.item_ids():

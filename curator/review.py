@@ -50,7 +50,7 @@ def act(
     item = read_item(store, item_id, expected_version)
     change = workflow.decide(
         item, action, editor, now,
-        claim_ttl=config.get("review.claim_ttl"), until=until, reason=reason,
+        claim_ttl=config.review.claim_ttl, until=until, reason=reason,
     )  # fmt: skip
     return store.desk.apply(change)
 
@@ -80,7 +80,7 @@ def save_draft(
     `drafted` and stays claimed by the editor."""
     item = read_item(store, item_id, expected_version)
     change = workflow.decide(
-        item, Action.SAVE_DRAFT, editor, now, claim_ttl=config.get("review.claim_ttl")
+        item, Action.SAVE_DRAFT, editor, now, claim_ttl=config.review.claim_ttl
     )
     draft = store.desk.save_draft(change, title.strip() or item.title, tags, body)
     report = check_language(config, f"{draft.title}\n{body}")
@@ -88,4 +88,4 @@ def save_draft(
 
 
 def check_language(config: Config, text: str) -> language.LanguageReport:
-    return language.check(text, config.language_terms, config.get("review.crisis_line"))
+    return language.check(text, config.language_terms, config.review.crisis_line)

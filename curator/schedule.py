@@ -32,10 +32,10 @@ class Schedule:
     @classmethod
     def from_config(cls, config: Config) -> Schedule:
         return cls(
-            interval=config.get("poll.interval"),
-            min_interval=config.get("poll.min_interval"),
-            max_interval=config.get("poll.max_interval"),
-            max_backoff=config.get("poll.max_backoff"),
+            interval=config.poll.interval,
+            min_interval=config.poll.min_interval,
+            max_interval=config.poll.max_interval,
+            max_backoff=config.poll.max_backoff,
         )
 
     def base_interval(self, source_interval: timedelta | None) -> timedelta:

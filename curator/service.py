@@ -77,7 +77,7 @@ def run_service(
     once: bool = False,
 ) -> None:
     """Run `jobs` on their intervals (the first run at start) until a signal stops it."""
-    database = Path(config.get("curator.database"))
+    database = Path(config.curator.database)
     with service_lock(lock_path, database):
         stop = threading.Event()
         runner = _runner(stop, logger)
@@ -120,6 +120,24 @@ def _run_scheduled(
     stop: threading.Event,
     logger: logging.Logger,
 ) -> None:
+    scheduler = _scheduler(jobs, runner)
+    stopper = _shut_down_when_asked(scheduler, stop, logger)
+    plan = ", ".join(f"{job.name} every {_human(job.interval)}" for job in jobs)
+    logger.info("service started on %s (pid %d): %s", database, os.getpid(), plan)
+    try:
+        scheduler.start()
+    except BaseException as e:
+        logger.error("service loop ended by %s: %s", type(e).__name__, e)
+        raise
+    # start() returns once shutdown() has marked the scheduler stopped, which may be
+    # before the jobs in hand have finished: shutdown() waits for them.
+    if stopper.is_alive():
+        stopper.join()
+    logger.info("service stopped cleanly")
+
+
+def _scheduler(jobs: Sequence[Job], runner: Callable[[Job], bool]) -> BlockingScheduler:
+    """Every job on its interval, the first run at once; a late tick runs once."""
     executor = ThreadPoolExecutor(max_workers=max(1, len(jobs)))
     scheduler = BlockingScheduler(executors={"default": executor}, timezone=UTC)
     first = datetime.now(UTC)
@@ -136,30 +154,27 @@ def _run_scheduled(
             max_instances=1,
             misfire_grace_time=None,  # a late tick still runs (once, coalesced)
         )
+    return scheduler
 
-    def shut_down_when_asked() -> None:
+
+def _shut_down_when_asked(
+    scheduler: BlockingScheduler, stop: threading.Event, logger: logging.Logger
+) -> threading.Thread:
+    """A thread, started with the scheduler, that shuts it down once `stop` is set
+    (waiting for the jobs in hand)."""
+
+    def shut_down() -> None:
         stop.wait()
         logger.info("stopping: waiting for the jobs in hand to finish")
         scheduler.shutdown(wait=True)
 
-    stopper = threading.Thread(target=shut_down_when_asked, name="curator-stop", daemon=True)
+    stopper = threading.Thread(target=shut_down, name="curator-stop", daemon=True)
 
     def on_started(event: SchedulerEvent) -> None:  # shutdown() needs a running scheduler
         stopper.start()
 
     scheduler.add_listener(on_started, EVENT_SCHEDULER_STARTED)
-    plan = ", ".join(f"{job.name} every {_human(job.interval)}" for job in jobs)
-    logger.info("service started on %s (pid %d): %s", database, os.getpid(), plan)
-    try:
-        scheduler.start()
-    except BaseException as e:
-        logger.error("service loop ended by %s: %s", type(e).__name__, e)
-        raise
-    # start() returns once shutdown() has marked the scheduler stopped, which may be
-    # before the jobs in hand have finished: shutdown() waits for them.
-    if stopper.is_alive():
-        stopper.join()
-    logger.info("service stopped cleanly")
+    return stopper
 
 
 @contextmanager

@@ -55,7 +55,7 @@ def config(make_config: Callable[..., Config]) -> Config:
 
 @pytest.fixture
 def store(config: Config) -> Iterator[Store]:
-    opened = Store.open(config.get("curator.database"))
+    opened = Store.open(config.curator.database)
     yield opened
     opened.close()
 

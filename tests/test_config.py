@@ -13,14 +13,14 @@ from curator.errors import ConfigError
 
 def test_shipped_config_loads_with_sources_and_topics(project_config):
     assert len(project_config.sources) >= 15
-    assert project_config.get("poll.interval") == timedelta(hours=1)
-    assert project_config.get("network.allow_private_networks") is False
+    assert project_config.poll.interval == timedelta(hours=1)
+    assert project_config.network.allow_private_networks is False
 
 
 def test_relative_database_path_is_relative_to_the_config_file(tmp_path: Path):
     path = tmp_path / "c.toml"
     path.write_text('[curator]\ndatabase = "db/x.db"\n')
-    assert config_module.load(path).get("curator.database") == tmp_path / "db/x.db"
+    assert config_module.load(path).curator.database == tmp_path / "db/x.db"
 
 
 @pytest.mark.parametrize(
@@ -74,7 +74,7 @@ def test_environment_chooses_the_file(tmp_path: Path):
     path = tmp_path / "other.toml"
     path.write_text('[export]\ntitle = "Other"\n')
     loaded = config_module.load(env={"CURATOR_CONFIG": str(path)})
-    assert loaded.get("export.title") == "Other"
+    assert loaded.export.title == "Other"
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ def export(config: Config, store: Store, now: datetime) -> ExportReport:
 
 
 def out(config: Config) -> Path:
-    return Path(config.get("export.out_dir"))
+    return Path(config.export.out_dir)
 
 
 def add_three(store: Store) -> list[int]:
@@ -504,7 +504,7 @@ def test_two_exports_at_once_both_finish(config: Config, store: Store, now: date
     errors: list[BaseException] = []
 
     def run() -> None:
-        other = Store.open(config.get("curator.database"))
+        other = Store.open(config.curator.database)
         try:
             export_site(config, other, now)
         except BaseException as e:  # collected for the assertion below

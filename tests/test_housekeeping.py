@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from desk_factory import add_item
 
-from curator.cli.service_cmd import service_jobs
 from curator.errors import ConfigError
 from curator.housekeeping import drop_old_screened_text
+from curator.jobs import service_jobs
 from curator.store import Store
 from curator.store.retention import DROPPED_NOTE
 
@@ -90,7 +90,7 @@ def test_a_wrong_retention_value_names_the_key(make_config):
 def test_the_service_process_job_and_curator_extract_apply_the_retention(tmp_path, make_config):
     config = make_config(retention={"filtered_text_after": "30d"})
     real_now = datetime.now(UTC)
-    store = Store.open(config.get("curator.database"))
+    store = Store.open(config.curator.database)
     first = add_item(store.db, real_now, state="filtered", age=timedelta(days=40), text=TEXT)
     line = service_jobs(config)[1].run(real_now, lambda: False)
     assert "retention emptied 1 articles" in line and _texts(store, first)[0] == ""
@@ -98,7 +98,7 @@ def test_the_service_process_job_and_curator_extract_apply_the_retention(tmp_pat
     second = add_item(store.db, real_now, state="rejected", age=timedelta(days=40), text=TEXT)
 
     path = tmp_path / "config.toml"
-    path.write_text(f'[curator]\ndatabase = "{config.get("curator.database")}"\n')
+    path.write_text(f'[curator]\ndatabase = "{config.curator.database}"\n')
     cli = subprocess.run(
         [sys.executable, "-m", "curator", "--config", str(path), "extract"],
         capture_output=True,

@@ -32,7 +32,7 @@ def poll_setup(make_config, httpserver, app):
     def build(*paths: str, **sections):
         sources = [{"url": httpserver.url_for(p), "name": p.strip("/")} for p in paths]
         config = make_config(sources=sources, **sections)
-        store = Store.open(config.get("curator.database"))
+        store = Store.open(config.curator.database)
         opened.append(store)
         return config, store
 
@@ -299,7 +299,7 @@ def test_sources_are_taken_one_host_at_a_time(make_config, httpserver, app, now)
     local = [{"url": httpserver.url_for(p), "name": p} for p in ("/a1", "/a2", "/a3")]
     other = [{"url": httpserver.url_for("/b1").replace("localhost", "127.0.0.1"), "name": "b1"}]
     config = make_config(sources=local + other, network={"max_connections": 1})
-    store = Store.open(config.get("curator.database"))
+    store = Store.open(config.curator.database)
     try:
         report = poll_due(config, store, now)
     finally:

@@ -186,7 +186,7 @@ def test_a_feed_linking_to_a_private_address_gets_nothing_fetched(
     link: str, httpserver: HTTPServer, make_config: Callable[..., Config], now: datetime
 ):
     config = make_config(relevance=TOPICS, network={"allow_private_networks": False})
-    store = Store.open(config.get("curator.database"))
+    store = Store.open(config.curator.database)
     serve(httpserver, "/ohio", "ohio-overdose-decline")
     add_entries(store, now, "evil", (link.format(port=httpserver.port), "Fentanyl news"))
 

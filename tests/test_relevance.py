@@ -95,7 +95,7 @@ def test_the_default_topics_hold_precision_and_recall_on_the_labelled_set(projec
     docs/relevance.md for who wrote them and which set the rules were tuned on."""
     rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
     assert len(rows) >= 200
-    threshold = project_config.get("relevance.threshold")
+    threshold = project_config.relevance.threshold
     outcomes = [
         (
             row["relevant"],

@@ -58,7 +58,7 @@ def annotate_item(
     moment = now()
     item = app.store.desk.get_item(item_id)
     workflow.decide(item, Action.SAVE_DRAFT, editor, moment)  # refuse early, before any typing
-    database: Path = app.config.get("curator.database")
+    database: Path = app.config.curator.database
     work = drafting.recovery_path(database, item_id, moment)
     latest = app.store.desk.latest_draft(item_id)
     if body is not None:
@@ -149,7 +149,7 @@ def report_saved(app: AppContext, saved: SavedDraft, preview: bool) -> None:
     """Say what was saved, what the language check noticed, and show the post."""
     draft = saved.draft
     click.echo(f"item {draft.item_id}: saved draft v{draft.version} ({saved.item.state.value})")
-    for note in views.language_notes(saved.language, app.config.get("review.crisis_line")):
+    for note in views.language_notes(saved.language, app.config.review.crisis_line):
         click.echo(note, err=True)
     if preview:
         body = Markdown(clean(draft.body_markdown))

@@ -40,7 +40,7 @@ class AppContext:
     def store(self) -> Store:
         if self._store is None:
             self._store = Store.open(
-                self.config.get("curator.database"), self.config.get("curator.busy_timeout")
+                self.config.curator.database, self.config.curator.busy_timeout
             )
         return self._store
 

@@ -98,7 +98,7 @@ def _tour(config_path: Path) -> None:
     item_id = str(item.id)
     step("One item in full", "show", item_id, "--no-pager")
     body = config_path.parent / "demo-post.md"
-    crisis_line = config_module.load(config_path).get("review.crisis_line")
+    crisis_line = config_module.load(config_path).review.crisis_line
     body.write_text(_canned_post(item, crisis_line), encoding="utf-8")
     step(
         "An editor writes the post (a canned text here)", "annotate", item_id,
@@ -109,7 +109,7 @@ def _tour(config_path: Path) -> None:
 
 
 def _top_item(config_path: Path) -> Item | None:
-    store = Store.open(config_module.load(config_path).get("curator.database"))
+    store = Store.open(config_module.load(config_path).curator.database)
     try:
         found = store.desk.queue(QueueFilter(limit=1), now())
     finally:

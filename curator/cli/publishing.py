@@ -23,7 +23,7 @@ def publish(app: AppContext, item_id: int, allow_terms: bool, editor: str | None
             expect_version: int | None) -> None:  # fmt: skip
     """Publish the item's latest draft as a post."""
     _, report = publishing.draft_report(app.store, app.config, item_id)
-    for note in views.language_notes(report, app.config.get("review.crisis_line")):
+    for note in views.language_notes(report, app.config.review.crisis_line):
         click.echo(note, err=True)
     published = publishing.publish_item(
         app.store, app.config, item_id, editor_name(editor), now(),

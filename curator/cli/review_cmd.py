@@ -125,7 +125,7 @@ def _publish(app: AppContext, item: Item, editor: str) -> bool:
         click.echo("Annotate it first ([a]): only a drafted item can be published.")
         return False
     _, report = publishing.draft_report(app.store, app.config, item.id)
-    for note in views.language_notes(report, app.config.get("review.crisis_line")):
+    for note in views.language_notes(report, app.config.review.crisis_line):
         click.echo(note)
     allow = bool(report.findings) and click.confirm("Publish with these words anyway?")
     if report.findings and not allow:

@@ -1,26 +1,16 @@
-"""`curator serve`: the background service. Wires the three jobs (poll, process,
-export) to the service loop; each run opens its own connection to the database
-because the jobs run in their own threads."""
+"""`curator serve`: the background service, running `jobs.service_jobs` on the clock."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import click
 
 from curator.cli.context import AppContext, pass_app
-from curator.config import Config
-from curator.exporting import export_site
-from curator.housekeeping import drop_old_screened_text
-from curator.poll import poll_due
-from curator.process import StoryWindow, process_pending
-from curator.service import Job, ShouldStop, lock_path_for, run_service
+from curator.jobs import service_jobs
+from curator.service import lock_path_for, run_service
 from curator.store import Store
-
-Work = Callable[[Config, Store, datetime, ShouldStop], str]
 
 
 @click.command()
@@ -34,68 +24,13 @@ def serve(app: AppContext, once: bool) -> None:
     config = app.config
     if not app.verbose:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    database = Path(config.get("curator.database"))
+    database = Path(config.curator.database)
     # Create or migrate the database here, before the jobs' threads race to do it.
-    Store.open(database, config.get("curator.busy_timeout")).close()
+    Store.open(database, config.curator.busy_timeout).close()
     run_service(
         config,
         service_jobs(config),
         lock_path=lock_path_for(database),
         logger=logging.getLogger("curator.service"),
         once=once,
-    )
-
-
-def service_jobs(config: Config) -> list[Job]:
-    """The service's jobs, in the order burst mode runs them."""
-    window = StoryWindow()  # kept between runs; a job never runs twice at once
-
-    def process_with_window(
-        config: Config, store: Store, now: datetime, should_stop: ShouldStop
-    ) -> str:
-        return _process(config, store, now, should_stop, window)
-
-    return [
-        Job("poll", config.get("poll.tick"), _with_store(config, _poll)),
-        Job("process", config.get("extract.tick"), _with_store(config, process_with_window)),
-        Job("export", config.get("export.tick"), _with_store(config, _export)),
-    ]
-
-
-def _with_store(config: Config, work: Work) -> Callable[[datetime, ShouldStop], str]:
-    def run(now: datetime, should_stop: ShouldStop) -> str:
-        store = Store.open(config.get("curator.database"), config.get("curator.busy_timeout"))
-        try:
-            return work(config, store, now, should_stop)
-        finally:
-            store.close()
-
-    return run
-
-
-def _poll(config: Config, store: Store, now: datetime, should_stop: ShouldStop) -> str:
-    report = poll_due(config, store, now, should_stop=should_stop)
-    line = (
-        f"{len(report.outcomes)} sources: {report.new} new, {report.updated} updated, "
-        f"{report.not_modified} not modified, {report.failed} failed"
-    )
-    return line + (" (stopped early)" if report.stopped_early else "")
-
-
-def _process(
-    config: Config, store: Store, now: datetime, should_stop: ShouldStop, window: StoryWindow
-) -> str:
-    report = process_pending(config, store, now, should_stop=should_stop, window=window)
-    counts = ", ".join(f"{n} {status}" for status, n in sorted(report.statuses.items()))
-    line = f"{report.examined} entries ({counts or 'none'}), {report.created} new items"
-    pruned = drop_old_screened_text(config, store, now)
-    if pruned.articles or pruned.entries:
-        line += f"; retention emptied {pruned.articles} articles, {pruned.entries} entries"
-    return line + (" (stopped early)" if report.stopped else "")
-
-
-def _export(config: Config, store: Store, now: datetime, should_stop: ShouldStop) -> str:
-    report = export_site(config, store, now)
-    return (
-        f"{report.posts} posts; {len(report.written)} files written, {report.unchanged} unchanged"
     )

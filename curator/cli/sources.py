@@ -108,7 +108,7 @@ def export_opml(app: AppContext) -> None:
     """Print every source as OPML 2.0 (for another feed reader)."""
     moment = now()
     app.store.sources.sync_from_config(app.config.sources, moment)
-    title = f"{app.config.get('export.title')}: sources"
+    title = f"{app.config.export.title}: sources"
     click.echo(write_opml(app.store.sources.all(), now=moment, title=title), nl=False)
 
 

@@ -26,25 +26,25 @@ class SiteSettings:
 
     @classmethod
     def from_config(cls, config: Config) -> SiteSettings:
-        base_url = str(config.get("export.base_url")).strip()
+        base_url = str(config.export.base_url).strip()
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError("export.base_url", f"{base_url!r} is not an http(s) URL")
-        tag_domain = str(config.get("export.tag_domain")).strip()
+        tag_domain = str(config.export.tag_domain).strip()
         if not _TAG_AUTHORITY.match(tag_domain):
             raise ConfigError(
                 "export.tag_domain", f"{tag_domain!r} is not like 'example.org,2026' (RFC 4151)"
             )
-        if not text_of(config.get("export.title")):
+        if not text_of(config.export.title):
             raise ConfigError("export.title", "has no visible text")
         return cls(
             # Text, never HTML: RSS readers render a channel's description as HTML.
-            title=text_of(config.get("export.title")),
-            description=text_of(config.get("export.description")),
+            title=text_of(config.export.title),
+            description=text_of(config.export.description),
             base_url=base_url if base_url.endswith("/") else base_url + "/",
-            author=text_of(config.get("export.author")),
-            author_mode=config.get("export.author_mode"),
-            feed_size=config.get("export.feed_size"),
-            language=plain(config.get("export.language")),
+            author=text_of(config.export.author),
+            author_mode=config.export.author_mode,
+            feed_size=config.export.feed_size,
+            language=plain(config.export.language),
             tag_domain=tag_domain,
         )
 

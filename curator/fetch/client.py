@@ -49,22 +49,22 @@ class Fetcher:
     """
 
     def __init__(self, config: Config, *, policy: AddressPolicy | None = None) -> None:
-        allow_private = bool(config.get("network.allow_private_networks"))
+        allow_private = bool(config.network.allow_private_networks)
         self._policy = policy or AddressPolicy(allow_private=allow_private)
-        self._deadline = config.get("network.deadline").total_seconds()
-        self._max_body = int(config.get("network.max_body_bytes"))
-        self._max_redirects = int(config.get("network.max_redirects"))
-        self._per_host = int(config.get("network.per_host"))
-        max_connections = int(config.get("network.max_connections"))
+        self._deadline = config.network.deadline.total_seconds()
+        self._max_body = int(config.network.max_body_bytes)
+        self._max_redirects = int(config.network.max_redirects)
+        self._per_host = int(config.network.per_host)
+        max_connections = int(config.network.max_connections)
         self._limit = asyncio.Semaphore(max_connections)
         self._host_slots: dict[str, asyncio.Semaphore] = {}
-        product = str(config.get("curator.user_agent"))
-        self.user_agent = f"{product} (+{config.get('curator.contact_url')})"
+        product = str(config.curator.user_agent)
+        self.user_agent = f"{product} (+{config.curator.contact_url})"
         self._client = httpx.AsyncClient(
             transport=guarded_transport(self._policy, max_connections),
             headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(
-                self._deadline, connect=config.get("network.connect_timeout").total_seconds()
+                self._deadline, connect=config.network.connect_timeout.total_seconds()
             ),
             follow_redirects=False,
             trust_env=False,

@@ -34,7 +34,7 @@ def test_backoff_grows_while_failing_and_recovers_on_success(make_config, now):
     with serve(Site()) as site:
         source = {"url": site.url("/feed"), "name": "flappy", "interval": "4h"}
         config = make_config(sources=[source])
-        store = Store.open(config.get("curator.database"))
+        store = Store.open(config.curator.database)
         polls = []  # (day, status, wait until the next poll, error on the row)
         moment = now
         while moment < now + timedelta(days=10):

@@ -15,7 +15,7 @@ from curator.store import Store
 
 def publish_all(config_path: Path) -> int:
     config = config_module.load(config_path)
-    store = Store.open(config.get("curator.database"))
+    store = Store.open(config.curator.database)
     drafted = [row[0] for row in store.db.execute(
         "SELECT id FROM items WHERE state = 'drafted' ORDER BY id"
     )]  # fmt: skip

@@ -200,7 +200,7 @@ def test_a_poll_of_hostile_feeds_records_each_failure_and_stores_the_rest(
     httpserver.expect_request(re.compile(".*")).respond_with_handler(app)
     sources = [{"url": httpserver.url_for(p), "name": p.strip("/")} for p in [*bad, *good]]
     config = make_config(sources=sources, network={"max_body_bytes": 1_000_000})
-    store = Store.open(config.get("curator.database"))
+    store = Store.open(config.curator.database)
     try:
         report = poll_due(config, store, now)
         rows = {s.name: s for s in store.sources.all()}

@@ -136,7 +136,7 @@ def extract_one(
     httpserver.expect_request("/robots.txt").respond_with_data("", content_type="text/plain")
     httpserver.expect_request("/elsewhere").respond_with_data("<p>ELSEWHERE</p>" * 50)
     httpserver.expect_request("/page").respond_with_data(body, content_type=kind)
-    store = Store.open(config.get("curator.database"))
+    store = Store.open(config.curator.database)
     try:
         source = store.sources.add("https://pages.example/feed", name="Pages", now=now)
         store.entries.upsert(source.id, [_entry(httpserver.url_for("/page"), now)], now)
