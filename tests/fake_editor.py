@@ -5,6 +5,8 @@ FAKE_EDITOR_MODE:
   keep   leave the file as it is (the editor saved without changes)
   fail   write the text, then exit 1 (the editor crashed)
   race   write the text, and meanwhile "ben" changes the item in the database
+  hold   as write, but only once the file $FAKE_EDITOR_RELEASE exists (another editor
+         acts meanwhile)
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +26,11 @@ def main() -> int:
     Path(os.environ["FAKE_EDITOR_SEEN"]).write_text(given, encoding="utf-8")
     if mode == "keep":
         return 0
+    if mode == "hold":
+        release = Path(os.environ["FAKE_EDITOR_RELEASE"])
+        deadline = time.monotonic() + 30
+        while not release.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
     head, _, _ = given.partition("\n+++\n")
     path.write_text(f"{head}\n+++\n\n{os.environ['FAKE_EDITOR_TEXT']}\n", encoding="utf-8")
     if mode == "race":

@@ -5,7 +5,10 @@ The "editor" is a small real program (tests/fake_editor.py) run by $EDITOR.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -139,6 +142,18 @@ def test_a_failing_editor_keeps_the_text_and_the_next_annotate_offers_it(
     assert recovery_files(tmp_path) == []
 
 
+def test_a_declined_recovery_file_stays_after_the_next_save(
+    desk: tuple[Store, Run, Path],
+) -> None:
+    store, run, tmp_path = desk
+    item = add_item(store.db, clock())
+    run("annotate", str(item), mode="fail", text="Words from before.")
+    (kept,) = recovery_files(tmp_path)
+    again = run("annotate", str(item), "--no-preview", text="Fresh words.", input="n\n")
+    assert again.exit_code == 0, again.output
+    assert recovery_files(tmp_path) == [kept] and "Words from before." in kept.read_text()
+
+
 def test_a_stale_save_keeps_the_text_and_names_who_changed_the_item(
     desk: tuple[Store, Run, Path],
 ) -> None:
@@ -164,6 +179,73 @@ def test_a_locked_database_keeps_the_text(desk: tuple[Store, Run, Path]) -> None
     assert isinstance(result.exception, DatabaseLocked)
     (kept,) = recovery_files(tmp_path)
     assert "Locked out words." in kept.read_text()
+
+
+def _kept_in(stderr: str) -> Path:
+    """The recovery file an error message names."""
+    (line,) = [line for line in stderr.splitlines() if "your text is kept in " in line]
+    return Path(line.split("your text is kept in ", 1)[1].split(";", 1)[0])
+
+
+def test_text_from_stdin_refused_while_another_editor_holds_the_item_is_kept(
+    desk: tuple[Store, Run, Path],
+) -> None:
+    store, run, tmp_path = desk
+    item = add_item(store.db, clock())
+    env = {
+        **os.environ,
+        "CURATOR_EDITOR": "ana",
+        "EDITOR": f"{sys.executable} {FAKE_EDITOR}",
+        "VISUAL": "",
+        "FAKE_EDITOR_MODE": "hold",
+        "FAKE_EDITOR_TEXT": "Ana's words.",
+        "FAKE_EDITOR_SEEN": str(tmp_path / "seen.md"),
+        "FAKE_EDITOR_RELEASE": str(tmp_path / "release"),
+    }
+    config = str(tmp_path / "config.toml")
+    command = [sys.executable, "-m", "curator", "--config", config, "annotate", str(item)]
+    first = subprocess.Popen([*command, "--no-preview"], env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "seen.md").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)  # ana's editor is open: she holds the claim
+        words = "Ben's words, typed once\n\nand never again.\n"
+        second = run("annotate", str(item), "--editor", "ben", "--body-file", "-", input=words)
+    finally:
+        (tmp_path / "release").touch()
+        _, err = first.communicate(timeout=60)
+    assert second.exit_code != 0
+    assert "ana" in str(second.exception)
+    kept = _kept_in(second.stderr)
+    assert kept.read_text(encoding="utf-8").endswith(words)
+    assert first.returncode == 0, err
+    draft = store.desk.latest_draft(item)
+    assert draft is not None and (draft.editor, draft.body_markdown.strip()) == (
+        "ana",
+        "Ana's words.",
+    )
+
+
+@pytest.mark.parametrize("state", ["published", "rejected"])
+def test_text_from_stdin_refused_for_the_item_state_is_kept(
+    desk: tuple[Store, Run, Path], state: str
+) -> None:
+    store, run, _ = desk
+    item = add_item(store.db, clock(), state=state)
+    result = run("annotate", str(item), "--body-file", "-", input="Words for a closed item.\n")
+    assert isinstance(result.exception, InvalidTransition)
+    assert _kept_in(result.stderr).read_text().endswith("Words for a closed item.\n")
+    assert store.desk.latest_draft(item) is None
+
+
+def test_text_from_stdin_for_an_item_that_does_not_exist_is_kept(
+    desk: tuple[Store, Run, Path],
+) -> None:
+    _, run, _ = desk
+    result = run("annotate", "999", "--body-file", "-", input="Words for a mistyped id.\n")
+    assert result.exit_code == 1
+    assert _kept_in(result.stderr).read_text().endswith("Words for a mistyped id.\n")
 
 
 def test_closing_the_editor_without_changes_saves_nothing_and_releases(

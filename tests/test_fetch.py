@@ -10,14 +10,17 @@ import socket
 import struct
 import threading
 import time
+import tomllib
 import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import brotli
 import pytest
+from packaging.requirements import Requirement
 from pytest_httpserver import HTTPServer
 from raw_server import raw_server as raw_port
 from werkzeug import Request, Response
@@ -272,6 +275,18 @@ def test_decoding_a_bomb_peaks_near_the_cap(encoding: str, bomb: Callable[[int],
     finally:
         tracemalloc.stop()
     assert peak < 3_000_000
+
+
+def test_declared_brotli_floor_bounds_each_output() -> None:
+    # brotli 1.1's Decompressor.process takes no output_buffer_limit (TypeError on every
+    # br response), and without it 16 bytes of a bomb inflate to 8 MB at once: 1.2.0 is
+    # the first release that can keep the cap's memory bound.
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    (brotli_req,) = [
+        Requirement(r) for r in project["project"]["dependencies"] if r.startswith("brotli")
+    ]
+    assert not brotli_req.specifier.contains("1.1.0")
+    assert brotli_req.specifier.contains("1.2.0")
 
 
 def test_trickling_server_is_cut_at_the_deadline(

@@ -4,6 +4,7 @@ A draft is never lost: the editor works on a file beside the database
 (data/recovery/item-42-<time>.md). It is removed only once the draft is saved;
 if the editor fails, the database is locked or the item changed meanwhile, the
 file stays, its path is printed, and the next `annotate` of the item offers it.
+Text given with --body-file is written to such a file whenever it is refused.
 """
 
 from __future__ import annotations
@@ -56,23 +57,20 @@ def annotate_item(
 ) -> SavedDraft | None:  # fmt: skip
     """Claim the item, get the text (editor or `body`), save it as the next draft."""
     moment = now()
-    item = app.store.desk.get_item(item_id)
-    workflow.decide(item, Action.SAVE_DRAFT, editor, moment)  # refuse early, before any typing
     database: Path = app.config.curator.database
     work = drafting.recovery_path(database, item_id, moment)
-    latest = app.store.desk.latest_draft(item_id)
     if body is not None:
-        text = drafting.DraftText(
-            title or (latest.title if latest else item.title),
-            tags or (latest.tags if latest else item.topics),
-            body,
-        )
-        return _save(app, item, editor, text, work, None)
+        return _save_given(app, item_id, editor, drafting.DraftText(title or "", tags, body), work)
+    item = app.store.desk.get_item(item_id)
+    workflow.decide(item, Action.SAVE_DRAFT, editor, moment)  # refuse early, before any typing
+    latest = app.store.desk.latest_draft(item_id)
     claimed_here = workflow.holder(item, moment) != editor
     if claimed_here:  # show the others before typing starts
         item = review.act(app.store, app.config, item_id, Action.CLAIM, editor, moment)
-    start = offered = _offer_recovery(database, item_id)
-    if start is None:
+    offered = _offer_recovery(database, item_id)
+    if offered is not None:
+        start = offered.read_text(encoding="utf-8")
+    else:
         texts = app.store.desk.article_texts(item_id)
         start = drafting.template(item, latest, texts, source_name(item), title, tags)
     written = _edit(drafting.keep(work, start), start)
@@ -83,15 +81,16 @@ def annotate_item(
                 act = app.store, app.config, item_id, Action.RELEASE, editor, now()
                 review.act(*act, expected_version=item.version)
         return None
-    return _save(app, item, editor, drafting.parse(written, item.title, str(work)), work, database)
+    return _save(app, item, editor, drafting.parse(written, item.title, str(work)), work, offered)
 
 
 def _save(
     app: AppContext, item: Item, editor: str, text: drafting.DraftText, work: Path,
-    database: Path | None,
+    used: Path | None,
 ) -> SavedDraft:  # fmt: skip
     """Save against the version read before the text was written; on any failure
-    the text stays in `work` and its path is printed."""
+    the text stays in `work` and its path is printed. Once saved, `work` and the
+    recovery file `used` (its text is in the draft) go; other recovery files stay."""
     try:
         version = item.version
         if workflow.holder(item, now()) != editor:
@@ -110,25 +109,50 @@ def _save(
             body=text.body, expected_version=version,
         )  # fmt: skip
     except CuratorError:
-        if not work.exists():
-            drafting.keep(work, drafting.front_matter(text) + "\n" + text.body)
-        click.echo(f"your text is kept in {work}; `curator annotate {item.id}` offers it", err=True)
+        _keep(work, text, item.id)
         raise
     work.unlink(missing_ok=True)
-    if database is not None:  # the recovery files of this item are now in the draft
-        for old in drafting.recovery_dir(database).glob(f"item-{item.id}-*.md"):
-            old.unlink()
+    if used is not None:
+        used.unlink(missing_ok=True)
     return saved
 
 
-def _offer_recovery(database: Path, item_id: int) -> str | None:
+def _save_given(
+    app: AppContext, item_id: int, editor: str, given: drafting.DraftText, work: Path
+) -> SavedDraft:
+    """Save text given with --body-file (no title or tags: the draft's, else the
+    item's). Whatever refuses it, from reading the item on, it is kept in `work`."""
+    try:
+        item = app.store.desk.get_item(item_id)
+        workflow.decide(item, Action.SAVE_DRAFT, editor, now())
+        latest = app.store.desk.latest_draft(item_id)
+    except CuratorError:
+        _keep(work, given, item_id)
+        raise
+    text = drafting.DraftText(
+        given.title or (latest.title if latest else item.title),
+        given.tags or (latest.tags if latest else item.topics),
+        given.body,
+    )
+    return _save(app, item, editor, text, work, None)
+
+
+def _keep(work: Path, text: drafting.DraftText, item_id: int) -> None:
+    """Keep refused text in `work` (unless the editor's file is there already) and say so."""
+    if not work.exists():
+        drafting.keep(work, drafting.front_matter(text) + "\n" + text.body)
+    click.echo(f"your text is kept in {work}; `curator annotate {item_id}` offers it", err=True)
+
+
+def _offer_recovery(database: Path, item_id: int) -> Path | None:
+    """The newest recovery file of the item, if the editor chooses to start from it."""
     found = drafting.latest_recovery(database, item_id)
     if found is None:
         return None
     if click.confirm(
         f"An unsaved draft of item {item_id} was kept in {found}. Use it?", default=True
     ):
-        return found.read_text(encoding="utf-8")
+        return found
     return None
 
 

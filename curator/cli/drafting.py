@@ -96,7 +96,9 @@ def recovery_dir(database: Path) -> Path:
 
 
 def recovery_path(database: Path, item_id: int, moment: datetime) -> Path:
-    return recovery_dir(database) / f"item-{item_id}-{moment:%Y%m%dT%H%M%S}.md"
+    """Named to the microsecond: two editors of one item never share a file (and the
+    names sort by time)."""
+    return recovery_dir(database) / f"item-{item_id}-{moment:%Y%m%dT%H%M%S.%f}.md"
 
 
 def latest_recovery(database: Path, item_id: int) -> Path | None:

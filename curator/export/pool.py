@@ -31,6 +31,7 @@ from curator.export.atomic import Job, Known, write_output
 from curator.export.settings import SiteSettings
 from curator.export.site import post_renderer
 from curator.export.views import PostView, attacher, live_titles
+from curator.lifeline import end_with_parent
 from curator.models import Post
 
 THRESHOLD = 500
@@ -60,7 +61,10 @@ class Helpers:
         if not self._pools:
             wanted = min(self.count, max(1, math.ceil(pages / CHUNK / 2)))
             context = multiprocessing.get_context("spawn")
-            self._pools = [ProcessPoolExecutor(1, mp_context=context) for _ in range(wanted)]
+            self._pools = [
+                ProcessPoolExecutor(1, mp_context=context, initializer=end_with_parent)
+                for _ in range(wanted)
+            ]  # end_with_parent: no worker outlives this process, however it ends
             for pool in self._pools:
                 pool.submit(_warm_up)  # an executor spawns its process at the first task
         return self._pools

@@ -10,13 +10,13 @@ import asyncio
 import functools
 import logging
 import multiprocessing
-import signal
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from types import TracebackType
 
 from curator.errors import ParseError
+from curator.lifeline import end_with_parent
 from curator.models import ParsedFeed
 from curator.parse import parse_feed_or_problem
 
@@ -97,12 +97,10 @@ class Parser:
         # forkserver: never fork a process that has threads (the service's scheduler);
         # the server imports the parser once and the workers fork from it.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["curator.parse"])
-        # Ctrl-C reaches the whole process group; the workers leave it to us.
-        ignore_interrupt = functools.partial(signal.signal, signal.SIGINT, signal.SIG_IGN)
-        pool = ProcessPoolExecutor(
-            self._processes, mp_context=context, initializer=ignore_interrupt
-        )
+        context.set_forkserver_preload(["curator.parse", "curator.lifeline"])
+        # The workers leave Ctrl-C to us, and end with us however we end (lifeline.py).
+        initializer = functools.partial(end_with_parent, ignore_interrupt=True)
+        pool = ProcessPoolExecutor(self._processes, mp_context=context, initializer=initializer)
         try:
             pool.submit(int).result()  # the workers are up
         except (OSError, BrokenProcessPool) as e:  # no processes here: the thread will do

@@ -4,6 +4,7 @@ after every injected fault (a sound database file)."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -182,3 +183,29 @@ class ServiceLog:
                 return
             time.sleep(0.05)
         raise AssertionError(f"no {text!r} in the log:\n{''.join(self.lines)}")
+
+
+def process_group(pgid: int) -> list[str]:
+    """The command lines of the live (not zombie) processes in group `pgid`, read from
+    /proc: a child stays in its group when its parent dies and it is handed to init."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:  # gone meanwhile
+            continue
+        state, _parent, group = stat.rsplit(")", 1)[1].split()[:3]
+        if int(group) == pgid and state not in "ZX":
+            found.append(command.replace(b"\0", b" ").decode(errors="replace"))
+    return found
+
+
+def wait_for_group(pgid: int, until: Callable[[list[str]], bool], timeout: float) -> list[str]:
+    """Group `pgid`'s command lines as soon as `until` holds for them, or at `timeout`."""
+    deadline = time.monotonic() + timeout
+    members = process_group(pgid)
+    while not until(members) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        members = process_group(pgid)
+    return members
