@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 import warnings
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, SoupStrainer
+from bs4 import (
+    BeautifulSoup,
+    MarkupResemblesLocatorWarning,
+    SoupStrainer,
+    XMLParsedAsHTMLWarning,
+)
 
 from curator.urls import normalize_url
 
@@ -35,6 +40,9 @@ def find_feed_links(html: bytes | str, base_url: str) -> list[str]:
     """The feed URLs `html` (served at `base_url`) announces, best first, no repeats."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        # `sources add` looks for links in whatever was not a feed, XML included (a
+        # refused feed, an XHTML page): the HTML parser is the one wanted for that.
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(html, "lxml", parse_only=_TAGS)
     base_tag = soup.find("base", href=True)
     if base_tag is not None:

@@ -16,6 +16,7 @@ from typing import Any
 import trafilatura
 from bs4 import BeautifulSoup, Tag
 
+from curator import bounds
 from curator.models import Article, ExtractStatus, PendingEntry
 from curator.urls import is_web_url, normalize_url
 
@@ -50,17 +51,18 @@ def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
     page has too little of its own (the page's metadata is kept either way)."""
     soup = BeautifulSoup(html, "lxml")
     meta = _metadata(soup)
-    text = _main_text(html, url, meta.get("title") or entry.title)
+    title = bounds.one_line(meta.get("title"), bounds.MAX_TITLE) or entry.title
+    text = bounds.clip(_main_text(html, url, title), bounds.MAX_ARTICLE_TEXT)
     article = Article(
         entry_id=entry.id,
         url=url,
         text=text,
-        title=meta.get("title") or entry.title,
+        title=title,
         status=ExtractStatus.DONE,
         canonical_url=_absolute(meta.get("canonical"), url),
-        author=meta.get("author"),
+        author=bounds.one_line(meta.get("author"), bounds.MAX_AUTHOR) or None,
         published_at=_parse_date(meta.get("published")) or entry.published_at,
-        site_name=meta.get("site_name"),
+        site_name=bounds.one_line(meta.get("site_name"), bounds.MAX_TITLE) or None,
         image_url=_absolute(meta.get("image"), url),
         language=meta.get("language"),
     )

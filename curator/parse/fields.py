@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from feedparser.datetimes import _parse_date as feedparser_date  # its RFC 822 and W3DTF readers
+
+from curator import bounds
 from curator.models import ParsedEntry
+from curator.parse.text import line_text
 
 # A date further ahead than this is a publisher's mistake; first-seen stands in.
 FUTURE_SLACK = timedelta(days=1)
@@ -55,3 +61,25 @@ def sane_date(moment: datetime | None, now: datetime) -> datetime | None:
         return None
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return None if moment > now + FUTURE_SLACK else moment
+
+
+def read_date(value: object) -> datetime | None:
+    """A date as a feed writes it, by the rule the XML path follows (RFC 3339, RFC
+    822 and what else feedparser reads); None when it cannot be read."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    parsed: time.struct_time | None = feedparser_date(value)  # in UTC
+    try:
+        return datetime(*parsed[:6], tzinfo=UTC) if parsed else None
+    except (ValueError, OverflowError):
+        return None
+
+
+def bounded_tags(labels: Iterable[object]) -> tuple[str, ...]:
+    """At most bounds.MAX_TAGS distinct labels of at most bounds.MAX_TAG characters."""
+    cut = (line_text(str(label), bounds.MAX_TAG) for label in labels)
+    return tuple(itertools.islice(dict.fromkeys(t for t in cut if t), bounds.MAX_TAGS))

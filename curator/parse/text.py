@@ -1,5 +1,6 @@
 """HTML and text cleaning shared by the feed formats: nh3 sanitising with
-absolute links, plain text for summaries and titles, link normalisation."""
+absolute links, plain text for summaries and titles, link normalisation, each
+bounded by `curator.bounds` as it comes in."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 
 import nh3
 
+from curator import bounds
 from curator.urls import normalize_url
 
 _TAG_NAMES = """a abbr b blockquote br caption cite code dd del dl dt em figcaption figure
@@ -51,6 +53,23 @@ def sanitize_html(fragment: str, base: str) -> str:
     ).strip()
 
 
+def bounded_html(fragment: str, base: str, limit: int) -> str:
+    """sanitize_html of at most `limit` characters as sent: cut before cleaning, so
+    the cut costs nothing and never leaves a broken tag behind."""
+    return sanitize_html(bounds.clip(fragment, limit), base)
+
+
+def bounded_escaped(text: str, limit: int) -> str:
+    """escape_text of at most `limit` characters of plain text."""
+    return escape_text(bounds.clip(text, limit))
+
+
+def line_text(fragment: str, limit: int) -> str:
+    """A single-line field (a title, a name, a label) from feed markup: its text with
+    invisible and bidi controls removed, at most `limit` characters."""
+    return bounds.one_line(plain_text(fragment[: limit * 8]), limit)  # room for markup
+
+
 def escape_text(text: str) -> str:
     """Plain text as HTML (for text/plain feed fields)."""
     return html.escape(text, quote=False)
@@ -83,10 +102,13 @@ def squeeze(text: str) -> str:
 
 
 def clean_link(value: object, base: str) -> str | None:
-    """The normalised absolute form of a link, or None if it is not http(s)."""
-    if not value:
+    """The normalised absolute form of a link, or None if it is not http(s) or is
+    longer than bounds.MAX_LINK (a cut link would lead somewhere else)."""
+    text = str(value or "")
+    if not text or len(text) > bounds.MAX_LINK:
         return None
     try:
-        return normalize_url(str(value), base=base)
+        link = normalize_url(text, base=base)
     except ValueError:
         return None
+    return link if len(link) <= bounds.MAX_LINK else None

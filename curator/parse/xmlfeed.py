@@ -14,14 +14,16 @@ from xml.sax import SAXException
 
 import feedparser
 
+from curator import bounds
 from curator.errors import ParseError
 from curator.models import ParsedEntry, ParsedFeed
-from curator.parse.fields import entry_key, sane_date, unique_entries
+from curator.parse.fields import bounded_tags, entry_key, sane_date, unique_entries
+from curator.parse.guards import refuse_entry_count
 from curator.parse.text import (
+    bounded_escaped,
+    bounded_html,
     clean_link,
-    escape_text,
-    plain_text,
-    sanitize_html,
+    line_text,
     sanitized_text,
     squeeze,
 )
@@ -41,9 +43,10 @@ def parse_xml_feed(body: bytes, url: str, headers: dict[str, str], now: datetime
     error = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if _fatal(parsed, error):
         raise ParseError(url, f"not a feed ({describe(error) or 'no RSS, Atom or JSON Feed root'})")
+    refuse_entry_count(len(parsed.entries), url)  # what the parser read, prefixes and all
     entries, skipped = unique_entries(parsed.entries, lambda raw: _entry(raw, url, now))
     return ParsedFeed(
-        title=plain_text(parsed.feed.get("title", "")),
+        title=line_text(parsed.feed.get("title", ""), bounds.MAX_TITLE),
         link=clean_link(parsed.feed.get("link"), url),
         entries=entries,
         warning=describe(error),
@@ -73,26 +76,29 @@ def _feedparser_headers(headers: dict[str, str]) -> dict[str, str]:
 
 def _entry(raw: Any, feed_url: str, now: datetime) -> ParsedEntry:
     link = clean_link(raw.get("link"), feed_url)
-    title = plain_text(raw.get("title", ""))
+    title = line_text(raw.get("title", ""), bounds.MAX_TITLE)
     published = _utc(raw.get("published_parsed"), now)
     # dict.get: FeedParserDict.get would fall back to the published date, with a warning
     updated = _utc(dict.get(raw, "updated_parsed"), now)
     content_html = _content_html(raw, feed_url)
-    summary_html = _field_html(raw.get("summary_detail"), raw.get("summary", ""), feed_url)
+    summary_html = _field_html(
+        raw.get("summary_detail"), raw.get("summary", ""), feed_url, bounds.MAX_SUMMARY
+    )
     # both are sanitised or escaped already: no second HTML parse for their text
     summary_text = sanitized_text(summary_html) or sanitized_text(content_html)[:600]
+    title = title or bounds.one_line(summary_text, 120)
     return ParsedEntry(
         key=entry_key(raw.get("id"), link, title, published or updated),
         url=link,
-        title=title or summary_text[:120],
-        author=plain_text(raw.get("author", "")) or None,
+        title=title,
+        author=line_text(raw.get("author", ""), bounds.MAX_AUTHOR) or None,
         published_at=published or updated,
         updated_at=updated,
         summary_html=summary_html,
-        summary_text=summary_text,
+        summary_text=bounds.clip(summary_text, bounds.MAX_SUMMARY),
         content_html=content_html,
         image_url=_image(raw, feed_url),
-        tags=tuple(dict.fromkeys(t for t in (_term(tag) for tag in raw.get("tags", [])) if t)),
+        tags=bounded_tags(tag.get("term") or tag.get("label") or "" for tag in raw.get("tags", [])),
     )
 
 
@@ -102,17 +108,18 @@ def _content_html(raw: Any, base: str) -> str:
     best = best or (contents[0] if contents else None)
     if best is None:
         return ""
-    return _field_html(best, best.get("value", ""), base)
+    return _field_html(best, best.get("value", ""), base, bounds.MAX_CONTENT)
 
 
-def _field_html(detail: Any, value: str, base: str) -> str:
-    """Sanitised HTML for a feed text construct; plain text is escaped, not parsed."""
+def _field_html(detail: Any, value: str, base: str, limit: int) -> str:
+    """Sanitised HTML for a feed text construct, at most `limit` characters as sent;
+    plain text is escaped, not parsed."""
     if not value:
         return ""
     detail = detail or {}
     if detail.get("type") == "text/plain":
-        return escape_text(value)
-    return sanitize_html(value, detail.get("base") or base)
+        return bounded_escaped(value, limit)
+    return bounded_html(value, detail.get("base") or base, limit)
 
 
 def _utc(parsed: time.struct_time | None, now: datetime) -> datetime | None:
@@ -138,10 +145,6 @@ def _image(raw: Any, base: str) -> str | None:
         if str(e.get("type", "")).startswith("image/")
     ]
     return next((link for link in (clean_link(c, base) for c in candidates) if link), None)
-
-
-def _term(tag: Any) -> str:
-    return plain_text(str(tag.get("term") or tag.get("label") or ""))[:100]
 
 
 def describe(error: Any) -> str | None:

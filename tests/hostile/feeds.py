@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from xml.sax.saxutils import escape
 
 GOOD_DATE = "Mon, 30 Nov 2026 09:00:00 GMT"
@@ -85,4 +86,43 @@ ACTIVE_HTML = (
     "<img src=x onerror=alert(1)><a href='javascript:alert(1)'>click</a>"
     "<iframe src='https://evil.example/'></iframe><svg onload=alert(1)></svg>"
     "<a href='data:text/html,<script>alert(1)</script>'>data</a>"
+)
+
+
+def entity_expansion(references: int, *, padding: int = 0) -> bytes:
+    """One plain 50 KB internal entity (no nesting, nothing external) referenced many
+    times. expat stops at 100 times amplification once 8 MB are out; `padding` bytes of
+    comment keep the document under that ratio, so expat expands every reference."""
+    doctype = f'<!DOCTYPE rss [<!ENTITY big "{"recovery " * 5_555}">]>'
+    body = rss(item("bomb", description="&big;" * references), doctype=doctype)
+    comment = b"<!--" + b"x" * padding + b"-->"
+    return body.replace(b"&amp;big;", b"&big;").replace(b"<channel>", b"<channel>" + comment)
+
+
+def prefixed_atom(count: int) -> bytes:
+    """Atom with every element in a prefix (`<a:entry>`): valid, and read the same."""
+    entries = "".join(
+        f"<a:entry><a:id>urn:e{i}</a:id><a:title>t{i}</a:title></a:entry>" for i in range(count)
+    )
+    return (
+        '<a:feed xmlns:a="http://www.w3.org/2005/Atom"><a:title>Prefixed</a:title>'
+        f"{entries}</a:feed>"
+    ).encode()
+
+
+def json_feed(*items: dict[str, object], title: str = "Recovery News") -> bytes:
+    return json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "title": title, "items": list(items)}
+    ).encode()
+
+
+def json_item(key: str, **fields: object) -> dict[str, object]:
+    return {"id": key, "url": f"https://news.example.org/{key}", "title": key, **fields}
+
+
+DEEP_JSON = (
+    b'{"version": "https://jsonfeed.org/version/1.1", "items": '
+    + b"[" * 100_000
+    + b"]" * 100_000
+    + b"}"
 )
