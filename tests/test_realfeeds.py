@@ -53,7 +53,7 @@ def test_one_poll_of_every_real_feed_stores_each_entry_once(
     httpserver.expect_request(re.compile(".*")).respond_with_handler(serve)
     sources = [{"url": httpserver.url_for(f"/{row['file']}"), "name": row["file"]} for row in ROWS]
     config = make_config(sources=sources)
-    store = Store.open(config.get("curator.database"))
+    store = Store.open(config.curator.database)
     try:
         report = poll_due(config, store, now)
         assert report.failed == len(NOT_FEEDS)
