@@ -11,7 +11,7 @@ import hashlib
 import html as html_module
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 
@@ -20,6 +20,12 @@ import nh3
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SAFE_NAME = re.compile(r"[^a-z0-9]+")
 _SPACE = re.compile(r"\s")
+# nh3 writes every tag as <name attr="value" ...>, with no `"` or `>` in a value and no
+# `<` in text, so these read its output exactly (an attribute at a time, from the name).
+_LINKING_TAG = re.compile(r"<(?:a|img)\s[^>]*>")
+_ATTRIBUTE = re.compile(r'(\s)([^\s="]+)="([^"]*)"')
+_ABSOLUTE_URL = re.compile(r"(?:https?|mailto):", re.I)  # the schemes nh3 lets through
+_RELATIVE_URL = re.compile(r'\s(?:href|src)="(?!(?:https?|mailto):)', re.I)
 # The usual shape of a web URL: printable ASCII (re.A: under re.I alone "s" matches
 # "ſ", so "httpſ:" would pass), a plain host (no user, no [IPv6]).
 # urlsplit accepts every such URL as below, so web_url need not call it (10,000 posts
@@ -52,6 +58,23 @@ def plain(text: str | None) -> str:
 def safe_html(html: str | None) -> str:
     """A fragment of HTML with only harmless tags, attributes and URL schemes."""
     return _SAFE.clean(plain(html))
+
+
+def absolute_links(html: str, base: str) -> str:
+    """`html` (safe_html's output) with every relative href and src resolved against
+    `base`, the URL of the page that shows it: a feed entry then links where the page
+    does (the W3C Feed Validator warns on relative links in feeds: ContainsRelRef)."""
+    if not _RELATIVE_URL.search(html):
+        return html
+
+    def resolve(attribute: re.Match[str]) -> str:
+        space, name, value = attribute.groups()
+        if name.lower() not in ("href", "src") or _ABSOLUTE_URL.match(value):
+            return attribute.group()
+        url = urljoin(base, html_module.unescape(value).strip())
+        return f'{space}{name}="{html_module.escape(url)}"'
+
+    return _LINKING_TAG.sub(lambda tag: _ATTRIBUTE.sub(resolve, tag.group()), html)
 
 
 def text_of(html: str | None) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
 
-from curator.export.clean import file_name, plain, safe_html, text_of, web_url
+from curator.export.clean import absolute_links, file_name, plain, safe_html, text_of, web_url
 from curator.export.settings import SiteSettings
 from curator.models import Post
 
@@ -112,7 +112,7 @@ class PostView:
 
     @cached_property
     def body_html(self) -> str:
-        return safe_html(self.raw_html)
+        return absolute_links(safe_html(self.raw_html), self.context.settings.url(self.page))
 
     @cached_property
     def excerpt(self) -> str:

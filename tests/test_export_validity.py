@@ -1,0 +1,127 @@
+"""What the W3C Feed Validator checks in our feeds, in our own terms: a lead image is one
+plain media:content, the HTML of an entry links only to absolute URLs, and the single-line
+fields (titles, author names, category labels, source names) are plain text with no
+markup, nothing a reader would take for an entity, and no invisible controls."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from html.entities import name2codepoint
+from pathlib import Path
+
+import lxml.html
+from export_helpers import add_post
+from lxml import etree
+
+from curator.config import Config
+from curator.exporting import export_site
+from curator.store import Store
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+BASE = "https://example.org/news/"
+
+# What the validator takes for markup in a plain-text field (ContainsHTML,
+# ContainsUndeclaredHTML, and RSS's CharacterData): an HTML tag or anything that opens
+# one, or an ampersand a reader could decode.
+_TAG_OPENER = re.compile(r"<[A-Za-z/!?]")
+_AMPERSAND = re.compile(r"&(#?\w+)")
+_BIDI = "\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+_INVISIBLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+
+
+def markup_in(text: str) -> list[str]:
+    found = [m.group() for p in (_TAG_OPENER, _INVISIBLE) for m in p.finditer(text)]
+    return found + [m.group() for m in _AMPERSAND.finditer(text) if _entity_like(m.group(1))]
+
+
+def _entity_like(word: str) -> bool:
+    """As the validator judges '&word': a numeric reference or an HTML 4 entity name
+    ('AT&T' and '&a;' are text)."""
+    return not word.isalpha() or word in name2codepoint or word == "apos"
+
+
+def plain_fields(folder: Path) -> dict[str, str]:
+    """Every single-line text field of every feed of the export, by where it is."""
+    fields: dict[str, str] = {}
+    for path in [folder / "atom.xml", *sorted((folder / "tags").glob("*.xml"))]:
+        root = etree.parse(str(path)).getroot()
+        for node in root.iter(f"{ATOM}title", f"{ATOM}name", f"{ATOM}subtitle"):
+            fields[f"{path.name} {node.tag} {len(fields)}"] = node.text or ""
+        for node in root.iter(f"{ATOM}category", f"{ATOM}link"):
+            for name in ("label", "term", "title"):
+                if node.get(name) is not None:
+                    fields[f"{path.name} {node.tag}@{name} {len(fields)}"] = node.get(name)
+    rss = etree.parse(str(folder / "rss.xml")).getroot()
+    for node in rss.iter("title", "category", f"{DC}creator"):
+        fields[f"rss {node.tag} {len(fields)}"] = node.text or ""
+    feed = json.loads((folder / "feed.json").read_text(encoding="utf-8"))
+    for item in feed["items"]:
+        texts = [item["title"], *item["tags"], *(a["name"] for a in item["authors"])]
+        fields.update({f"json {len(fields) + i}": text for i, text in enumerate(texts)})
+    return fields
+
+
+def export(config: Config, store: Store, now: datetime) -> Path:
+    export_site(config, store, now)
+    return Path(config.get("export.out_dir"))
+
+
+def test_a_lead_image_is_one_plain_media_content_not_a_group(
+    config: Config, store: Store, now: datetime
+):
+    add_post(store, "Naloxone", image_url="https://img.example.com/n.jpg", tags=["overdose"])
+    folder = export(config, store, now)
+    for name in ("atom.xml", "rss.xml", "tags/overdose.xml"):
+        root = etree.parse(str(folder / name)).getroot()
+        entry = next(root.iter(f"{ATOM}entry", "item"))
+        assert list(root.iter(f"{MEDIA}group")) == [], name
+        contents = entry.findall(f"{MEDIA}content")
+        assert [(c.get("url"), c.get("medium")) for c in contents] == [
+            ("https://img.example.com/n.jpg", "image")
+        ], name
+
+
+RELATIVE_BODY = (
+    '<p><img src="x"> <a href="/elsewhere">root</a> <a href="other.html">sibling</a> '
+    '<img src="../up.png" alt="up"> <a href="#notes">notes</a> <a href="?page=2">next</a> '
+    '<a href="//cdn.example.net/y">cdn</a> <a href="mailto:desk@example.org">mail</a> '
+    '<a href="https://nida.example.gov/a">abs</a></p>'
+)
+
+
+def test_links_inside_entries_are_absolute_and_point_where_the_page_points(
+    config: Config, store: Store, now: datetime
+):
+    add_post(store, "Naloxone", body_html=RELATIVE_BODY, tags=["overdose"])
+    folder = export(config, store, now)
+    page = next((folder / "posts").glob("*.html"))
+    page_url = BASE + "posts/" + page.name
+    expected = {
+        page_url.rsplit("/", 1)[0] + "/x",
+        "https://example.org/elsewhere",
+        BASE + "posts/other.html",
+        BASE + "up.png",
+        page_url + "#notes",
+        page_url + "?page=2",
+        "https://cdn.example.net/y",
+        "mailto:desk@example.org",
+        "https://nida.example.gov/a",
+    }
+    atom = etree.parse(str(folder / "atom.xml")).getroot()
+    rss = etree.parse(str(folder / "rss.xml")).getroot()
+    feed = json.loads((folder / "feed.json").read_text(encoding="utf-8"))
+    htmls = {
+        "atom": atom.find(f"{ATOM}entry/{ATOM}content").text,
+        "rss": rss.find("channel/item/description").text,
+        "json": feed["items"][0]["content_html"],
+    }
+    body = lxml.html.fromstring(page.read_text(encoding="utf-8")).find_class("body")[0]
+    htmls["page"] = lxml.html.tostring(body, encoding="unicode")
+    for where, html in htmls.items():
+        links = set(lxml.html.fromstring(html).xpath("//a/@href | //img/@src"))
+        assert expected <= links, (where, expected - links)
+        assert all(re.match(r"(https?|mailto):", link) for link in links), (where, links)
