@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
 from html.entities import name2codepoint
 from pathlib import Path
 
 import lxml.html
+import pytest
 from export_helpers import add_post
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from curator.config import Config
+from curator.export.clean import plain_line
 from curator.exporting import export_site
 from curator.store import Store
 
@@ -125,3 +130,86 @@ def test_links_inside_entries_are_absolute_and_point_where_the_page_points(
         links = set(lxml.html.fromstring(html).xpath("//a/@href | //img/@src"))
         assert expected <= links, (where, expected - links)
         assert all(re.match(r"(https?|mailto):", link) for link in links), (where, links)
+
+
+HOSTILE_LINES = {
+    "<img src=x onerror=alert(1)>": "(untitled)",
+    "A < B and <em>C</em> &lt;b&gt;bold&lt;/b&gt;": "A < B and C bold",
+    "Tom & Jerry <3 say 1 < 2 > 0": "Tom & Jerry <3 say 1 < 2 > 0",
+    "\u202eevil\u202c title \u2066iso\u2069\u200b\x07": "evil title iso",
+    "x<script>alert(1)</script>y<!-- c -->z<br/>w": "xalert(1)yzw",
+    "&amp;amp;lt;i&amp;gt;twice&amp;lt;/i&amp;gt; AT&T &#x26;#169; 5&6 &alpha &#hash": (
+        "twice AT&T © 5& 6 & alpha & #hash"
+    ),
+    "<<b>script>x": "< script>x",
+    "x <y and z</": "x < y and z< /",
+    "&\x08lta &l<i>t;": "& lta & lt;",  # what a reader would decode once the rest is gone
+}
+
+
+@pytest.mark.parametrize(("raw", "expected"), list(HOSTILE_LINES.items()))
+def test_a_single_line_field_keeps_its_words_and_loses_its_markup(raw: str, expected: str):
+    line = plain_line(raw, 500) or "(untitled)"
+    assert line == expected
+    assert markup_in(line) == []
+
+
+def test_titles_authors_tags_and_source_names_are_plain_text_in_every_feed(
+    config: Config, store: Store, now: datetime
+):
+    for n, raw in enumerate(HOSTILE_LINES):
+        add_post(
+            store,
+            raw,
+            tags=[raw, f"tag {n}"],
+            editor=raw,
+            source_name=raw,
+            image_url="https://img.example.com/n.jpg",
+            body_html="<p>Words.</p>",  # a body may need bidi marks; single lines may not
+        )
+    folder = export(config, store, now)
+    fields = plain_fields(folder)
+    assert len(fields) > 5 * len(HOSTILE_LINES)
+    assert {where: markup_in(text) for where, text in fields.items() if markup_in(text)} == {}
+    titles = {fields[k] for k in fields if k.startswith("rss title")}
+    assert "A < B and C bold" in titles and "Tom & Jerry <3 say 1 < 2 > 0" in titles
+    rss = (folder / "rss.xml").read_text(encoding="utf-8")
+    assert "<title>evil title iso</title>" in rss
+    outputs = [p for p in folder.rglob("*") if p.suffix in (".html", ".xml", ".json")]
+    everything = "".join(p.read_text(encoding="utf-8") for p in outputs)
+    assert re.findall(f"[{_BIDI}]", everything) == []
+
+
+def test_the_sites_own_title_author_and_description_are_plain_text_too(
+    make_config: Callable[..., Config], store: Store, now: datetime
+):
+    config = make_config(
+        export={
+            "title": "News &lt;b&gt;now&lt;/b&gt; \u202eweiv",
+            "description": "What &lt;/p&gt; families &amp;amp; friends need.",
+            "author": "<i>Desk</i> &amp;lt;em&amp;gt;",
+            "author_mode": "organisation",
+        }
+    )
+    add_post(store, "Naloxone", tags=["overdose"])
+    folder = export(config, store, now)
+    fields = plain_fields(folder)
+    assert {where: markup_in(text) for where, text in fields.items() if markup_in(text)} == {}
+    feed = json.loads((folder / "feed.json").read_text(encoding="utf-8"))
+    assert (feed["title"], feed["authors"][0]["name"]) == ("News now weiv", "Desk")
+    assert feed["description"] == "What families & friends need."
+
+
+_MARKUP_BITS = st.sampled_from(
+    ["<", ">", "&", "#", ";", "/", "!", "?", "-", "a", "em", "x26", "60", "lt", "amp", "alpha",
+     "apos", " ", "=", "'", "\u202e", "\u2066", "\u200b", "\x85", "&lt;", "&#x3C;", "</", "<!--",
+     "-->", "<b>", "</b>", "<img src=x>", "é", "&lta", "\x08", "l", "t"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_MARKUP_BITS, st.text(max_size=3)), max_size=16).map("".join))
+def test_any_text_makes_a_plain_line_within_its_limit(text: str):
+    line = plain_line(text, 40)
+    assert markup_in(line) == [] and len(line) <= 40
+    assert plain_line(line, 40) == line
