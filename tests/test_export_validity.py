@@ -35,7 +35,7 @@ BASE = "https://example.org/news/"
 _TAG_OPENER = re.compile(r"<[A-Za-z/!?]")
 _AMPERSAND = re.compile(r"&(#?\w+)")
 _BIDI = "\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
-_INVISIBLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+_INVISIBLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ufffd]")
 
 
 def markup_in(text: str) -> list[str]:
@@ -144,6 +144,7 @@ HOSTILE_LINES = {
     "<<b>script>x": "< script>x",
     "x <y and z</": "x < y and z< /",
     "&\x08lta &l<i>t;": "& lta & lt;",  # what a reader would decode once the rest is gone
+    "caf\ufffd &#xfffd;\x85x": "caf x",
 }
 
 
@@ -213,3 +214,12 @@ def test_any_text_makes_a_plain_line_within_its_limit(text: str):
     line = plain_line(text, 40)
     assert markup_in(line) == [] and len(line) <= 40
     assert plain_line(line, 40) == line
+
+
+def test_a_replacement_character_reaches_no_feed(config: Config, store: Store, now: datetime):
+    """U+FFFD marks text that failed to decode (and Markdown puts it for a NUL): it says
+    nothing to a reader, and the validator warns of it (BadCharacters)."""
+    add_post(store, "Caf\ufffd", body_html="<p>A NUL became \ufffd, &#xfffd; too.</p>")
+    folder = export(config, store, now)
+    outputs = [p for p in folder.rglob("*") if p.suffix in (".html", ".xml", ".json")]
+    assert [p.name for p in outputs if "\ufffd" in p.read_text(encoding="utf-8")] == []

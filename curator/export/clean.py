@@ -19,8 +19,9 @@ import nh3
 from curator import bounds
 
 # Not allowed in XML 1.0 (C0 controls, surrogates, U+FFFE/U+FFFF), plus the C1
-# controls, which XML allows but no reader expects in text.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# controls, which XML allows but no reader expects in text, and U+FFFD, the mark a
+# failed decoding (or Markdown, for a NUL) leaves: the W3C Feed Validator warns of both.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd-\uffff]")
 _SAFE_NAME = re.compile(r"[^a-z0-9]+")
 _SPACE = re.compile(r"\s")
 # What an HTML parser takes for a tag or comment, and a "<" that could still open one.
@@ -61,13 +62,16 @@ _NO_TAGS = nh3.Cleaner(tags=set())
 
 
 def plain(text: str | None) -> str:
-    """Text with the characters XML forbids (and C1 controls) removed, NFC-normalised."""
+    """Text with the characters XML forbids (and C1 controls, U+FFFD) removed, NFC."""
     return unicodedata.normalize("NFC", _BAD_CHARS.sub("", text or ""))
 
 
 def safe_html(html: str | None) -> str:
     """A fragment of HTML with only harmless tags, attributes and URL schemes."""
-    return _SAFE.clean(plain(html))
+    text = plain(html)
+    cleaned = _SAFE.clean(text)
+    # A numeric reference can name what plain removes (nh3 reads &#0; as U+FFFD).
+    return plain(cleaned) if "&#" in text else cleaned
 
 
 def absolute_links(html: str, base: str) -> str:
@@ -103,7 +107,7 @@ def plain_line(text: str | None, limit: int) -> str:
     """
     if not text or _is_plain_ascii(text):
         return bounds.clip(text or "", limit)  # what the rest gives, at a tenth of the cost
-    line = bounds.one_line(_unescaped(text[: limit * 4]), limit * 4)
+    line = bounds.one_line(plain(_unescaped(text[: limit * 4])), limit * 4)
     line = _TAG_OPENER.sub("< ", _TAG.sub("", line))
     line = _ENTITY_LIKE.sub(_spaced_entity, line)
     return bounds.one_line(line, limit)
