@@ -94,7 +94,8 @@ RELATIVE_BODY = (
     '<p><img src="x"> <a href="/elsewhere">root</a> <a href="other.html">sibling</a> '
     '<img src="../up.png" alt="up"> <a href="#notes">notes</a> <a href="?page=2">next</a> '
     '<a href="//cdn.example.net/y">cdn</a> <a href="mailto:desk@example.org">mail</a> '
-    '<a href="https://nida.example.gov/a">abs</a></p>'
+    '<a href="https://nida.example.gov/a">abs</a> <a href="\xa0javascript:alert(1)">nbsp</a> '
+    '<img src=" \tspaced.png "></p>'
 )
 
 
@@ -115,6 +116,8 @@ def test_links_inside_entries_are_absolute_and_point_where_the_page_points(
         "https://cdn.example.net/y",
         "mailto:desk@example.org",
         "https://nida.example.gov/a",
+        page_url.rsplit("/", 1)[0] + "/\xa0javascript:alert(1)",  # a path, as browsers read it
+        page_url.rsplit("/", 1)[0] + "/spaced.png",
     }
     atom = etree.parse(str(folder / "atom.xml")).getroot()
     rss = etree.parse(str(folder / "rss.xml")).getroot()
@@ -124,10 +127,10 @@ def test_links_inside_entries_are_absolute_and_point_where_the_page_points(
         "rss": rss.find("channel/item/description").text,
         "json": feed["items"][0]["content_html"],
     }
-    body = lxml.html.fromstring(page.read_text(encoding="utf-8")).find_class("body")[0]
-    htmls["page"] = lxml.html.tostring(body, encoding="unicode")
-    for where, html in htmls.items():
-        links = set(lxml.html.fromstring(html).xpath("//a/@href | //img/@src"))
+    trees = {where: lxml.html.fromstring(html) for where, html in htmls.items()}
+    trees["page"] = lxml.html.document_fromstring(page.read_bytes()).find_class("body")[0]
+    for where, tree in trees.items():
+        links = set(tree.xpath(".//a/@href | .//img/@src"))
         assert expected <= links, (where, expected - links)
         assert all(re.match(r"(https?|mailto):", link) for link in links), (where, links)
 

@@ -37,6 +37,7 @@ _ABSOLUTE_URL = re.compile(r"(?:https?|mailto):", re.I)  # the schemes nh3 lets 
 # fast): "no" is sure, "yes" may be a quote in text or an upper-case scheme.
 _MAYBE_RELATIVE_HREF = re.compile(r' href="(?!https?://|mailto:)')
 _MAYBE_RELATIVE_SRC = re.compile(r' src="(?!https?://|mailto:)')
+_URL_TRIM = "".join(map(chr, range(0x21)))
 # The usual shape of a web URL: printable ASCII (re.A: under re.I alone "s" matches
 # "ſ", so "httpſ:" would pass), a plain host (no user, no [IPv6]).
 # urlsplit accepts every such URL as below, so web_url need not call it (10,000 posts
@@ -85,7 +86,11 @@ def absolute_links(html: str, base: str) -> str:
         space, name, value = attribute.groups()
         if name.lower() not in ("href", "src") or _ABSOLUTE_URL.match(value):
             return attribute.group()
-        url = urljoin(base, html_module.unescape(value).strip())
+        # Trimmed as a browser trims (C0 and space only: " javascript:" with a leading
+        # no-break space is a path), and kept only if it came out a web URL.
+        url = urljoin(base, html_module.unescape(value).strip(_URL_TRIM))
+        if not _ABSOLUTE_URL.match(url):
+            return ""
         return f'{space}{name}="{html_module.escape(url)}"'
 
     return _LINKING_TAG.sub(lambda tag: _ATTRIBUTE.sub(resolve, tag.group()), html)
