@@ -113,4 +113,6 @@ def _add_entry(
     for tag in post.tags:
         entry.category(term=tag.label, label=tag.label, scheme=settings.url("tags/"))
     if post.image_url:
-        entry.media.content(url=post.image_url, medium="image")
+        # Outside any media:group: a group is for alternatives of one thing, and a group
+        # of one is an error to the W3C Feed Validator.
+        entry.media.content(url=post.image_url, medium="image", group=None)

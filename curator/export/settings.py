@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from curator.bounds import MAX_AUTHOR, MAX_SUMMARY, MAX_TITLE
 from curator.config import Config
 from curator.errors import ConfigError
-from curator.export.clean import plain, text_of
+from curator.export.clean import plain, plain_line, text_of
 
 # RFC 4151: an authority (a domain or an email address), a comma, a date.
 _TAG_AUTHORITY = re.compile(r"^[A-Za-z0-9.@-]+,\d{4}(-\d{2}(-\d{2})?)?$")
@@ -34,14 +35,14 @@ class SiteSettings:
             raise ConfigError(
                 "export.tag_domain", f"{tag_domain!r} is not like 'example.org,2026' (RFC 4151)"
             )
-        if not text_of(config.export.title):
+        if not plain_line(text_of(config.export.title), MAX_TITLE):
             raise ConfigError("export.title", "has no visible text")
         return cls(
             # Text, never HTML: RSS readers render a channel's description as HTML.
-            title=text_of(config.export.title),
-            description=text_of(config.export.description),
+            title=plain_line(text_of(config.export.title), MAX_TITLE),
+            description=plain_line(text_of(config.export.description), MAX_SUMMARY),
             base_url=base_url if base_url.endswith("/") else base_url + "/",
-            author=text_of(config.export.author),
+            author=plain_line(text_of(config.export.author), MAX_AUTHOR),
             author_mode=config.export.author_mode,
             feed_size=config.export.feed_size,
             language=plain(config.export.language),

@@ -13,11 +13,20 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
 
-from curator.export.clean import file_name, plain, safe_html, text_of, web_url
+from curator.bounds import MAX_AUTHOR, MAX_TAG, MAX_TITLE
+from curator.export.clean import (
+    absolute_links,
+    file_name,
+    plain_line,
+    safe_html,
+    text_of,
+    web_url,
+)
 from curator.export.settings import SiteSettings
 from curator.models import Post
 
 EXCERPT_CHARS = 240
+UNTITLED = "(untitled)"
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,8 @@ class _Context:
     def link(self, slug: str) -> RelatedLink:
         found = self.links.get(slug)
         if found is None:
-            found = self.links[slug] = RelatedLink(plain(self.titles[slug]), file_name(slug))
+            title = plain_line(self.titles[slug], MAX_TITLE) or UNTITLED
+            found = self.links[slug] = RelatedLink(title, file_name(slug))
         return found
 
 
@@ -84,7 +94,7 @@ class PostView:
 
     @cached_property
     def title(self) -> str:
-        return plain(self.source.title).strip() or "(untitled)"
+        return plain_line(self.source.title, MAX_TITLE) or UNTITLED
 
     @cached_property
     def source_url(self) -> str | None:
@@ -92,7 +102,7 @@ class PostView:
 
     @cached_property
     def source_name(self) -> str:
-        return plain(self.source.source_name).strip() or "the source"
+        return plain_line(self.source.source_name, MAX_TITLE) or "the source"
 
     @cached_property
     def image_url(self) -> str | None:
@@ -101,7 +111,7 @@ class PostView:
     @cached_property
     def author(self) -> str:
         settings = self.context.settings
-        editor = plain(self.source.editor).strip()
+        editor = plain_line(self.source.editor, MAX_AUTHOR)
         return editor if settings.author_mode == "editor" and editor else settings.author
 
     @cached_property
@@ -112,7 +122,7 @@ class PostView:
 
     @cached_property
     def body_html(self) -> str:
-        return safe_html(self.raw_html)
+        return absolute_links(safe_html(self.raw_html), self.context.settings.url(self.page))
 
     @cached_property
     def excerpt(self) -> str:
@@ -215,7 +225,7 @@ def _tag_ref(
 ) -> TagRef | None:
     """The tag `raw` stands for: tags with the same file name are one tag, under the
     first label seen. Worked out once per stored spelling."""
-    label = " ".join(plain(raw).split())
+    label = plain_line(raw, MAX_TAG)
     ref = None
     if label:
         name = file_name(label)
