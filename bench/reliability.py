@@ -168,8 +168,9 @@ def main() -> None:
 
 
 def _kept_tail() -> str:
-    """Hand-run figures (the full soak) below the marker survive regeneration."""
-    marker = "<!-- full soak -->"
+    """Hand-written sections below the marker (strangers' input, the full soak) survive
+    regeneration."""
+    marker = "<!-- hand-written below -->"
     if REPORT.exists() and marker in (old := REPORT.read_text(encoding="utf-8")):
         return "\n" + marker + old.split(marker, 1)[1]
     return ""
