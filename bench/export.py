@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from curator import config as config_module
-from curator.exporting import export_site
+from curator.site.run import export_site
 from curator.store import Store
 from curator.store.times import to_db
 

@@ -27,13 +27,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from curator import config as config_module
-from curator.cluster import StoryIndex, find_story
-from curator.extract import extract_article
 from curator.models import Article, ParsedEntry, PendingEntry, StorySignature
-from curator.process import process_pending
-from curator.relevance import score_article
+from curator.screen.cluster import StoryIndex, find_story
+from curator.screen.extract import extract_article
+from curator.screen.relevance import score_article
+from curator.screen.run import process_pending
+from curator.screen.summarize import summarize
 from curator.store import Store
-from curator.summarize import summarize
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "data" / "samples" / "pages"

@@ -202,10 +202,10 @@ def saved_port(folder: Path | None) -> int | None:
 def simulate(folder: Path, sources: int, days: int, retention: str | None, port: int,
              hour: Synchronized) -> Totals:  # type: ignore[type-arg]  # fmt: skip
     from curator import config as config_module
-    from curator.exporting import export_site
-    from curator.housekeeping import drop_old_screened_text
     from curator.poll import poll_due
-    from curator.process import StoryWindow, process_pending
+    from curator.screen.retention import drop_old_screened_text
+    from curator.screen.run import StoryWindow, process_pending
+    from curator.site.run import export_site
     from curator.store import Store
 
     base = config_module.load(ROOT / "config.toml")
@@ -262,9 +262,9 @@ def simulate(folder: Path, sources: int, days: int, retention: str | None, port:
 
 
 def _publish_best(config, store, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    from curator.desk.actions import save_draft
+    from curator.desk.publish import publish_item
     from curator.models import ItemState
-    from curator.publish import publish_item
-    from curator.review import save_draft
 
     best = store.stories.ranked((ItemState.NEW,), 1)
     if not best:

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from curator.config import Config
-from curator.exporting import export_site
-from curator.housekeeping import drop_old_screened_text
 from curator.poll import poll_due
-from curator.process import StoryWindow, process_pending
+from curator.screen.retention import drop_old_screened_text
+from curator.screen.run import StoryWindow, process_pending
 from curator.service import Job, ShouldStop
+from curator.site.run import export_site
 from curator.store import Store
 
 Work = Callable[[Config, Store, datetime, ShouldStop], str]

@@ -19,7 +19,7 @@ import lxml.html
 import pytest
 from export_helpers import START, add_post
 
-from curator.exporting import export_site
+from curator.site.run import export_site
 from curator.store import Store
 
 ARTIFACTS = Path(__file__).parent / "artifacts"

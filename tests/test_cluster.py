@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from curator.cluster import StoryIndex, _content_words, _dice, find_story
 from curator.models import StorySignature
+from curator.screen.cluster import StoryIndex, _content_words, _dice, find_story
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 WINDOW = timedelta(days=3)
@@ -94,7 +94,7 @@ def test_title_words_ignore_case_stopwords_and_plurals():
 
 def _every_story(entry, items, similarity, window):  # type: ignore[no-untyped-def]
     """The plain scan StoryIndex replaced: each story checked in turn."""
-    from curator.cluster import _lead_match, _same_address, _shingles, _vetoed
+    from curator.screen.cluster import _lead_match, _same_address, _shingles, _vetoed
 
     best = None
     for item in items:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from curator.discover import find_feed_links
+from curator.parse.discover import find_feed_links
 
 PAGE = "https://www.example.org/news/index.html"
 

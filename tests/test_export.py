@@ -20,13 +20,14 @@ from lxml import etree
 
 from curator.config import Config
 from curator.errors import ConfigError, ExportError
-from curator.export import Output, SiteSettings, build_export, pool, render_all
-from curator.export.atomic import sync_folder, write_atomic
-from curator.export.clean import checked_web_url, plain, web_url
-from curator.export.pool import Helpers, PageBatch
-from curator.export.views import build_site
-from curator.exporting import ExportReport, export_site
 from curator.models import Post
+from curator.site import pool
+from curator.site.atomic import sync_folder, write_atomic
+from curator.site.build import Output, SiteSettings, build_export, render_all
+from curator.site.clean import checked_web_url, plain, web_url
+from curator.site.pool import Helpers, PageBatch
+from curator.site.run import ExportReport, export_site
+from curator.site.views import build_site
 from curator.store import Store
 
 ATOM_RNG = Path(__file__).parent / "data/schemas/atom.rng"

@@ -17,7 +17,7 @@ from export_helpers import START, add_post
 
 from curator.cli.main import cli
 from curator.config import Config
-from curator.exporting import export_site
+from curator.site.run import export_site
 from curator.store import Store
 
 

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from curator.config import Config
-from curator.export.clean import plain_line
-from curator.exporting import export_site
+from curator.site.clean import plain_line
+from curator.site.run import export_site
 from curator.store import Store
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from curator.extract import extract_article, feed_text, html_to_text
 from curator.models import ExtractStatus, PendingEntry
+from curator.screen.extract import extract_article, feed_text, html_to_text
 
 PAGES = Path(__file__).resolve().parent.parent / "data" / "samples" / "pages"
 CASES = sorted(p.name.removesuffix(".expect.toml") for p in PAGES.glob("*.expect.toml"))

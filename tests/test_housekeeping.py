@@ -11,8 +11,8 @@ import pytest
 from desk_factory import add_item
 
 from curator.errors import ConfigError
-from curator.housekeeping import drop_old_screened_text
 from curator.jobs import service_jobs
+from curator.screen.retention import drop_old_screened_text
 from curator.store import Store
 from curator.store.retention import DROPPED_NOTE
 

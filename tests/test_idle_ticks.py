@@ -10,7 +10,7 @@ import asyncio
 from curator.fetch import Fetcher
 from curator.fetch.transport import _ssl_context
 from curator.poll import poll_due
-from curator.process import process_pending
+from curator.screen.run import process_pending
 
 
 def _tls_lookups() -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from curator.config import Config, LanguageTerm
-from curator.language import check, find_terms, needs_crisis_line
+from curator.desk.wording import check, find_terms, needs_crisis_line
 
 TERMS = (
     LanguageTerm("addict", "person with a substance use disorder"),

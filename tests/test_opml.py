@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from curator.models import Source
-from curator.opml import OpmlError, read_opml, write_opml
+from curator.poll.opml import OpmlError, read_opml, write_opml
 
 
 def test_nested_outlines_become_tags_and_repeats_are_dropped():

@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 
 from curator.config import Config
 from curator.models import ParsedEntry
-from curator.process import process_pending, rescore_items
+from curator.screen.run import process_pending, rescore_items
 from curator.store import Store
 
 PAGES = Path(__file__).resolve().parent.parent / "data" / "samples" / "pages"

@@ -13,9 +13,9 @@ from desk_factory import add_item, write_config
 
 from curator.cli.main import cli
 from curator.config import Config
+from curator.desk.markdown import render_markdown
+from curator.desk.publish import publish_item, slugify
 from curator.errors import InvalidTransition, PostNotFound, ReviewError, StaleItem
-from curator.publish import publish_item, slugify
-from curator.render import render_markdown
 from curator.store import Store
 
 Run = Callable[..., Result]

@@ -6,7 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from curator.models import Post
-from curator.related import choose_related
+from curator.site.related import choose_related
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from curator.config import Config, Topic
-from curator.relevance import on_topic_by_source, score_article
+from curator.screen.relevance import on_topic_by_source, score_article
 
 LABELLED = Path(__file__).resolve().parent / "data" / "relevance.jsonl"
 OPIOIDS = Topic("opioids", 1.0, terms=("fentanyl", "opioid use disorder"), excludes=("veterinary",))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from curator.schedule import Schedule, freshness
+from curator.poll.schedule import Schedule, freshness
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)

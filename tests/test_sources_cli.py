@@ -17,7 +17,7 @@ from feed_factory import FeedApp, rss
 from werkzeug import Response
 
 from curator.cli.main import cli
-from curator.opml import read_opml
+from curator.poll.opml import read_opml
 
 OPML = """<?xml version="1.0"?>
 <opml version="2.0"><head><title>mine</title></head><body>

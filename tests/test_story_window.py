@@ -12,7 +12,7 @@ import pytest
 
 from curator.config import Config
 from curator.models import ParsedEntry
-from curator.process import StoryWindow, process_pending
+from curator.screen.run import StoryWindow, process_pending
 from curator.store import Store
 
 OHIO = "Ohio overdose deaths fall 18% as naloxone spreads"

@@ -6,9 +6,9 @@ import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from curator.extract import extract_article
 from curator.models import PendingEntry
-from curator.summarize import candidate_sentences, first_sentences, summarize
+from curator.screen.extract import extract_article
+from curator.screen.summarize import candidate_sentences, first_sentences, summarize
 
 PAGES = Path(__file__).resolve().parent.parent / "data" / "samples" / "pages"
 
@@ -109,7 +109,7 @@ def test_our_segmenter_finds_exactly_the_sentences_pysbd_finds():
     regex compiled per sentence); the sentences and their spans must not change."""
     import pysbd
 
-    from curator.summarize import Segmenter
+    from curator.screen.summarize import Segmenter
 
     texts = list(TRICKY)
     for page in PAGES.glob("*.html"):

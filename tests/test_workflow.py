@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from curator.desk.states import Action, decide, effective_state, holder
 from curator.errors import InvalidTransition, ReviewError
 from curator.models import Item, ItemState
-from curator.workflow import Action, decide, effective_state, holder
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 S = ItemState

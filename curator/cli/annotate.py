@@ -16,15 +16,15 @@ import click
 from rich.markdown import Markdown
 from rich.panel import Panel
 
-from curator import review, workflow
 from curator.cli import desk_views as views
 from curator.cli import drafting
 from curator.cli.context import ROW_ID, AppContext, clean, editor_name, now, pass_app, shown
+from curator.desk import actions, states
+from curator.desk.actions import SavedDraft
+from curator.desk.publish import source_name
+from curator.desk.states import Action
 from curator.errors import CuratorError
 from curator.models import Item
-from curator.publish import source_name
-from curator.review import SavedDraft
-from curator.workflow import Action
 
 
 @click.command()
@@ -62,11 +62,11 @@ def annotate_item(
     if body is not None:
         return _save_given(app, item_id, editor, drafting.DraftText(title or "", tags, body), work)
     item = app.store.desk.get_item(item_id)
-    workflow.decide(item, Action.SAVE_DRAFT, editor, moment)  # refuse early, before any typing
+    states.decide(item, Action.SAVE_DRAFT, editor, moment)  # refuse early, before any typing
     latest = app.store.desk.latest_draft(item_id)
-    claimed_here = workflow.holder(item, moment) != editor
+    claimed_here = states.holder(item, moment) != editor
     if claimed_here:  # show the others before typing starts
-        item = review.act(app.store, app.config, item_id, Action.CLAIM, editor, moment)
+        item = actions.act(app.store, app.config, item_id, Action.CLAIM, editor, moment)
     offered = _offer_recovery(database, item_id)
     if offered is not None:
         start = offered.read_text(encoding="utf-8")
@@ -79,7 +79,7 @@ def annotate_item(
         if claimed_here:  # nothing written: give the item back as it was
             with contextlib.suppress(CuratorError):
                 act = app.store, app.config, item_id, Action.RELEASE, editor, now()
-                review.act(*act, expected_version=item.version)
+                actions.act(*act, expected_version=item.version)
         return None
     return _save(app, item, editor, drafting.parse(written, item.title, str(work)), work, offered)
 
@@ -93,8 +93,8 @@ def _save(
     recovery file `used` (its text is in the draft) go; other recovery files stay."""
     try:
         version = item.version
-        if workflow.holder(item, now()) != editor:
-            claimed = review.act(
+        if states.holder(item, now()) != editor:
+            claimed = actions.act(
                 app.store,
                 app.config,
                 item.id,
@@ -104,7 +104,7 @@ def _save(
                 expected_version=version,
             )
             version = claimed.version
-        saved = review.save_draft(
+        saved = actions.save_draft(
             app.store, app.config, item.id, editor, now(), title=text.title, tags=text.tags,
             body=text.body, expected_version=version,
         )  # fmt: skip
@@ -124,7 +124,7 @@ def _save_given(
     item's). Whatever refuses it, from reading the item on, it is kept in `work`."""
     try:
         item = app.store.desk.get_item(item_id)
-        workflow.decide(item, Action.SAVE_DRAFT, editor, now())
+        states.decide(item, Action.SAVE_DRAFT, editor, now())
         latest = app.store.desk.latest_draft(item_id)
     except CuratorError:
         _keep(work, given, item_id)

@@ -9,13 +9,13 @@ from typing import Any
 
 import click
 
-from curator import review
 from curator.cli import desk_views as views
 from curator.cli.context import ROW_ID, AppContext, editor_name, now, pass_app, shown
+from curator.desk import actions
+from curator.desk.states import Action, holder
 from curator.errors import DatabaseLocked
 from curator.models import Item, ItemState
 from curator.store.desk import QueueFilter
-from curator.workflow import Action, holder
 
 _STATES = click.Choice([s.value for s in ItemState])
 
@@ -50,7 +50,7 @@ def queue(
     """The items waiting, best first (score, recency, number of outlets)."""
     moment = now()
     with contextlib.suppress(DatabaseLocked):  # a busy service must not hide the queue
-        review.wake_due(app.store, moment)
+        actions.wake_due(app.store, moment)
     wanted = QueueFilter(
         state=ItemState(state) if state else None,
         topic=topic,
@@ -109,7 +109,7 @@ def history(app: AppContext, item_id: int, as_json: bool) -> None:
 def _act(app: AppContext, item_id: int, action: Action, editor: str | None,
          expect_version: int | None, **extra: Any) -> None:  # fmt: skip
     moment = now()
-    item = review.act(
+    item = actions.act(
         app.store, app.config, item_id, action, editor_name(editor), moment,
         expected_version=expect_version, **extra,
     )  # fmt: skip

@@ -17,10 +17,10 @@ from rich.text import Text
 
 from curator.cli.context import clean, shown
 from curator.config import parse_duration
+from curator.desk.states import holder
+from curator.desk.wording import LanguageReport
 from curator.errors import ConfigError
-from curator.language import LanguageReport
 from curator.models import Draft, HistoryEvent, Item
-from curator.workflow import holder
 
 
 def to_json(records: Any) -> str:

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import click
 
+from curator.desk.markdown import strip_comments
 from curator.errors import CuratorError
 from curator.models import Draft, Item
-from curator.render import strip_comments
 from curator.store.desk import ArticleText
 
 FENCE = "+++"

@@ -16,13 +16,13 @@ from curator.errors import CuratorError
 # name -> "module:attribute" under curator.cli
 COMMANDS: dict[str, str] = {
     "sources": "sources:sources",
-    "poll": "polling:poll",
-    "status": "polling:status",
-    "serve": "service_cmd:serve",
+    "poll": "poll:poll",
+    "status": "poll:status",
+    "serve": "serve:serve",
     "demo": "demo:demo",
-    "extract": "pipeline:extract",
-    "score": "pipeline:score",
-    "items": "pipeline:items",
+    "extract": "screen:extract",
+    "score": "screen:score",
+    "items": "screen:items",
     "queue": "desk:queue",
     "show": "desk:show",
     "history": "desk:history",
@@ -33,12 +33,12 @@ COMMANDS: dict[str, str] = {
     "reopen": "desk:reopen",
     "promote": "desk:promote",
     "annotate": "annotate:annotate",
-    "review": "review_cmd:review",
-    "publish": "publishing:publish",
-    "retract": "publishing:retract",
-    "posts": "publishing:posts",
+    "review": "review:review",
+    "publish": "publish:publish",
+    "retract": "publish:retract",
+    "posts": "publish:posts",
     "search": "desk:search",
-    "export": "export_cmd:export",
+    "export": "export:export",
 }
 
 

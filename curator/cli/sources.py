@@ -15,8 +15,8 @@ from rich.text import Text
 from curator.cli.context import AppContext, now, pass_app, shown
 from curator.config import SOURCE_FILTERS
 from curator.models import Source
-from curator.opml import read_opml, write_opml
 from curator.poll import add_source, import_sources
+from curator.poll.opml import read_opml, write_opml
 
 
 @click.group()

@@ -53,7 +53,7 @@ def refuse_html_page(body: bytes, url: str) -> None:
     if not _HTML_START.match(head) or _FEED_ROOT.search(head):
         return
     # imported here: bs4 costs ~0.1 s at start-up, and only an HTML page needs it
-    from curator.discover import find_feed_links
+    from curator.parse.discover import find_feed_links
 
     links = find_feed_links(body, url)
     if links:

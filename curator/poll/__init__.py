@@ -4,8 +4,8 @@
 `import_sources` are how sources arrive from the command line and OPML.
 """
 
-from curator.poll.adding import add_source, import_sources
 from curator.poll.report import PollReport, SourceOutcome
 from curator.poll.run import poll_due
+from curator.poll.sources import add_source, import_sources
 
 __all__ = ["PollReport", "SourceOutcome", "add_source", "import_sources", "poll_due"]

@@ -32,7 +32,7 @@ from curator.poll.report import (
     PollReport,
     SourceOutcome,
 )
-from curator.schedule import Schedule
+from curator.poll.schedule import Schedule
 from curator.store import Store, write_transaction
 from curator.urls import host_of
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from curator.export.atomic import MANIFEST
-from curator.exporting import LOCK
+from curator.site.atomic import MANIFEST
+from curator.site.run import LOCK
 
 ROOT = Path(__file__).resolve().parents[2]
 

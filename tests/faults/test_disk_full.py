@@ -10,7 +10,7 @@ import sys
 from export_helpers import add_post, edit_post
 
 from curator import config as config_module
-from curator.exporting import export_site
+from curator.site.run import export_site
 from curator.store import Store
 from faults.harness import curator, integrity, snapshot, write_config
 

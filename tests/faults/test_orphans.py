@@ -15,7 +15,7 @@ import pytest
 from export_helpers import add_post
 from feed_factory import rss
 
-from curator.export.pool import THRESHOLD
+from curator.site.pool import THRESHOLD
 from curator.store import Store
 from faults.harness import Answer, Site, curator, serve, wait_for_group, write_config
 

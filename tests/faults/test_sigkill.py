@@ -25,11 +25,11 @@ from desk_factory import add_item
 from export_helpers import add_post, edit_post
 
 from curator import config as config_module
-from curator.export.atomic import MANIFEST
-from curator.exporting import export_site
+from curator.desk.actions import save_draft
 from curator.poll import poll_due
-from curator.process import process_pending
-from curator.review import save_draft
+from curator.screen.run import process_pending
+from curator.site.atomic import MANIFEST
+from curator.site.run import export_site
 from curator.store import Store
 from faults.harness import (
     Answer,

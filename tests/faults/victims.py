@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from curator import config as config_module
-from curator.publish import publish_item
+from curator.desk.publish import publish_item
 from curator.store import Store
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from test_extract import pending
 
 from curator import bounds
-from curator.extract import extract_article
+from curator.screen.extract import extract_article
 
 
 def test_a_huge_page_is_cut_to_the_article_limit_and_its_metadata_to_one_line() -> None:

@@ -14,7 +14,7 @@ from pytest_httpserver import HTTPServer
 
 from curator.config import Config
 from curator.models import ParsedEntry
-from curator.process import process_pending
+from curator.screen.run import process_pending
 from curator.store import Store
 
 PARAGRAPHS = "".join(

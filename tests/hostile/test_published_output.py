@@ -1,7 +1,7 @@
 """Hostile text from any source (feed titles and site names, editors' drafts, tags,
 links) never reaches the exported feeds or pages as active content, and the exports
 stay valid Atom/RSS XML and JSON. Posts go through the desk's own path (claim,
-save_draft, publish_item) and out through `curator.exporting.export_site`."""
+save_draft, publish_item) and out through `curator.site.run.export_site`."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from curator import config as config_module
-from curator import review
-from curator.exporting import export_site
-from curator.publish import publish_item
+from curator.desk import actions
+from curator.desk.publish import publish_item
+from curator.desk.states import Action
+from curator.site.run import export_site
 from curator.store import Store
-from curator.workflow import Action
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 HOSTILE = [
@@ -142,8 +142,8 @@ def publish_and_export(
     store = Store.open(folder / "curator.db")
     try:
         item_id = add_item(store.db, NOW, **item)
-        review.act(store, config, item_id, Action.CLAIM, editor, NOW)
-        review.save_draft(store, config, item_id, editor, NOW, title=title, tags=tags, body=body)
+        actions.act(store, config, item_id, Action.CLAIM, editor, NOW)
+        actions.save_draft(store, config, item_id, editor, NOW, title=title, tags=tags, body=body)
         publish_item(store, config, item_id, editor, NOW + timedelta(minutes=1), allow_terms=True)
         export_site(config, store, NOW)
     finally:

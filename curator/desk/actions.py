@@ -1,4 +1,4 @@
-"""The editors' actions: read the item, let `workflow.decide`, store the change.
+"""The editors' actions: read the item, let `states.decide`, store the change.
 
 Every change names the version it read: the item version given by the caller
 (`expected_version`, e.g. from the card the editor is looking at) or, if none,
@@ -10,19 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from curator import language, workflow
 from curator.config import Config
+from curator.desk import states, wording
+from curator.desk.states import Action
 from curator.errors import StaleItem
 from curator.models import Draft, Item
 from curator.store import Store
-from curator.workflow import Action
 
 
 @dataclass(frozen=True)
 class SavedDraft:
     draft: Draft
     item: Item
-    language: language.LanguageReport
+    language: wording.LanguageReport
 
 
 def read_item(store: Store, item_id: int, expected_version: int | None = None) -> Item:
@@ -48,7 +48,7 @@ def act(
 ) -> Item:
     """Claim, release, snooze, reject, reopen or promote one item."""
     item = read_item(store, item_id, expected_version)
-    change = workflow.decide(
+    change = states.decide(
         item, action, editor, now,
         claim_ttl=config.review.claim_ttl, until=until, reason=reason,
     )  # fmt: skip
@@ -61,7 +61,7 @@ def wake_due(store: Store, now: datetime) -> int:
     due = store.desk.due_snoozed(now)
     if not due:
         return 0
-    return store.desk.apply_all([workflow.decide(i, Action.WAKE, "curator", now) for i in due])
+    return store.desk.apply_all([states.decide(i, Action.WAKE, "curator", now) for i in due])
 
 
 def save_draft(
@@ -79,7 +79,7 @@ def save_draft(
     """Keep the editor's text as the item's next draft version; the item becomes
     `drafted` and stays claimed by the editor."""
     item = read_item(store, item_id, expected_version)
-    change = workflow.decide(
+    change = states.decide(
         item, Action.SAVE_DRAFT, editor, now, claim_ttl=config.review.claim_ttl
     )
     draft = store.desk.save_draft(change, title.strip() or item.title, tags, body)
@@ -87,5 +87,5 @@ def save_draft(
     return SavedDraft(draft, store.desk.get_item(item_id), report)
 
 
-def check_language(config: Config, text: str) -> language.LanguageReport:
-    return language.check(text, config.language_terms, config.review.crisis_line)
+def check_language(config: Config, text: str) -> wording.LanguageReport:
+    return wording.check(text, config.language_terms, config.review.crisis_line)

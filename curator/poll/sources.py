@@ -56,7 +56,7 @@ def _find_feed(config: Config, url: str, now: datetime) -> tuple[str, ParsedFeed
     try:
         return final_url, parse_feed(body, url=final_url, headers=fetched.headers, now=now)
     except ParseError as e:
-        from curator.discover import find_feed_links  # here: bs4 slows every poll's start-up
+        from curator.parse.discover import find_feed_links  # here: bs4 slows every poll's start-up
 
         links = find_feed_links(body, final_url) if b"<" in body[:4096] else []
         if not links:

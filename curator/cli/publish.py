@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from curator import publish as publishing
 from curator.cli import desk_views as views
 from curator.cli.context import ROW_ID, AppContext, editor_name, now, pass_app
 from curator.cli.desk import editor_options
+from curator.desk.publish import draft_report, publish_item, retract_post
 from curator.errors import CuratorError
-from curator.exporting import export_site
+from curator.site.run import export_site
 
 
 @click.command()
@@ -22,10 +22,10 @@ from curator.exporting import export_site
 def publish(app: AppContext, item_id: int, allow_terms: bool, editor: str | None,
             expect_version: int | None) -> None:  # fmt: skip
     """Publish the item's latest draft as a post."""
-    _, report = publishing.draft_report(app.store, app.config, item_id)
+    _, report = draft_report(app.store, app.config, item_id)
     for note in views.language_notes(report, app.config.review.crisis_line):
         click.echo(note, err=True)
-    published = publishing.publish_item(
+    published = publish_item(
         app.store, app.config, item_id, editor_name(editor), now(),
         allow_terms=allow_terms, expected_version=expect_version,
     )  # fmt: skip
@@ -40,7 +40,7 @@ def publish(app: AppContext, item_id: int, allow_terms: bool, editor: str | None
 @pass_app
 def retract(app: AppContext, slug: str, reason: str | None, editor: str | None) -> None:
     """Take a published post back out of the feeds."""
-    post = publishing.retract_post(app.store, slug, editor_name(editor), now(), reason)
+    post = retract_post(app.store, slug, editor_name(editor), now(), reason)
     click.echo(f"retracted {post.slug} (item {post.item_id})")
     export_now(app)
 

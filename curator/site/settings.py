@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from curator.bounds import MAX_AUTHOR, MAX_SUMMARY, MAX_TITLE
 from curator.config import Config
 from curator.errors import ConfigError
-from curator.export.clean import plain, plain_line, text_of
+from curator.site.clean import plain, plain_line, text_of
 
 # RFC 4151: an authority (a domain or an email address), a comma, a date.
 _TAG_AUTHORITY = re.compile(r"^[A-Za-z0-9.@-]+,\d{4}(-\d{2}(-\d{2})?)?$")

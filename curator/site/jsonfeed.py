@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from curator.export.settings import SiteSettings
-from curator.export.templates import entry_html
-from curator.export.views import PostView
+from curator.site.settings import SiteSettings
+from curator.site.templates import entry_html
+from curator.site.views import PostView
 
 VERSION = "https://jsonfeed.org/version/1.1"
 

@@ -50,7 +50,7 @@ def code_digest() -> str:
     upgrade re-renders every page even when no post changed."""
     digest = hashlib.sha256()
     package = resources.files("curator")
-    for folder in (package.joinpath("templates"), package.joinpath("export")):
+    for folder in (package.joinpath("templates"), package.joinpath("site")):
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
             if entry.is_file() and not entry.name.endswith(".pyc"):
                 digest.update(entry.name.encode() + b"\0" + entry.read_bytes())

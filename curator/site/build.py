@@ -2,7 +2,7 @@
 
 `build_export` is pure (posts in, outputs out); `atomic.sync_folder` puts the files
 on disk. The orchestrator that reads the store and chooses related posts is
-`curator.exporting`.
+`curator.site.run`.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ import functools
 from collections.abc import Sequence
 from datetime import datetime
 
-from curator.export.atomic import Output
-from curator.export.feeds import FeedInfo, atom_feed, rss_feed
-from curator.export.jsonfeed import json_feed
-from curator.export.settings import SiteSettings
-from curator.export.site import page_outputs
-from curator.export.templates import code_digest, fingerprint
-from curator.export.views import SiteView, build_site
 from curator.models import Post
+from curator.site.atomic import Output
+from curator.site.feeds import FeedInfo, atom_feed, rss_feed
+from curator.site.jsonfeed import json_feed
+from curator.site.pages import page_outputs
+from curator.site.settings import SiteSettings
+from curator.site.templates import code_digest, fingerprint
+from curator.site.views import SiteView, build_site
 
 __all__ = [
     "ATOM",

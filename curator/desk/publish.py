@@ -12,12 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from curator import language, render, review, workflow
 from curator.config import Config
+from curator.desk import actions, markdown, states, wording
+from curator.desk.states import Action
 from curator.errors import InvalidTransition, ReviewError
 from curator.models import Draft, Item, Post
 from curator.store import Store
-from curator.workflow import Action
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 SLUG_LENGTH = 70
@@ -26,7 +26,7 @@ SLUG_LENGTH = 70
 @dataclass(frozen=True)
 class Published:
     post: Post
-    language: language.LanguageReport
+    language: wording.LanguageReport
 
 
 def slugify(title: str) -> str:
@@ -40,13 +40,13 @@ def slugify(title: str) -> str:
 
 def draft_report(
     store: Store, config: Config, item_id: int
-) -> tuple[Draft, language.LanguageReport]:
+) -> tuple[Draft, wording.LanguageReport]:
     """The latest draft and what the language check says about it."""
     draft = store.desk.latest_draft(item_id)
     if draft is None:
         raise InvalidTransition(item_id, f"has no draft; run `curator annotate {item_id}` first")
-    text = f"{draft.title}\n{render.strip_comments(draft.body_markdown)}"
-    return draft, review.check_language(config, text)
+    text = f"{draft.title}\n{markdown.strip_comments(draft.body_markdown)}"
+    return draft, actions.check_language(config, text)
 
 
 def publish_item(
@@ -60,8 +60,8 @@ def publish_item(
     expected_version: int | None = None,
 ) -> Published:
     """Publish the item's latest draft as a post (the item becomes `published`)."""
-    item = review.read_item(store, item_id, expected_version)
-    change = workflow.decide(item, Action.PUBLISH, editor, now)
+    item = actions.read_item(store, item_id, expected_version)
+    change = states.decide(item, Action.PUBLISH, editor, now)
     draft, report = draft_report(store, config, item_id)
     if report.findings and not allow_terms:
         raise ReviewError(
@@ -69,7 +69,7 @@ def publish_item(
             f"the draft has {len(report.findings)} term(s) to reconsider; "
             f"edit it (`curator annotate {item_id}`) or pass --allow-terms",
         )
-    body = render.strip_comments(draft.body_markdown)
+    body = markdown.strip_comments(draft.body_markdown)
     slug = _unique_slug(store, draft.title, item_id)
     post = Post(
         id=0,
@@ -77,7 +77,7 @@ def publish_item(
         slug=slug,
         title=draft.title,
         body_markdown=body,
-        body_html=render.render_markdown(body),
+        body_html=markdown.render_markdown(body),
         source_url=item.url,
         source_name=source_name(item),
         tags=draft.tags,
@@ -97,7 +97,7 @@ def retract_post(
     post = store.posts.get(slug)
     if post.retracted_at is not None:
         raise InvalidTransition(post.item_id, f"post {slug!r} is already retracted")
-    change = workflow.decide(
+    change = states.decide(
         store.desk.get_item(post.item_id), Action.RETRACT, editor, now, reason=reason
     )
     return store.posts.retract(slug, change, now)

@@ -14,9 +14,9 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from curator.export.settings import SiteSettings
-from curator.export.templates import entry_html
-from curator.export.views import PostView
+from curator.site.settings import SiteSettings
+from curator.site.templates import entry_html
+from curator.site.views import PostView
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from datetime import datetime
 from functools import cached_property
 
 from curator.bounds import MAX_AUTHOR, MAX_TAG, MAX_TITLE
-from curator.export.clean import (
+from curator.models import Post
+from curator.site.clean import (
     absolute_links,
     file_name,
     plain_line,
@@ -22,8 +23,7 @@ from curator.export.clean import (
     text_of,
     web_url,
 )
-from curator.export.settings import SiteSettings
-from curator.models import Post
+from curator.site.settings import SiteSettings
 
 EXCERPT_CHARS = 240
 UNTITLED = "(untitled)"

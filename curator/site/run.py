@@ -2,7 +2,7 @@
 
 Reads the posts through the store, chooses related posts for those that have none
 yet (once, at their first export; again only if one of them was retracted), renders
-with `curator.export` and syncs the folder. One export at a time (flock). An export
+with `curator.site.build` and syncs the folder. One export at a time (flock). An export
 with no change writes nothing; when the store's summary of the posts is the one the
 folder was made from, it does not even read the posts.
 """
@@ -19,11 +19,11 @@ from pathlib import Path
 
 from curator.config import Config
 from curator.errors import ExportError
-from curator.export import ATOM, JSON, RSS, SiteSettings, build_export, source_key
-from curator.export.atomic import folder_is_current, read_manifest, sync_folder
-from curator.export.pool import Helpers, PageBatch
 from curator.models import Post
-from curator.related import choose_related
+from curator.site.atomic import folder_is_current, read_manifest, sync_folder
+from curator.site.build import ATOM, JSON, RSS, SiteSettings, build_export, source_key
+from curator.site.pool import Helpers, PageBatch
+from curator.site.related import choose_related
 from curator.store import Store
 
 LOCK = ".curator-export.lock"

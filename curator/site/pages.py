@@ -14,10 +14,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from curator.export.atomic import Output
-from curator.export.settings import SiteSettings
-from curator.export.templates import environment, fingerprint
-from curator.export.views import PostView, SiteView, detached
+from curator.site.atomic import Output
+from curator.site.settings import SiteSettings
+from curator.site.templates import environment, fingerprint
+from curator.site.views import PostView, SiteView, detached
 
 
 def page_outputs(site: SiteView, salt: str) -> dict[str, Output]:

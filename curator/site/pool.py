@@ -27,12 +27,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from curator.errors import ExportError
-from curator.export.atomic import Job, Known, write_output
-from curator.export.settings import SiteSettings
-from curator.export.site import post_renderer
-from curator.export.views import PostView, attacher, live_titles
 from curator.lifeline import end_with_parent
 from curator.models import Post
+from curator.site.atomic import Job, Known, write_output
+from curator.site.pages import post_renderer
+from curator.site.settings import SiteSettings
+from curator.site.views import PostView, attacher, live_titles
 
 THRESHOLD = 500
 CHUNK = 200

@@ -9,9 +9,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from curator.cli.context import COUNT, AppContext, now, pass_app, shown
-from curator.housekeeping import drop_old_screened_text
 from curator.models import Item, ItemState
-from curator.process import ProcessReport, process_pending, rescore_items
+from curator.screen.retention import drop_old_screened_text
+from curator.screen.run import ProcessReport, process_pending, rescore_items
 
 
 @click.command()

@@ -15,17 +15,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from curator.cluster import StoryIndex, find_story
 from curator.config import Config
 from curator.errors import FetchError
-from curator.extract import extract_article, fallback_article
 from curator.fetch import PAGE_ACCEPT, AddressPolicy, Fetcher
 from curator.fetch.guard import check_url
 from curator.models import Article, ExtractStatus, PendingEntry, Relevance, StorySignature
-from curator.relevance import on_topic_by_source, score_article
+from curator.screen.cluster import StoryIndex, find_story
+from curator.screen.extract import extract_article, fallback_article
+from curator.screen.relevance import on_topic_by_source, score_article
+from curator.screen.summarize import summarize
 from curator.store import Store, write_transaction
 from curator.store.stories import ItemIdentity, NewItem
-from curator.summarize import summarize
 from curator.urls import is_web_url, normalize_url
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from curator.cli.context import AppContext, now, pass_app
-from curator.exporting import export_site
+from curator.site.run import export_site
 
 
 @click.command()

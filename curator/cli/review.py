@@ -14,16 +14,16 @@ import webbrowser
 
 import click
 
-from curator import publish as publishing
-from curator import review as reviewing
 from curator.cli import desk_views as views
 from curator.cli.annotate import annotate_item, report_saved
 from curator.cli.context import AppContext, clean, editor_name, now, pass_app
-from curator.cli.publishing import export_now
+from curator.cli.publish import export_now
+from curator.desk import actions
+from curator.desk.publish import draft_report, publish_item
+from curator.desk.states import Action, holder
 from curator.errors import CuratorError, ReviewError
 from curator.models import Item, ItemState
 from curator.store.desk import QueueFilter
-from curator.workflow import Action, holder
 
 KEYS = "[a]nnotate [p]ublish [r]eject [s]nooze [n]ext [o]pen link [f]ull text [q]uit"
 
@@ -36,7 +36,7 @@ KEYS = "[a]nnotate [p]ublish [r]eject [s]nooze [n]ext [o]pen link [f]ull text [q
 def review(app: AppContext, topic: str | None, source: str | None, editor: str | None) -> None:
     """Walk the queue: a card per item, one key per decision."""
     name = editor_name(editor)
-    reviewing.wake_due(app.store, now())
+    actions.wake_due(app.store, now())
     wanted = QueueFilter(topic=topic, source=source, limit=50)
     passed: set[int] = set()
     while (item := _next_item(app, wanted, name, passed)) is not None:
@@ -56,7 +56,7 @@ def _next_item(app: AppContext, wanted: QueueFilter, editor: str, passed: set[in
         if item.id in passed or holder(item, now()) not in (None, editor):
             continue
         try:
-            return reviewing.act(
+            return actions.act(
                 app.store, app.config, item.id, Action.CLAIM, editor, now(),
                 expected_version=item.version,
             )  # fmt: skip
@@ -92,13 +92,13 @@ def _act_on_key(app: AppContext, item: Item, editor: str, key: str) -> bool:
         return True
     if key == "r":
         reason = click.prompt("Reason for rejecting")
-        reviewing.act(*act, Action.REJECT, editor, now(), expected_version=item.version,
+        actions.act(*act, Action.REJECT, editor, now(), expected_version=item.version,
                       reason=reason)  # fmt: skip
         click.echo(f"item {item.id}: rejected")
         return True
     if key == "s":
         until = views.parse_when(click.prompt("Snooze for", default="1d"), now(), future=True)
-        reviewing.act(*act, Action.SNOOZE, editor, now(), expected_version=item.version,
+        actions.act(*act, Action.SNOOZE, editor, now(), expected_version=item.version,
                       until=until)  # fmt: skip
         click.echo(f"item {item.id}: snoozed until {until:%Y-%m-%d %H:%M}")
         return True
@@ -124,13 +124,13 @@ def _publish(app: AppContext, item: Item, editor: str) -> bool:
     if item.state is not ItemState.DRAFTED:
         click.echo("Annotate it first ([a]): only a drafted item can be published.")
         return False
-    _, report = publishing.draft_report(app.store, app.config, item.id)
+    _, report = draft_report(app.store, app.config, item.id)
     for note in views.language_notes(report, app.config.review.crisis_line):
         click.echo(note)
     allow = bool(report.findings) and click.confirm("Publish with these words anyway?")
     if report.findings and not allow:
         return False
-    published = publishing.publish_item(
+    published = publish_item(
         app.store, app.config, item.id, editor, now(), allow_terms=allow,
         expected_version=item.version,
     )  # fmt: skip
@@ -145,7 +145,7 @@ def _release(app: AppContext, item_id: int, editor: str) -> None:
     try:
         item = app.store.desk.get_item(item_id)
         if holder(item, now()) == editor:
-            reviewing.act(app.store, app.config, item_id, Action.RELEASE, editor, now())
+            actions.act(app.store, app.config, item_id, Action.RELEASE, editor, now())
     except CuratorError as e:
         click.echo(f"note: item {item_id} not released ({e})", err=True)
 

@@ -1,0 +1,1 @@
+"""The editors' desk: item states and actions, drafts, publishing."""

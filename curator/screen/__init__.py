@@ -1,0 +1,1 @@
+"""Screening: extract, summarise, score and cluster pending entries."""

@@ -1,0 +1,1 @@
+"""The subscribers' side: feeds and the static site, written atomically."""
