@@ -7,6 +7,7 @@ the feed's own content, with a note saying why.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import replace
@@ -15,6 +16,9 @@ from typing import Any
 
 import trafilatura
 from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 
 from curator.models import Article, ExtractStatus, PendingEntry
 from curator.urls import is_web_url, normalize_url
@@ -36,13 +40,20 @@ _BOILERPLATE_LINE = re.compile(
     r"|journal reference|cite this page|materials provided by|media contact)\b)",
     re.IGNORECASE,
 )
-_PRUNE = [
-    "//*[contains(@class,'cookie') or contains(@id,'cookie')]",
-    "//*[contains(@class,'newsletter') or contains(@class,'subscribe')]",
-    "//*[contains(@class,'related') or contains(@class,'share')]",
-    "//figcaption",
-    "//aside",
-]
+# Widgets that trafilatura sometimes keeps: cookie banners, newsletter boxes, share
+# bars, related-story lists, captions and sidebars. A class or id names a widget when one
+# of its parts (split at "-", "_" and camelCase) starts with one of these words, so
+# "share-bar" and "relatedTopics" do and "subType-unsubscribed" does not.
+_WIDGET_WORDS = ("cookie", "newsletter", "subscribe", "related", "share")
+_WIDGET_CANDIDATES = etree.XPath(
+    "//*[not(self::html or self::body or self::main or self::article)]["
+    + " or ".join(f"contains(@class,'{w}') or contains(@id,'{w}')" for w in _WIDGET_WORDS)
+    + "] | //figcaption | //aside"
+)
+_NAME_PART = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+# A page's own class names say "cookies-not-set" or "no-share" on the wrapper of the
+# whole story; a widget never holds half the page's paragraph text.
+_WIDGET_MAX_SHARE = 0.5
 
 
 def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
@@ -121,9 +132,17 @@ def html_to_text(html: str) -> str:
 
 
 def _main_text(html: bytes, url: str, title: str) -> str:
-    raw = _trafilatura(html, url, tables=False)
-    if len(raw) < MIN_TEXT_CHARS:  # an old layout table (or an unclosed <table>) holds it all
-        raw = _trafilatura(html, url, tables=True)
+    tree = load_html(html)
+    if tree is None:
+        return ""
+    _prune_widgets(tree)
+    raw = ""
+    # Precise first; an old layout table (or an unclosed <table>) may hold it all; and
+    # some pages only give their story to trafilatura's balanced settings.
+    for tables, precise in ((False, True), (True, True), (True, False)):
+        raw = _trafilatura(tree, url, tables=tables, precise=precise)
+        if len(raw) >= MIN_TEXT_CHARS:
+            break
     lines = [line.strip() for line in raw.splitlines()]
     kept = [
         line
@@ -133,14 +152,34 @@ def _main_text(html: bytes, url: str, title: str) -> str:
     return "\n\n".join(kept)
 
 
-def _trafilatura(html: bytes, url: str, *, tables: bool) -> str:
+def _prune_widgets(tree: HtmlElement) -> None:
+    """Remove the widgets (see `_WIDGET_WORDS`), never the element that holds the story."""
+    page_chars = _paragraph_chars(tree)
+    for element in _WIDGET_CANDIDATES(tree):
+        if element.getparent() is None or not _names_a_widget(element):
+            continue
+        if _paragraph_chars(element) <= _WIDGET_MAX_SHARE * page_chars:
+            element.drop_tree()
+
+
+def _paragraph_chars(element: HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in element.iter("p"))
+
+
+def _names_a_widget(element: HtmlElement) -> bool:
+    if element.tag in ("figcaption", "aside"):
+        return True
+    names = f"{element.get('class', '')} {element.get('id', '')}"
+    return any(part.lower().startswith(_WIDGET_WORDS) for part in _NAME_PART.findall(names))
+
+
+def _trafilatura(tree: HtmlElement, url: str, *, tables: bool, precise: bool) -> str:
     found = trafilatura.extract(
-        html,
+        copy.deepcopy(tree),  # trafilatura edits the tree it is given
         url=url,
         include_comments=False,
         include_tables=tables,
-        favor_precision=True,
-        prune_xpath=_PRUNE,
+        favor_precision=precise,
     )
     return found or ""
 

@@ -110,3 +110,54 @@ def test_feed_text_prefers_content_and_keeps_paragraphs():
         html_to_text("<script>x()</script><p>One <b>two</b></p><li>three</li>")
         == "One two\n\nthree"
     )
+
+
+STORY = (
+    "<p>County health officials said on Tuesday that overdose deaths fell by a fifth last "
+    "year, the largest drop since the county began keeping records in 1999.</p>"
+    "<p>The decline followed a program that put naloxone in every library, school and fire "
+    "station, and trained more than four thousand residents to use it.</p>"
+    "<p>Treatment providers said waiting lists for methadone and buprenorphine had also "
+    "shortened, after the state paid for two new clinics in the rural north.</p>"
+)
+
+
+def page_with(body_attributes: str, story: str = STORY) -> bytes:
+    return (
+        "<html><head><title>Overdose deaths fall</title></head>"
+        f"<body {body_attributes}><nav><a href='/'>Home</a></nav>"
+        f"<main><article><h1>Overdose deaths fall</h1>{story}</article></main>"
+        "<div class='cookie-banner'><p>We use cookies to improve your experience on this "
+        "site; by browsing you accept them.</p></div>"
+        "<div class='newsletter-signup'><p>Get the morning briefing in your inbox every "
+        "single weekday, free of charge.</p></div>"
+        "</body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        "class='home cookies-not-set'",  # WordPress Cookie Notice plugin
+        "class='article subType-unsubscribed'",  # WSJ, Barron's
+        "class='f_share_tools_on'",  # Gizmodo
+        "id='related-content' class='newsletter-subscribed'",
+    ],
+)
+def test_a_body_whose_class_names_a_widget_keeps_its_article(attributes: str):
+    article = extract_article(page_with(attributes), pending(), url="https://example.org/a")
+
+    assert article.status == ExtractStatus.DONE, article.note
+    assert "fell by a fifth" in article.text
+    assert "four thousand residents" in article.text
+    assert "cookies" not in article.text  # the real widgets still go
+    assert "morning briefing" not in article.text
+
+
+def test_a_story_wrapper_named_no_share_is_kept():
+    story = f"<div class='entry-content no-share'>{STORY}</div>"
+
+    article = extract_article(page_with("", story), pending(), url="https://example.org/a")
+
+    assert article.status == ExtractStatus.DONE, article.note
+    assert "shortened, after the state paid" in article.text
