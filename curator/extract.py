@@ -10,12 +10,13 @@ from __future__ import annotations
 import copy
 import json
 import re
+import warnings
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import trafilatura
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
@@ -23,7 +24,16 @@ from trafilatura.utils import load_html
 from curator.models import Article, ExtractStatus, PendingEntry
 from curator.urls import is_web_url, normalize_url
 
-MIN_TEXT_CHARS = 300  # less than this is a teaser, not an article
+MIN_TEXT_CHARS = 300  # from this length a page's text is the article, whatever the feed says
+# Shorter text is still the article (a news brief) when it says more than the feed does,
+# reads as prose of at least this many words, and is no "enable JavaScript" shell.
+MIN_BRIEF_WORDS = 30
+_SHELL = re.compile(
+    r"\b(enable|turn on|requires?) (your )?javascript\b|javascript is (disabled|required)"
+    r"|\bcookies? (are|is) (disabled|required)\b|verify(ing)? (that )?you are (a )?human"
+    r"|checking (if|your|whether) (the site|browser)|\baccess denied\b|are you a robot",
+    re.IGNORECASE,
+)
 _PAYWALL = re.compile(
     r"subscribe to (continue|keep) reading"
     r"|to continue reading,? (please )?(subscribe|log in|sign in)"
@@ -59,7 +69,7 @@ _WIDGET_MAX_SHARE = 0.5
 def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
     """The article in `html` (fetched from `url`), or the feed's text when the
     page has too little of its own (the page's metadata is kept either way)."""
-    soup = BeautifulSoup(html, "lxml")
+    soup = _page_soup(html)
     meta = _metadata(soup)
     text = _main_text(html, url, meta.get("title") or entry.title)
     article = Article(
@@ -77,9 +87,26 @@ def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
     )
     if _PAYWALL.search(soup.get_text(" ", strip=True)) and len(text) < 3 * MIN_TEXT_CHARS:
         return _fall_back(article, entry, "page is paywalled")
-    if len(text) < MIN_TEXT_CHARS:
+    if _is_teaser(text, offered=feed_text(entry)):
         return _fall_back(article, entry, f"page gave {len(text)} characters of text")
     return article
+
+
+def _page_soup(html: bytes) -> BeautifulSoup:
+    """The page parsed as HTML. XHTML pages (an XML declaration first) read the same way;
+    bs4 warns about them all the same, and a page is never worth a warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(html, "lxml")
+
+
+def _is_teaser(text: str, *, offered: str) -> bool:
+    """Whether the page's `text` is too thin to replace what the feed `offered`."""
+    if len(text) >= MIN_TEXT_CHARS:
+        return False
+    if len(text) <= len(offered) or len(text.split()) < MIN_BRIEF_WORDS:
+        return True
+    return _SHELL.search(text) is not None
 
 
 def _fall_back(article: Article, entry: PendingEntry, note: str) -> Article:
@@ -214,7 +241,7 @@ def _structural(soup: BeautifulSoup, found: dict[str, str]) -> None:
     if isinstance(time, Tag):
         found.setdefault("published", str(time["datetime"]))
     html = soup.find("html")
-    lang = html.get("lang") if isinstance(html, Tag) else None
+    lang = (html.get("lang") or html.get("xml:lang")) if isinstance(html, Tag) else None
     locale = _meta(soup, "og:locale")
     language = str(lang or locale or "").strip().replace("_", "-").split("-")[0].lower()
     if language:

@@ -161,3 +161,67 @@ def test_a_story_wrapper_named_no_share_is_kept():
 
     assert article.status == ExtractStatus.DONE, article.note
     assert "shortened, after the state paid" in article.text
+
+
+BRIEF = (  # a whole news brief of 230 characters, shorter than MIN_TEXT_CHARS
+    "<p>The city opened its first overnight naloxone vending machine on Friday outside the "
+    "central bus station, where outreach workers said three overdoses had been reversed in "
+    "the past month alone, officials said.</p>"
+)
+
+
+@pytest.mark.parametrize("feed", [{}, {"summary_text": "Naloxone machine opens."}])
+def test_a_short_brief_that_says_more_than_the_feed_is_the_article(feed: dict[str, str]):
+    entry = pending(content_html="", **({"summary_text": ""} | feed))
+
+    article = extract_article(page_with("", BRIEF), entry, url="https://example.org/a")
+
+    assert article.status == ExtractStatus.DONE, article.note
+    assert "three overdoses had been reversed" in article.text
+
+
+def test_a_short_page_text_gives_way_to_a_longer_feed_text():
+    entry = pending(content_html=f"{BRIEF}<p>The machine is stocked twice a week.</p>")
+
+    article = extract_article(page_with("", BRIEF), entry, url="https://example.org/a")
+
+    assert article.status == ExtractStatus.FALLBACK
+    assert article.text.endswith("The machine is stocked twice a week.")
+
+
+@pytest.mark.parametrize(
+    "shell",
+    [
+        "<p>You need to enable JavaScript to run this app.</p>",
+        "<p>Please enable JavaScript and cookies in your browser to continue reading this page. "
+        "We check that the people who read our articles are real readers and not automated "
+        "programs, and this takes only a moment for most of the visitors of our site.</p>",
+    ],
+)
+def test_an_enable_javascript_shell_is_never_the_article(shell: str):
+    entry = pending(content_html="", summary_text="")
+
+    article = extract_article(page_with("", shell), entry, url="https://example.org/a")
+
+    assert article.status == ExtractStatus.FALLBACK
+    assert article.text == ""
+
+
+def test_an_xhtml_page_with_an_xml_declaration_extracts_without_a_warning():
+    # bs4 warns "XMLParsedAsHTMLWarning" on any XHTML page over 512 bytes that opens with
+    # an XML declaration; tests run with warnings as errors.
+    html = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" '
+        '"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en-GB">'
+        "<head><title>Overdose deaths fall</title>"
+        '<meta property="og:site_name" content="County News"/></head>'
+        f"<body><article><h1>Overdose deaths fall</h1>{STORY}</article></body></html>"
+    ).encode()
+
+    article = extract_article(html, pending(), url="https://example.org/a")
+
+    assert article.status == ExtractStatus.DONE, article.note
+    assert (article.site_name, article.language) == ("County News", "en")
+    assert "fell by a fifth" in article.text
