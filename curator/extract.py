@@ -64,6 +64,9 @@ _NAME_PART = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 # A page's own class names say "cookies-not-set" or "no-share" on the wrapper of the
 # whole story; a widget never holds half the page's paragraph text.
 _WIDGET_MAX_SHARE = 0.5
+# The standfirst sits one line above the story's first paragraph, or two with a headline
+# that differs from the page's title; further up are bylines, dates and breadcrumbs.
+_LEAD_LINES = 2
 
 
 def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
@@ -163,20 +166,28 @@ def _main_text(html: bytes, url: str, title: str) -> str:
     if tree is None:
         return ""
     _prune_widgets(tree)
-    raw = ""
-    # Precise first; an old layout table (or an unclosed <table>) may hold it all; and
-    # some pages only give their story to trafilatura's balanced settings.
-    for tables, precise in ((False, True), (True, True), (True, False)):
-        raw = _trafilatura(tree, url, tables=tables, precise=precise)
-        if len(raw) >= MIN_TEXT_CHARS:
-            break
-    lines = [line.strip() for line in raw.splitlines()]
-    kept = [
-        line
-        for line in lines
-        if line and line != title.strip() and not _BOILERPLATE_LINE.match(line)
-    ]
-    return "\n\n".join(kept)
+    # Precise settings keep sidebars out but sometimes drop the standfirst, or the whole
+    # story; balanced settings keep both (and more of the page around them).
+    precise = _lines(_trafilatura(tree, url, precise=True))
+    balanced = _lines(_trafilatura(tree, url, precise=False))
+    if sum(map(len, precise)) < MIN_TEXT_CHARS:
+        precise = balanced
+    lines = _with_lead(precise, balanced)
+    return "\n\n".join(
+        line for line in lines if line != title.strip() and not _BOILERPLATE_LINE.match(line)
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _with_lead(precise: list[str], balanced: list[str]) -> list[str]:
+    """`precise` with the lines (at most `_LEAD_LINES`) that come right before its
+    first line in `balanced`: the standfirst (and the headline above it) that precise
+    settings drop on many news pages."""
+    first = balanced.index(precise[0]) if precise and precise[0] in balanced else 0
+    return balanced[max(0, first - _LEAD_LINES) : first] + precise
 
 
 def _prune_widgets(tree: HtmlElement) -> None:
@@ -200,12 +211,12 @@ def _names_a_widget(element: HtmlElement) -> bool:
     return any(part.lower().startswith(_WIDGET_WORDS) for part in _NAME_PART.findall(names))
 
 
-def _trafilatura(tree: HtmlElement, url: str, *, tables: bool, precise: bool) -> str:
+def _trafilatura(tree: HtmlElement, url: str, *, precise: bool) -> str:
     found = trafilatura.extract(
         copy.deepcopy(tree),  # trafilatura edits the tree it is given
         url=url,
         include_comments=False,
-        include_tables=tables,
+        include_tables=True,  # an old layout table (or an unclosed <table>) may hold it all
         favor_precision=precise,
     )
     return found or ""
