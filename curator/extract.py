@@ -168,18 +168,21 @@ def _main_text(html: bytes, url: str, title: str) -> str:
     _prune_widgets(tree)
     # Precise settings keep sidebars out but sometimes drop the standfirst, or the whole
     # story; balanced settings keep both (and more of the page around them).
-    precise = _lines(_trafilatura(tree, url, precise=True))
-    balanced = _lines(_trafilatura(tree, url, precise=False))
+    precise = _story_lines(_trafilatura(tree, url, precise=True), title)
+    balanced = _story_lines(_trafilatura(tree, url, precise=False), title)
     if sum(map(len, precise)) < MIN_TEXT_CHARS:
         precise = balanced
-    lines = _with_lead(precise, balanced)
-    return "\n\n".join(
-        line for line in lines if line != title.strip() and not _BOILERPLATE_LINE.match(line)
-    )
+    return "\n\n".join(_with_lead(precise, balanced))
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+def _story_lines(text: str, title: str) -> list[str]:
+    """The lines of `text` but the title and the boilerplate (`_BOILERPLATE_LINE`)."""
+    lines = (line.strip() for line in text.splitlines())
+    return [
+        line
+        for line in lines
+        if line and line != title.strip() and not _BOILERPLATE_LINE.match(line)
+    ]
 
 
 def _with_lead(precise: list[str], balanced: list[str]) -> list[str]:

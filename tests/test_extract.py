@@ -225,3 +225,22 @@ def test_an_xhtml_page_with_an_xml_declaration_extracts_without_a_warning():
     assert article.status == ExtractStatus.DONE, article.note
     assert (article.site_name, article.language) == ("County News", "en")
     assert "fell by a fifth" in article.text
+
+
+def test_the_standfirst_in_the_article_header_is_kept_and_the_byline_above_it_is_not():
+    # trafilatura's precise settings drop every <header>; the story's lead often sits there.
+    lead = (
+        "<p>Naloxone in every library and school helped the county to its largest drop in "
+        "deaths since records began, officials say.</p>"
+    )
+    story = (
+        "<article><header><p><a href='/'>News</a> · <a href='/health'>Health</a></p>"
+        f"<p><a href='/staff/ana'>Ana Ruiz</a></p><h1>Overdose deaths fall</h1>{lead}</header>"
+        f"<div>{STORY}</div></article>"
+    )
+
+    article = extract_article(page_with("", story), pending(), url="https://example.org/a")
+
+    assert article.text.startswith("Naloxone in every library and school"), article.text
+    assert "fell by a fifth" in article.text
+    assert "Ana Ruiz" not in article.text and "Health" not in article.text
