@@ -230,6 +230,7 @@ def _metadata(soup: BeautifulSoup) -> dict[str, str]:
     found: dict[str, str] = {}
     for key, value in _json_ld(soup).items():
         found.setdefault(key, value)
+    tags = _meta_tags(soup)
     pairs = [
         ("title", ("og:title", "twitter:title")),
         ("author", ("author", "article:author", "citation_author", "dc.creator")),
@@ -239,15 +240,15 @@ def _metadata(soup: BeautifulSoup) -> dict[str, str]:
     ]
     for key, names in pairs:
         for name in names:
-            content = _meta(soup, name)
+            content = _meta(tags, name)
             if content:
                 found.setdefault(key, content)
                 break
-    _structural(soup, found)
+    _structural(soup, found, locale=_meta(tags, "og:locale"))
     return found
 
 
-def _structural(soup: BeautifulSoup, found: dict[str, str]) -> None:
+def _structural(soup: BeautifulSoup, found: dict[str, str], *, locale: str | None) -> None:
     link = soup.find("link", rel="canonical")
     if isinstance(link, Tag) and link.get("href"):
         found.setdefault("canonical", str(link["href"]).strip())
@@ -256,7 +257,6 @@ def _structural(soup: BeautifulSoup, found: dict[str, str]) -> None:
         found.setdefault("published", str(time["datetime"]))
     html = soup.find("html")
     lang = (html.get("lang") or html.get("xml:lang")) if isinstance(html, Tag) else None
-    locale = _meta(soup, "og:locale")
     language = str(lang or locale or "").strip().replace("_", "-").split("-")[0].lower()
     if language:
         found["language"] = language
@@ -268,12 +268,21 @@ def _structural(soup: BeautifulSoup, found: dict[str, str]) -> None:
             break
 
 
-def _meta(soup: BeautifulSoup, name: str) -> str | None:
-    for attr in ("property", "name"):
-        tag = soup.find("meta", attrs={attr: re.compile(f"^{re.escape(name)}$", re.I)})
-        if isinstance(tag, Tag) and tag.get("content"):
-            return str(tag["content"]).strip()
-    return None
+def _meta_tags(soup: BeautifulSoup) -> dict[tuple[str, str], str]:
+    """The first non-empty content of each <meta> by (attribute, lower-cased name), in one
+    pass: a search of the whole page for each name took longer than trafilatura."""
+    tags: dict[tuple[str, str], str] = {}
+    for tag in soup.find_all("meta", content=True):
+        content = str(tag["content"]).strip()
+        for attr in ("property", "name"):
+            name = tag.get(attr)
+            if content and isinstance(name, str):
+                tags.setdefault((attr, name.strip().lower()), content)
+    return tags
+
+
+def _meta(tags: dict[tuple[str, str], str], name: str) -> str | None:
+    return tags.get(("property", name)) or tags.get(("name", name))
 
 
 def _json_ld(soup: BeautifulSoup) -> dict[str, str]:
