@@ -110,3 +110,137 @@ def test_feed_text_prefers_content_and_keeps_paragraphs():
         html_to_text("<script>x()</script><p>One <b>two</b></p><li>three</li>")
         == "One two\n\nthree"
     )
+
+
+STORY = (
+    "<p>County health officials said on Tuesday that overdose deaths fell by a fifth last "
+    "year, the largest drop since the county began keeping records in 1999.</p>"
+    "<p>The decline followed a program that put naloxone in every library, school and fire "
+    "station, and trained more than four thousand residents to use it.</p>"
+    "<p>Treatment providers said waiting lists for methadone and buprenorphine had also "
+    "shortened, after the state paid for two new clinics in the rural north.</p>"
+)
+
+
+def page_with(body_attributes: str, story: str = STORY) -> bytes:
+    return (
+        "<html><head><title>Overdose deaths fall</title></head>"
+        f"<body {body_attributes}><nav><a href='/'>Home</a></nav>"
+        f"<main><article><h1>Overdose deaths fall</h1>{story}</article></main>"
+        "<div class='cookie-banner'><p>We use cookies to improve your experience on this "
+        "site; by browsing you accept them.</p></div>"
+        "<div class='newsletter-signup'><p>Get the morning briefing in your inbox every "
+        "single weekday, free of charge.</p></div>"
+        "</body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        "class='home cookies-not-set'",  # WordPress Cookie Notice plugin
+        "class='article subType-unsubscribed'",  # WSJ, Barron's
+        "class='f_share_tools_on'",  # Gizmodo
+        "id='related-content' class='newsletter-subscribed'",
+    ],
+)
+def test_a_body_whose_class_names_a_widget_keeps_its_article(attributes: str):
+    article = extract_article(page_with(attributes), pending(), url="https://example.org/a")
+
+    assert article.status == ExtractStatus.DONE, article.note
+    assert "fell by a fifth" in article.text
+    assert "four thousand residents" in article.text
+    assert "cookies" not in article.text  # the real widgets still go
+    assert "morning briefing" not in article.text
+
+
+def test_a_story_wrapper_named_no_share_is_kept():
+    story = f"<div class='entry-content no-share'>{STORY}</div>"
+
+    article = extract_article(page_with("", story), pending(), url="https://example.org/a")
+
+    assert article.status == ExtractStatus.DONE, article.note
+    assert "shortened, after the state paid" in article.text
+
+
+BRIEF = (  # a whole news brief of 230 characters, shorter than MIN_TEXT_CHARS
+    "<p>The city opened its first overnight naloxone vending machine on Friday outside the "
+    "central bus station, where outreach workers said three overdoses had been reversed in "
+    "the past month alone, officials said.</p>"
+)
+
+
+@pytest.mark.parametrize("feed", [{}, {"summary_text": "Naloxone machine opens."}])
+def test_a_short_brief_that_says_more_than_the_feed_is_the_article(feed: dict[str, str]):
+    entry = pending(content_html="", **({"summary_text": ""} | feed))
+
+    article = extract_article(page_with("", BRIEF), entry, url="https://example.org/a")
+
+    assert article.status == ExtractStatus.DONE, article.note
+    assert "three overdoses had been reversed" in article.text
+
+
+def test_a_short_page_text_gives_way_to_a_longer_feed_text():
+    entry = pending(content_html=f"{BRIEF}<p>The machine is stocked twice a week.</p>")
+
+    article = extract_article(page_with("", BRIEF), entry, url="https://example.org/a")
+
+    assert article.status == ExtractStatus.FALLBACK
+    assert article.text.endswith("The machine is stocked twice a week.")
+
+
+@pytest.mark.parametrize(
+    "shell",
+    [
+        "<p>You need to enable JavaScript to run this app.</p>",
+        "<p>Please enable JavaScript and cookies in your browser to continue reading this page. "
+        "We check that the people who read our articles are real readers and not automated "
+        "programs, and this takes only a moment for most of the visitors of our site.</p>",
+    ],
+)
+def test_an_enable_javascript_shell_is_never_the_article(shell: str):
+    entry = pending(content_html="", summary_text="")
+
+    article = extract_article(page_with("", shell), entry, url="https://example.org/a")
+
+    assert article.status == ExtractStatus.FALLBACK
+    assert article.text == ""
+
+
+def test_an_xhtml_page_with_an_xml_declaration_extracts_without_a_warning():
+    # bs4 warns "XMLParsedAsHTMLWarning" on any XHTML page over 512 bytes that opens with
+    # an XML declaration; tests run with warnings as errors.
+    html = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" '
+        '"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en-GB">'
+        "<head><title>Overdose deaths fall</title>"
+        '<meta property="og:site_name" content="County News"/></head>'
+        f"<body><article><h1>Overdose deaths fall</h1>{STORY}</article></body></html>"
+    ).encode()
+
+    article = extract_article(html, pending(), url="https://example.org/a")
+
+    assert article.status == ExtractStatus.DONE, article.note
+    assert (article.site_name, article.language) == ("County News", "en")
+    assert "fell by a fifth" in article.text
+
+
+def test_the_standfirst_in_the_article_header_is_kept_and_the_byline_above_it_is_not():
+    # trafilatura's precise settings drop every <header>; the story's lead often sits there.
+    lead = (
+        "<p>Naloxone in every library and school helped the county to its largest drop in "
+        "deaths since records began, officials say.</p>"
+    )
+    story = (
+        "<article><header><p><a href='/'>News</a> · <a href='/health'>Health</a></p>"
+        f"<p><a href='/staff/ana'>Ana Ruiz</a></p><h1>Overdose deaths fall</h1>{lead}</header>"
+        f"<div>{STORY}</div></article>"
+    )
+
+    article = extract_article(page_with("", story), pending(), url="https://example.org/a")
+
+    assert article.text.startswith("Naloxone in every library and school"), article.text
+    assert "fell by a fifth" in article.text
+    assert "Ana Ruiz" not in article.text and "Health" not in article.text

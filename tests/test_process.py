@@ -374,3 +374,74 @@ def _filtered_story(
     add_entries(store, now, "scored", (first, "Ohio overdose deaths fall 18%"))
     process_pending(narrow, store, now)
     return narrow, second
+
+
+STOCK = "Sessions at the public library teach how to recognise and respond to an overdose."
+STORIES = {
+    "clinic": (
+        "Rural clinic opens methadone wing",
+        "A rural clinic in Harlan opened a methadone wing on Monday, the first in the county.",
+        "The wing can treat two hundred patients a day and has a waiting list of ninety.",
+        "Staff said most patients now drive less than twenty miles for their daily dose.",
+    ),
+    "schools": (
+        "Schools stock naloxone in every building",
+        "Every public school in the district will keep naloxone kits in its nurse's office.",
+        "The school board voted five to two for the plan after a student overdose in May.",
+        "Teachers will be trained during the first week of the autumn term by paramedics.",
+    ),
+    "jail": (
+        "Jail starts buprenorphine program",
+        "The county jail began offering buprenorphine to inmates with opioid use disorder.",
+        "The sheriff said twelve inmates started treatment in the program's first week.",
+        "Inmates who leave will be referred to a clinic near their home for their doses.",
+    ),
+}
+
+
+def serve_story(httpserver: HTTPServer, name: str) -> str:
+    title, *sentences = STORIES[name]
+    paragraphs = "".join(f"<p>{s}</p>" for s in [*sentences, STOCK])
+    html = f"<html><body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+    httpserver.expect_request(f"/{name}").respond_with_data(html, content_type="text/html")
+    return httpserver.url_for(f"/{name}")
+
+
+def summaries(store: Store) -> dict[str, str]:
+    return {str(r["title"]): str(r["summary"]) for r in item_rows(store)}
+
+
+def test_a_sentence_an_outlet_repeats_across_its_items_is_in_none_of_their_summaries(
+    httpserver: HTTPServer, make_config: Callable[..., Config], store: Store, now: datetime
+):
+    config = make_config(relevance=TOPICS, summary={"sentences": 4})
+    httpserver.expect_request("/robots.txt").respond_with_data("", content_type="text/plain")
+    clinic, schools, jail = (serve_story(httpserver, name) for name in STORIES)
+    add_entries(store, now, "gazette", (clinic, STORIES["clinic"][0]), (jail, STORIES["jail"][0]))
+    add_entries(store, now, "courier", (schools, STORIES["schools"][0]))
+
+    process_pending(config, store, now)
+
+    found = summaries(store)
+    assert len(found) == 3
+    assert STOCK not in found[STORIES["clinic"][0]]
+    assert STOCK not in found[STORIES["jail"][0]]
+    assert "methadone wing on Monday" in found[STORIES["clinic"][0]]
+    assert STOCK in found[STORIES["schools"][0]]  # another outlet's only item: its own
+
+
+def test_a_later_item_skips_the_stock_sentence_of_its_source_s_stored_articles(
+    httpserver: HTTPServer, make_config: Callable[..., Config], store: Store, now: datetime
+):
+    config = make_config(relevance=TOPICS, summary={"sentences": 4})
+    httpserver.expect_request("/robots.txt").respond_with_data("", content_type="text/plain")
+    clinic, jail = serve_story(httpserver, "clinic"), serve_story(httpserver, "jail")
+    source = add_entries(store, now, "gazette", (clinic, STORIES["clinic"][0]))
+    process_pending(config, store, now)
+    assert STOCK in summaries(store)[STORIES["clinic"][0]]  # nothing to compare with yet
+
+    later = now + timedelta(hours=1)
+    store.entries.upsert(source, [entry(jail, STORIES["jail"][0], later)], later)
+    process_pending(config, store, later)
+
+    assert STOCK not in summaries(store)[STORIES["jail"][0]]

@@ -8,7 +8,12 @@ from pathlib import Path
 
 from curator.models import PendingEntry
 from curator.screen.extract import extract_article
-from curator.screen.summarize import candidate_sentences, first_sentences, summarize
+from curator.screen.summarize import (
+    candidate_sentences,
+    first_sentences,
+    leans_on_context,
+    summarize,
+)
 
 PAGES = Path(__file__).resolve().parent.parent / "data" / "samples" / "pages"
 
@@ -126,3 +131,91 @@ def test_our_segmenter_finds_exactly_the_sentences_pysbd_finds():
             theirs.sentences_with_char_spans(sentences)
         ), text[:80]
         assert ours.segment(text) == theirs.segment(text), text[:80]
+
+
+BROKEN_LINES = """The singer, who has spoken openly about her recovery from alcohol use
+disorder, took
+to her Instagram page to share some stunning photos of herself.
+She marked three years sober with a post thanking the clinic that treated her in 2023.
+Her fans and fellow musicians replied with thousands of messages of support and pride.
+The clinic said calls to its helpline doubled in the day after the singer's post.
+"""
+
+
+def test_a_sentence_broken_across_lines_is_one_sentence_and_a_fragment_never_stands_alone():
+    summary = summarize(BROKEN_LINES, "Singer marks three years sober", 3)
+
+    assert not summary.startswith("to her Instagram")
+    assert "recovery from alcohol use disorder, took to her Instagram page" in summary
+    assert "\n" not in summary
+    assert all(not s[0].islower() for s in candidate_sentences(BROKEN_LINES))
+
+
+def test_a_lowercase_fragment_after_a_finished_sentence_is_never_a_candidate():
+    text = "The county opened two new clinics this spring.\nto her Instagram page to share photos."
+
+    assert candidate_sentences(text) == ["The county opened two new clinics this spring."]
+
+
+def test_a_standfirst_without_closing_punctuation_can_carry_the_lead_fact():
+    text = (
+        "Overdose deaths in Ohio fell 18 percent in 2025, the state's health department said\n"
+        "Marta Diaz keeps a naloxone kit in her bag wherever she goes these days.\n"
+        "She learned to use it at a library class two winters ago in Dayton.\n"
+        "Officials said the decline was broad, reaching rural and urban counties alike.\n"
+    )
+
+    summary = summarize(text, "Ohio overdose deaths fall 18 percent", 2)
+
+    assert summary.startswith("Overdose deaths in Ohio fell 18 percent in 2025, the state's")
+    assert "department said." in summary
+
+
+LEANING = """Five days later, she knelt beside a stranger on the floor of a bus shelter.
+But the program, called Bridge, has struggled to find staff in rural counties this year.
+This program trains peer coaches to meet patients in emergency rooms after an overdose.
+The state's Bridge program trains peer coaches to meet overdose patients in emergency rooms.
+Overdose deaths in the state fell 12 percent after Bridge expanded to forty hospitals.
+"""
+
+
+def test_a_summary_never_opens_with_a_sentence_that_leans_on_an_earlier_one():
+    for count in (1, 2, 3):
+        summary = summarize(LEANING, "Bridge program peer coaches overdose", count)
+        assert summary.startswith(("The state's Bridge", "Overdose deaths")), summary
+
+
+def test_sentences_that_point_back_are_recognised_and_self_contained_ones_are_not():
+    leaning = [
+        "Five days later, she knelt beside a stranger.",
+        "Then the clinic closed its doors for good.",
+        "However, the county kept paying the rent.",
+        "Also on the list were two rural hospitals.",
+        "That decision cost the county dearly.",
+        "This program trains peer coaches.",
+        "He said the numbers were encouraging.",
+        "They opened a second site in March.",
+        "It was the first such clinic in the state.",
+        "The next day, officials reversed course.",
+        "“But we kept going,” she said.",
+    ]
+    standing = [
+        "This year, overdose deaths fell in the county.",
+        "The county opened two clinics in March.",
+        "Health officials said overdose deaths fell.",
+        "Heroin use has declined since 2015.",
+        "Thousands attended the rally on Sunday.",
+    ]
+    assert [s for s in leaning if not leans_on_context(s)] == []
+    assert [s for s in standing if leans_on_context(s)] == []
+
+
+def test_a_sentence_the_outlet_repeats_elsewhere_never_qualifies():
+    stock = "Sessions at the public library teach how to recognise and respond to an overdose."
+    text = TEXT + "\n" + stock + "\n"
+    elsewhere = f"A different story about housing. {stock} Call the helpline for details."
+
+    assert stock in summarize(text, "naloxone library overdose sessions respond", 5)
+    assert stock not in summarize(
+        text, "naloxone library overdose sessions respond", 5, elsewhere=elsewhere
+    )

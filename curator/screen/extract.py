@@ -7,20 +7,34 @@ the feed's own content, with a note saying why.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+import warnings
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import trafilatura
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 
 from curator import bounds
 from curator.models import Article, ExtractStatus, PendingEntry
 from curator.urls import is_web_url, normalize_url
 
-MIN_TEXT_CHARS = 300  # less than this is a teaser, not an article
+MIN_TEXT_CHARS = 300  # from this length a page's text is the article, whatever the feed says
+# Shorter text is still the article (a news brief) when it says more than the feed does,
+# reads as prose of at least this many words, and is no "enable JavaScript" shell.
+MIN_BRIEF_WORDS = 30
+_SHELL = re.compile(
+    r"\b(enable|turn on|requires?) (your )?javascript\b|javascript is (disabled|required)"
+    r"|\bcookies? (are|is) (disabled|required)\b|verify(ing)? (that )?you are (a )?human"
+    r"|checking (if|your|whether) (the site|browser)|\baccess denied\b|are you a robot",
+    re.IGNORECASE,
+)
 _PAYWALL = re.compile(
     r"subscribe to (continue|keep) reading"
     r"|to continue reading,? (please )?(subscribe|log in|sign in)"
@@ -37,19 +51,29 @@ _BOILERPLATE_LINE = re.compile(
     r"|journal reference|cite this page|materials provided by|media contact)\b)",
     re.IGNORECASE,
 )
-_PRUNE = [
-    "//*[contains(@class,'cookie') or contains(@id,'cookie')]",
-    "//*[contains(@class,'newsletter') or contains(@class,'subscribe')]",
-    "//*[contains(@class,'related') or contains(@class,'share')]",
-    "//figcaption",
-    "//aside",
-]
+# Widgets that trafilatura sometimes keeps: cookie banners, newsletter boxes, share
+# bars, related-story lists, captions and sidebars. A class or id names a widget when one
+# of its parts (split at "-", "_" and camelCase) starts with one of these words, so
+# "share-bar" and "relatedTopics" do and "subType-unsubscribed" does not.
+_WIDGET_WORDS = ("cookie", "newsletter", "subscribe", "related", "share")
+_WIDGET_CANDIDATES = etree.XPath(
+    "//*[not(self::html or self::body or self::main or self::article)]["
+    + " or ".join(f"contains(@class,'{w}') or contains(@id,'{w}')" for w in _WIDGET_WORDS)
+    + "] | //figcaption | //aside"
+)
+_NAME_PART = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+# A page's own class names say "cookies-not-set" or "no-share" on the wrapper of the
+# whole story; a widget never holds half the page's paragraph text.
+_WIDGET_MAX_SHARE = 0.5
+# The standfirst sits one line above the story's first paragraph, or two with a headline
+# that differs from the page's title; further up are bylines, dates and breadcrumbs.
+_LEAD_LINES = 2
 
 
 def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
     """The article in `html` (fetched from `url`), or the feed's text when the
     page has too little of its own (the page's metadata is kept either way)."""
-    soup = BeautifulSoup(html, "lxml")
+    soup = _page_soup(html)
     meta = _metadata(soup)
     title = bounds.one_line(meta.get("title"), bounds.MAX_TITLE) or entry.title
     text = bounds.clip(_main_text(html, url, title), bounds.MAX_ARTICLE_TEXT)
@@ -68,9 +92,26 @@ def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
     )
     if _PAYWALL.search(soup.get_text(" ", strip=True)) and len(text) < 3 * MIN_TEXT_CHARS:
         return _fall_back(article, entry, "page is paywalled")
-    if len(text) < MIN_TEXT_CHARS:
+    if _is_teaser(text, offered=feed_text(entry)):
         return _fall_back(article, entry, f"page gave {len(text)} characters of text")
     return article
+
+
+def _page_soup(html: bytes) -> BeautifulSoup:
+    """The page parsed as HTML. XHTML pages (an XML declaration first) read the same way;
+    bs4 warns about them all the same, and a page is never worth a warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(html, "lxml")
+
+
+def _is_teaser(text: str, *, offered: str) -> bool:
+    """Whether the page's `text` is too thin to replace what the feed `offered`."""
+    if len(text) >= MIN_TEXT_CHARS:
+        return False
+    if len(text) <= len(offered) or len(text.split()) < MIN_BRIEF_WORDS:
+        return True
+    return _SHELL.search(text) is not None
 
 
 def _fall_back(article: Article, entry: PendingEntry, note: str) -> Article:
@@ -123,26 +164,65 @@ def html_to_text(html: str) -> str:
 
 
 def _main_text(html: bytes, url: str, title: str) -> str:
-    raw = _trafilatura(html, url, tables=False)
-    if len(raw) < MIN_TEXT_CHARS:  # an old layout table (or an unclosed <table>) holds it all
-        raw = _trafilatura(html, url, tables=True)
-    lines = [line.strip() for line in raw.splitlines()]
-    kept = [
+    tree = load_html(html)
+    if tree is None:
+        return ""
+    _prune_widgets(tree)
+    # Precise settings keep sidebars out but sometimes drop the standfirst, or the whole
+    # story; balanced settings keep both (and more of the page around them).
+    precise = _story_lines(_trafilatura(tree, url, precise=True), title)
+    balanced = _story_lines(_trafilatura(tree, url, precise=False), title)
+    if sum(map(len, precise)) < MIN_TEXT_CHARS:
+        precise = balanced
+    return "\n\n".join(_with_lead(precise, balanced))
+
+
+def _story_lines(text: str, title: str) -> list[str]:
+    """The lines of `text` but the title and the boilerplate (`_BOILERPLATE_LINE`)."""
+    lines = (line.strip() for line in text.splitlines())
+    return [
         line
         for line in lines
         if line and line != title.strip() and not _BOILERPLATE_LINE.match(line)
     ]
-    return "\n\n".join(kept)
 
 
-def _trafilatura(html: bytes, url: str, *, tables: bool) -> str:
+def _with_lead(precise: list[str], balanced: list[str]) -> list[str]:
+    """`precise` with the lines (at most `_LEAD_LINES`) that come right before its
+    first line in `balanced`: the standfirst (and the headline above it) that precise
+    settings drop on many news pages."""
+    first = balanced.index(precise[0]) if precise and precise[0] in balanced else 0
+    return balanced[max(0, first - _LEAD_LINES) : first] + precise
+
+
+def _prune_widgets(tree: HtmlElement) -> None:
+    """Remove the widgets (see `_WIDGET_WORDS`), never the element that holds the story."""
+    page_chars = _paragraph_chars(tree)
+    for element in _WIDGET_CANDIDATES(tree):
+        if element.getparent() is None or not _names_a_widget(element):
+            continue
+        if _paragraph_chars(element) <= _WIDGET_MAX_SHARE * page_chars:
+            element.drop_tree()
+
+
+def _paragraph_chars(element: HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in element.iter("p"))
+
+
+def _names_a_widget(element: HtmlElement) -> bool:
+    if element.tag in ("figcaption", "aside"):
+        return True
+    names = f"{element.get('class', '')} {element.get('id', '')}"
+    return any(part.lower().startswith(_WIDGET_WORDS) for part in _NAME_PART.findall(names))
+
+
+def _trafilatura(tree: HtmlElement, url: str, *, precise: bool) -> str:
     found = trafilatura.extract(
-        html,
+        copy.deepcopy(tree),  # trafilatura edits the tree it is given
         url=url,
         include_comments=False,
-        include_tables=tables,
-        favor_precision=True,
-        prune_xpath=_PRUNE,
+        include_tables=True,  # an old layout table (or an unclosed <table>) may hold it all
+        favor_precision=precise,
     )
     return found or ""
 
@@ -152,6 +232,7 @@ def _metadata(soup: BeautifulSoup) -> dict[str, str]:
     found: dict[str, str] = {}
     for key, value in _json_ld(soup).items():
         found.setdefault(key, value)
+    tags = _meta_tags(soup)
     pairs = [
         ("title", ("og:title", "twitter:title")),
         ("author", ("author", "article:author", "citation_author", "dc.creator")),
@@ -161,15 +242,15 @@ def _metadata(soup: BeautifulSoup) -> dict[str, str]:
     ]
     for key, names in pairs:
         for name in names:
-            content = _meta(soup, name)
+            content = _meta(tags, name)
             if content:
                 found.setdefault(key, content)
                 break
-    _structural(soup, found)
+    _structural(soup, found, locale=_meta(tags, "og:locale"))
     return found
 
 
-def _structural(soup: BeautifulSoup, found: dict[str, str]) -> None:
+def _structural(soup: BeautifulSoup, found: dict[str, str], *, locale: str | None) -> None:
     link = soup.find("link", rel="canonical")
     if isinstance(link, Tag) and link.get("href"):
         found.setdefault("canonical", str(link["href"]).strip())
@@ -177,8 +258,7 @@ def _structural(soup: BeautifulSoup, found: dict[str, str]) -> None:
     if isinstance(time, Tag):
         found.setdefault("published", str(time["datetime"]))
     html = soup.find("html")
-    lang = html.get("lang") if isinstance(html, Tag) else None
-    locale = _meta(soup, "og:locale")
+    lang = (html.get("lang") or html.get("xml:lang")) if isinstance(html, Tag) else None
     language = str(lang or locale or "").strip().replace("_", "-").split("-")[0].lower()
     if language:
         found["language"] = language
@@ -190,12 +270,21 @@ def _structural(soup: BeautifulSoup, found: dict[str, str]) -> None:
             break
 
 
-def _meta(soup: BeautifulSoup, name: str) -> str | None:
-    for attr in ("property", "name"):
-        tag = soup.find("meta", attrs={attr: re.compile(f"^{re.escape(name)}$", re.I)})
-        if isinstance(tag, Tag) and tag.get("content"):
-            return str(tag["content"]).strip()
-    return None
+def _meta_tags(soup: BeautifulSoup) -> dict[tuple[str, str], str]:
+    """The first non-empty content of each <meta> by (attribute, lower-cased name), in one
+    pass: a search of the whole page for each name took longer than trafilatura."""
+    tags: dict[tuple[str, str], str] = {}
+    for tag in soup.find_all("meta", content=True):
+        content = str(tag["content"]).strip()
+        for attr in ("property", "name"):
+            name = tag.get(attr)
+            if content and isinstance(name, str):
+                tags.setdefault((attr, name.strip().lower()), content)
+    return tags
+
+
+def _meta(tags: dict[tuple[str, str], str], name: str) -> str | None:
+    return tags.get(("property", name)) or tags.get(("name", name))
 
 
 def _json_ld(soup: BeautifulSoup) -> dict[str, str]:

@@ -141,6 +141,32 @@ class StoryWindow:
         )
 
 
+class SourceTexts:
+    """Each source's recent article texts (whitespace collapsed), read once a run and
+    joined by the articles of the run, so a summary can skip an outlet's stock
+    sentences: the ones its other items carry too."""
+
+    RECENT = 10  # articles of a source compared; a stock sentence is in nearly all
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._texts: dict[int, dict[int, str]] = {}
+
+    def add(self, entry: PendingEntry, article: Article) -> None:
+        self._of(entry.source_id)[entry.id] = " ".join(article.text.split())
+
+    def elsewhere(self, entry: PendingEntry) -> str:
+        """The text of the source's other articles, one per line."""
+        texts = self._of(entry.source_id)
+        return "\n".join(text for entry_id, text in texts.items() if entry_id != entry.id)
+
+    def _of(self, source_id: int) -> dict[int, str]:
+        if source_id not in self._texts:
+            recent = self._store.articles.recent_texts(source_id, self.RECENT)
+            self._texts[source_id] = {i: " ".join(t.split()) for i, t in recent.items()}
+        return self._texts[source_id]
+
+
 async def _process(
     config: Config,
     store: Store,
@@ -152,6 +178,7 @@ async def _process(
 ) -> ProcessReport:
     report = ProcessReport()
     all_on_topic = store.sources.all_on_topic()
+    texts = SourceTexts(store)
     chunk = config.network.max_connections
     async with Fetcher(config) as fetcher:
         for start in range(0, len(entries), chunk):
@@ -161,8 +188,11 @@ async def _process(
                 break
             batch = entries[start : start + chunk]
             attempts = await asyncio.gather(*(_attempt(fetcher, config, e, now) for e in batch))
+            for attempt in attempts:  # the batch's items see each other's stock sentences
+                if attempt.article is not None:
+                    texts.add(attempt.entry, attempt.article)
             for attempt in attempts:
-                _settle(config, store, now, attempt, stories, report, all_on_topic)
+                _settle(config, store, now, attempt, stories, report, all_on_topic, texts)
                 if progress:
                     progress(report.examined, len(entries))
     return report
@@ -236,6 +266,7 @@ def _settle(
     stories: StoryIndex,
     report: ProcessReport,
     all_on_topic: frozenset[int],
+    texts: SourceTexts,
 ) -> None:
     """Commit one entry's outcome: a retry, or its article and its item."""
     entry, article = attempt.entry, attempt.article
@@ -265,7 +296,15 @@ def _settle(
     )
     tries = entry.attempts + (article.status != ExtractStatus.SKIPPED)
     # The summary is made before the write lock is taken, and only for a new story.
-    new = None if item_id is not None else _new_item(config, entry, article, signature, relevance)
+    new = None
+    if item_id is None:
+        summary = summarize(
+            article.text,
+            signature.title,
+            config.summary.sentences,
+            elsewhere=texts.elsewhere(entry),
+        )
+        new = _new_item(entry, article, signature, relevance, summary)
     with write_transaction(store.db):
         store.articles.save(article, tries, now)
         if new is None:
@@ -289,11 +328,11 @@ def _settle(
 
 
 def _new_item(
-    config: Config,
     entry: PendingEntry,
     article: Article,
     signature: StorySignature,
     relevance: Relevance,
+    summary: str,
 ) -> NewItem:
     return NewItem(
         entry_id=entry.id,
@@ -301,7 +340,7 @@ def _new_item(
         url=signature.url,
         canonical_url=article.canonical_url,
         relevance=relevance,
-        summary=summarize(article.text, signature.title, config.summary.sentences),
+        summary=summary,
         description=entry.summary_text.strip(),
         image_url=article.image_url,
         site_name=article.site_name or entry.source_name,

@@ -41,13 +41,33 @@ _LABEL = re.compile(
     r"^(summary|abstract|key points|highlights|at a glance|bottom line)\s*:\s*", re.I
 )
 _MIN_WORDS, _MAX_WORDS = 7, 60
+_CLOSING = ".!?:;\"'”’)"
+# Openers that point back at what came before, so the sentence cannot open a summary:
+# connectives, pronouns and demonstratives standing for something named earlier, and
+# times counted from an earlier moment ("Five days later", "The next day").
+_LEANS_BACK = re.compile(
+    r"^(and|but|so|yet|or|nor|also|still|then|thus|hence|however|meanwhile|moreover"
+    r"|furthermore|nevertheless|nonetheless|instead|otherwise|besides|likewise|similarly"
+    r"|indeed|afterwards?|later|earlier|again|even so|in addition|as a result|by contrast"
+    r"|in (that|this) case|since then|after that|before that|at that (time|point)"
+    r"|he|she|they|it|his|her|their|its|him|them|we|both|another|others|such"
+    r"|th(is|at|ese|ose)(?! (year|week|month|morning|afternoon|evening|spring|summer"
+    r"|fall|autumn|winter|weekend)\b)"
+    r"|the (next|following|previous|same|other|former|latter) \w+"
+    r"|(\w+ ){1,3}(later|earlier|afterwards?|before|after that)"
+    r")\b",
+    re.IGNORECASE,
+)
 
 
-def summarize(text: str, title: str, sentences: int = 3) -> str:
-    """A summary of `text` in at most `sentences` of its own sentences."""
-    candidates = candidate_sentences(text)
-    if len(candidates) <= sentences:
-        return " ".join(candidates)
+def summarize(text: str, title: str, sentences: int = 3, *, elsewhere: str = "") -> str:
+    """A summary of `text` in at most `sentences` of its own sentences; it never opens
+    with a sentence that leans on an earlier one. `elsewhere` is the text of the
+    source's other recent articles (whitespace collapsed): a sentence found there is
+    the outlet's stock text, never summary material."""
+    candidates = [s for s in candidate_sentences(text) if s not in elsewhere]
+    if not candidates:
+        return ""
     vectors = _tfidf([_terms(s) for s in candidates])
     centroid = _normalise(_sum(vectors))
     title_terms = set(_terms(title))
@@ -57,24 +77,50 @@ def summarize(text: str, title: str, sentences: int = 3) -> str:
         + LEAD_BONUS / (1 + index)
         for index, vector in enumerate(vectors)
     ]
-    chosen = _mmr(vectors, scores, sentences)
+    leaning = {i for i, sentence in enumerate(candidates) if leans_on_context(sentence)}
+    chosen = _mmr(vectors, scores, sentences, leaning)
     return " ".join(candidates[i] for i in sorted(chosen))
 
 
+def leans_on_context(sentence: str) -> bool:
+    """The sentence opens by pointing back ("But", "She", "Five days later", "This
+    program"), so it does not read on its own."""
+    return bool(_LEANS_BACK.match(sentence.lstrip("\"“‘'(")))
+
+
 def candidate_sentences(text: str) -> list[str]:
-    """The sentences of `text` that could stand in a summary, in order."""
+    """The sentences of `text` that could stand in a summary, in order. A line broken
+    mid-sentence is joined to the next; the first paragraph may be a standfirst with
+    no closing punctuation, and gets a full stop."""
     result: list[str] = []
     seen: set[str] = set()
-    for paragraph in re.split(r"\n\s*\n|\n", text):
-        paragraph = _LABEL.sub("", paragraph.strip())
-        if not paragraph or (_BOILERPLATE.search(paragraph[:80]) and len(paragraph) < 200):
+    for number, paragraph in enumerate(_paragraphs(text)):
+        paragraph = _LABEL.sub("", paragraph)
+        if _BOILERPLATE.search(paragraph[:80]) and len(paragraph) < 200:
             continue
+        if number == 0 and paragraph[-1] not in _CLOSING and paragraph[0].isupper():
+            paragraph += "."  # a standfirst: the lead fact, set as a line of its own
         for sentence in _segment(paragraph):
             key = " ".join(_WORD.findall(sentence.lower()))
             if _is_candidate(sentence) and key not in seen:
                 seen.add(key)
                 result.append(sentence)
     return result
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Non-empty lines, a line that ends without closing punctuation joined to a next
+    line that starts in lower case (one sentence broken by the page's layout)."""
+    paragraphs: list[str] = []
+    for line in re.split(r"\n\s*\n|\n", text):
+        line = line.strip()
+        if not line:
+            continue
+        if paragraphs and paragraphs[-1][-1] not in _CLOSING and line[0].islower():
+            paragraphs[-1] += " " + line
+        else:
+            paragraphs.append(line)
+    return paragraphs
 
 
 def first_sentences(text: str, sentences: int = 3) -> str:
@@ -122,7 +168,7 @@ def _is_candidate(sentence: str) -> bool:
     words = sentence.split()
     if not _MIN_WORDS <= len(words) <= _MAX_WORDS:
         return False
-    if sentence[-1] not in ".!?\"'”’)" or sentence.endswith("?"):
+    if sentence[-1] not in ".!?\"'”’)" or sentence.endswith("?") or sentence[0].islower():
         return False
     return not _BOILERPLATE.search(sentence)
 
@@ -174,8 +220,11 @@ def _overlap(title_terms: set[str], vector: dict[str, float]) -> float:
     return len(title_terms & vector.keys()) / len(title_terms) if title_terms else 0.0
 
 
-def _mmr(vectors: list[dict[str, float]], scores: list[float], count: int) -> list[int]:
-    """Greedy maximal marginal relevance: good sentences that say new things."""
+def _mmr(
+    vectors: list[dict[str, float]], scores: list[float], count: int, leaning: set[int]
+) -> list[int]:
+    """Greedy maximal marginal relevance: good sentences that say new things. A
+    sentence in `leaning` may not come first in article order among those chosen."""
     chosen: list[int] = []
     remaining = set(range(len(vectors)))
     while remaining and len(chosen) < count:
@@ -184,7 +233,10 @@ def _mmr(vectors: list[dict[str, float]], scores: list[float], count: int) -> li
             redundancy = max((_cosine(vectors[i], vectors[j]) for j in chosen), default=0.0)
             return MMR_LAMBDA * scores[i] - (1 - MMR_LAMBDA) * redundancy
 
-        best = max(sorted(remaining), key=marginal)
+        allowed = [i for i in sorted(remaining) if i not in leaning or i > min(chosen, default=i)]
+        if not allowed:
+            break
+        best = max(allowed, key=marginal)
         chosen.append(best)
         remaining.discard(best)
     return chosen

@@ -79,6 +79,17 @@ class ArticleStore:
             ).fetchall()
         return [(row[0], row[1]) for row in rows]
 
+    def recent_texts(self, source_id: int, limit: int) -> dict[int, str]:
+        """The texts of the source's `limit` newest articles, by entry id (to find the
+        sentences an outlet repeats in every item)."""
+        with translate_errors("articles"):
+            rows = self.db.execute(
+                "SELECT a.entry_id, a.text FROM entries e JOIN articles a ON a.entry_id = e.id "
+                "WHERE e.source_id = ? ORDER BY e.id DESC LIMIT ?",
+                [source_id, limit],
+            ).fetchall()
+        return {row[0]: row[1] for row in rows}
+
     def _mark(
         self,
         entry_id: int,
