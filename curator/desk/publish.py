@@ -1,7 +1,9 @@
 """Draft -> post: a stable slug, the body rendered and sanitised, the source credited.
 
 A post is refused while its draft holds stigmatising terms, unless the editor
-passes them (`allow_terms`); the crisis-line reminder never blocks.
+passes them (`allow_terms`); the crisis-line reminder never blocks. Decide, then
+apply: `publish_item` reads, `decide_publication` (pure) decides the item's change
+and the post, and `store.posts.publish` applies both in one transaction.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ SLUG_LENGTH = 70
 
 @dataclass(frozen=True)
 class Published:
+    """The post as stored, and what the language check said about its draft."""
+
     post: Post
     language: wording.LanguageReport
 
