@@ -1,15 +1,13 @@
 """`curator annotate ID`: write the post in $VISUAL/$EDITOR; saved as a new draft version.
 
-A draft is never lost: the editor works on a file beside the database
-(data/recovery/item-42-<time>.md). It is removed only once the draft is saved;
-if the editor fails, the database is locked or the item changed meanwhile, the
-file stays, its path is printed, and the next `annotate` of the item offers it.
-Text given with --body-file is written to such a file whenever it is refused.
+The use case (claim, recover, save, release, never losing the text) is
+`curator.desk.annotate`; this module parses the arguments and is its terminal:
+it runs the editor program, asks about a recovery file and prints.
 """
 
 from __future__ import annotations
 
-import contextlib
+from functools import partial
 from pathlib import Path
 
 import click
@@ -17,14 +15,10 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 
 from curator.cli import desk_views as views
-from curator.cli import drafting
+from curator.cli.body_file import read_body_file
 from curator.cli.context import ROW_ID, AppContext, clean, editor_name, now, pass_app, shown
-from curator.desk import actions, states
 from curator.desk.actions import SavedDraft
-from curator.desk.publish import source_name
-from curator.desk.states import Action
-from curator.errors import CuratorError
-from curator.models import Item
+from curator.desk.annotate import Annotation, EditorFailed, Terminal, annotate_item
 
 
 @click.command()
@@ -43,130 +37,39 @@ from curator.models import Item
 def annotate(app: AppContext, item_id: int, title: str | None, tags: tuple[str, ...],
              body_file: str | None, preview: bool, editor: str | None) -> None:  # fmt: skip
     """Write or revise the post for one item."""
-    body = drafting.read_body_file(body_file) if body_file is not None else None
-    saved = annotate_item(app, item_id, editor_name(editor), title=title, tags=tags, body=body)
+    body = read_body_file(body_file) if body_file is not None else None
+    asked = Annotation(item_id, editor_name(editor), title, tags, body)
+    saved = annotate_item(app.store, app.config, asked, terminal(item_id), now)
     if saved is None:
         click.echo(f"item {item_id}: nothing changed; no draft saved")
         return
     report_saved(app, saved, preview)
 
 
-def annotate_item(
-    app: AppContext, item_id: int, editor: str, *, title: str | None = None,
-    tags: tuple[str, ...] = (), body: str | None = None,
-) -> SavedDraft | None:  # fmt: skip
-    """Claim the item, get the text (editor or `body`), save it as the next draft."""
-    moment = now()
-    database: Path = app.config.curator.database
-    work = drafting.recovery_path(database, item_id, moment)
-    if body is not None:
-        return _save_given(app, item_id, editor, drafting.DraftText(title or "", tags, body), work)
-    item = app.store.desk.get_item(item_id)
-    states.decide(item, Action.SAVE_DRAFT, editor, moment)  # refuse early, before any typing
-    latest = app.store.desk.latest_draft(item_id)
-    claimed_here = states.holder(item, moment) != editor
-    if claimed_here:  # show the others before typing starts
-        item = actions.act(app.store, app.config, item_id, Action.CLAIM, editor, moment)
-    offered = _offer_recovery(database, item_id)
-    if offered is not None:
-        start = offered.read_text(encoding="utf-8")
-    else:
-        texts = app.store.desk.article_texts(item_id)
-        start = drafting.template(item, latest, texts, source_name(item), title, tags)
-    written = _edit(drafting.keep(work, start), start)
-    if written == start and offered is None:
-        work.unlink()
-        if claimed_here:  # nothing written: give the item back as it was
-            with contextlib.suppress(CuratorError):
-                act = app.store, app.config, item_id, Action.RELEASE, editor, now()
-                actions.act(*act, expected_version=item.version)
-        return None
-    return _save(app, item, editor, drafting.parse(written, item.title, str(work)), work, offered)
-
-
-def _save(
-    app: AppContext, item: Item, editor: str, text: drafting.DraftText, work: Path,
-    used: Path | None,
-) -> SavedDraft:  # fmt: skip
-    """Save against the version read before the text was written; on any failure
-    the text stays in `work` and its path is printed. Once saved, `work` and the
-    recovery file `used` (its text is in the draft) go; other recovery files stay."""
-    try:
-        version = item.version
-        if states.holder(item, now()) != editor:
-            claimed = actions.act(
-                app.store,
-                app.config,
-                item.id,
-                Action.CLAIM,
-                editor,
-                now(),
-                expected_version=version,
-            )
-            version = claimed.version
-        saved = actions.save_draft(
-            app.store, app.config, item.id, editor, now(), title=text.title, tags=text.tags,
-            body=text.body, expected_version=version,
-        )  # fmt: skip
-    except CuratorError:
-        _keep(work, text, item.id)
-        raise
-    work.unlink(missing_ok=True)
-    if used is not None:
-        used.unlink(missing_ok=True)
-    return saved
-
-
-def _save_given(
-    app: AppContext, item_id: int, editor: str, given: drafting.DraftText, work: Path
-) -> SavedDraft:
-    """Save text given with --body-file (no title or tags: the draft's, else the
-    item's). Whatever refuses it, from reading the item on, it is kept in `work`."""
-    try:
-        item = app.store.desk.get_item(item_id)
-        states.decide(item, Action.SAVE_DRAFT, editor, now())
-        latest = app.store.desk.latest_draft(item_id)
-    except CuratorError:
-        _keep(work, given, item_id)
-        raise
-    text = drafting.DraftText(
-        given.title or (latest.title if latest else item.title),
-        given.tags or (latest.tags if latest else item.topics),
-        given.body,
+def terminal(item_id: int) -> Terminal:
+    """The editor program, the recovery question and the notices, for one item."""
+    return Terminal(
+        edit=run_editor,
+        use_recovered=partial(_use_recovered, item_id),
+        tell_kept=partial(_tell_kept, item_id),
     )
-    return _save(app, item, editor, text, work, None)
 
 
-def _keep(work: Path, text: drafting.DraftText, item_id: int) -> None:
-    """Keep refused text in `work` (unless the editor's file is there already) and say so."""
-    if not work.exists():
-        drafting.keep(work, drafting.front_matter(text) + "\n" + text.body)
-    click.echo(f"your text is kept in {work}; `curator annotate {item_id}` offers it", err=True)
-
-
-def _offer_recovery(database: Path, item_id: int) -> Path | None:
-    """The newest recovery file of the item, if the editor chooses to start from it."""
-    found = drafting.latest_recovery(database, item_id)
-    if found is None:
-        return None
-    if click.confirm(
-        f"An unsaved draft of item {item_id} was kept in {found}. Use it?", default=True
-    ):
-        return found
-    return None
-
-
-def _edit(work: Path, start: str) -> str:
-    """Run $VISUAL/$EDITOR on the file; on failure the file (and its path) stays,
-    unless it holds nothing the editor wrote."""
+def run_editor(path: Path) -> None:
+    """$VISUAL/$EDITOR on the file, waiting until it is closed."""
     try:
-        click.edit(filename=str(work), extension=".md")
+        click.edit(filename=str(path), extension=".md")
     except click.ClickException as e:
-        if work.read_text(encoding="utf-8") == start:
-            work.unlink()
-            raise CuratorError(e.format_message()) from e
-        raise CuratorError(f"{e.format_message()}; your text is kept in {work}") from e
-    return work.read_text(encoding="utf-8")
+        raise EditorFailed(e.format_message()) from e
+
+
+def _use_recovered(item_id: int, found: Path) -> bool:
+    question = f"An unsaved draft of item {item_id} was kept in {found}. Use it?"
+    return click.confirm(question, default=True)
+
+
+def _tell_kept(item_id: int, work: Path) -> None:
+    click.echo(f"your text is kept in {work}; `curator annotate {item_id}` offers it", err=True)
 
 
 def report_saved(app: AppContext, saved: SavedDraft, preview: bool) -> None:

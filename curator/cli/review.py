@@ -11,17 +11,19 @@ import contextlib
 import os
 import sys
 import webbrowser
+from collections.abc import Callable
 
 import click
 
 from curator.cli import desk_views as views
-from curator.cli.annotate import annotate_item, report_saved
+from curator.cli.annotate import report_saved, terminal
 from curator.cli.context import AppContext, clean, editor_name, now, pass_app
 from curator.cli.publish import export_now
 from curator.desk import actions
+from curator.desk.annotate import Annotation, annotate_item
 from curator.desk.publish import draft_report, publish_item
-from curator.desk.states import Action, holder
-from curator.errors import CuratorError, ReviewError
+from curator.desk.states import Action
+from curator.errors import CuratorError
 from curator.models import Item, ItemState
 from curator.store.desk import QueueFilter
 
@@ -39,7 +41,9 @@ def review(app: AppContext, topic: str | None, source: str | None, editor: str |
     actions.wake_due(app.store, now())
     wanted = QueueFilter(topic=topic, source=source, limit=50)
     passed: set[int] = set()
-    while (item := _next_item(app, wanted, name, passed)) is not None:
+    while (
+        item := actions.claim_next(app.store, app.config, wanted, name, now(), passed)
+    ) is not None:
         passed.add(item.id)
         try:
             if not _walk_card(app, item, name):
@@ -48,21 +52,6 @@ def review(app: AppContext, topic: str | None, source: str | None, editor: str |
             _release(app, item.id, name)
             raise
     click.echo("The queue is empty. Thank you!")
-
-
-def _next_item(app: AppContext, wanted: QueueFilter, editor: str, passed: set[int]) -> Item | None:
-    """The best item not yet passed that this editor can claim (it is claimed)."""
-    for item in app.store.desk.queue(wanted, now()):
-        if item.id in passed or holder(item, now()) not in (None, editor):
-            continue
-        try:
-            return actions.act(
-                app.store, app.config, item.id, Action.CLAIM, editor, now(),
-                expected_version=item.version,
-            )  # fmt: skip
-        except ReviewError:
-            passed.add(item.id)  # someone else got there first
-    return None
 
 
 def _walk_card(app: AppContext, item: Item, editor: str) -> bool:
@@ -86,41 +75,56 @@ def _walk_card(app: AppContext, item: Item, editor: str) -> bool:
 
 def _act_on_key(app: AppContext, item: Item, editor: str, key: str) -> bool:
     """Do what the key says; True when the card is done with."""
-    act = app.store, app.config, item.id
-    if key == "n":
-        _release(app, item.id, editor)
-        return True
-    if key == "r":
-        reason = click.prompt("Reason for rejecting")
-        actions.act(*act, Action.REJECT, editor, now(), expected_version=item.version,
-                      reason=reason)  # fmt: skip
-        click.echo(f"item {item.id}: rejected")
-        return True
-    if key == "s":
-        until = views.parse_when(click.prompt("Snooze for", default="1d"), now(), future=True)
-        actions.act(*act, Action.SNOOZE, editor, now(), expected_version=item.version,
-                      until=until)  # fmt: skip
-        click.echo(f"item {item.id}: snoozed until {until:%Y-%m-%d %H:%M}")
-        return True
-    if key == "a":
-        saved = annotate_item(app, item.id, editor)
-        if saved is not None:
-            report_saved(app, saved, preview=True)
-        return False
-    if key == "p":
-        return _publish(app, item, editor)
-    if key == "o":
-        _open_link(item.url)
-    elif key == "f":
-        texts = app.store.desk.article_texts(item.id)
-        full = "\n\n".join(f"{t.source_name}: {t.url}\n\n{t.text}" for t in texts)
-        click.echo_via_pager(clean(full))
-    else:
+    action = _ON_KEY.get(key)
+    if action is None:
         click.echo(KEYS)
+        return False
+    return action(app, item, editor)
+
+
+def _next(app: AppContext, item: Item, editor: str) -> bool:
+    _release(app, item.id, editor)
+    return True
+
+
+def _reject(app: AppContext, item: Item, editor: str) -> bool:
+    reason = click.prompt("Reason for rejecting")
+    actions.act(app.store, app.config, item.id, Action.REJECT, editor, now(),
+                expected_version=item.version, reason=reason)  # fmt: skip
+    click.echo(f"item {item.id}: rejected")
+    return True
+
+
+def _snooze(app: AppContext, item: Item, editor: str) -> bool:
+    until = views.parse_when(click.prompt("Snooze for", default="1d"), now(), future=True)
+    actions.act(app.store, app.config, item.id, Action.SNOOZE, editor, now(),
+                expected_version=item.version, until=until)  # fmt: skip
+    click.echo(f"item {item.id}: snoozed until {until:%Y-%m-%d %H:%M}")
+    return True
+
+
+def _annotate(app: AppContext, item: Item, editor: str) -> bool:
+    asked = Annotation(item.id, editor)
+    saved = annotate_item(app.store, app.config, asked, terminal(item.id), now)
+    if saved is not None:
+        report_saved(app, saved, preview=True)
+    return False
+
+
+def _open(app: AppContext, item: Item, editor: str) -> bool:
+    _open_link(item.url)
+    return False
+
+
+def _full_text(app: AppContext, item: Item, editor: str) -> bool:
+    texts = app.store.desk.article_texts(item.id)
+    full = "\n\n".join(f"{t.source_name}: {t.url}\n\n{t.text}" for t in texts)
+    click.echo_via_pager(clean(full))
     return False
 
 
 def _publish(app: AppContext, item: Item, editor: str) -> bool:
+    """Show what the language check says, publish if the editor agrees, export."""
     if item.state is not ItemState.DRAFTED:
         click.echo("Annotate it first ([a]): only a drafted item can be published.")
         return False
@@ -143,9 +147,7 @@ def _publish(app: AppContext, item: Item, editor: str) -> bool:
 def _release(app: AppContext, item_id: int, editor: str) -> None:
     """Give the item back if this editor still holds it; a failure here is harmless."""
     try:
-        item = app.store.desk.get_item(item_id)
-        if holder(item, now()) == editor:
-            actions.act(app.store, app.config, item_id, Action.RELEASE, editor, now())
+        actions.release_if_held(app.store, app.config, item_id, editor, now())
     except CuratorError as e:
         click.echo(f"note: item {item_id} not released ({e})", err=True)
 
@@ -156,3 +158,14 @@ def _open_link(url: str) -> None:
     graphical = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     if os.environ.get("BROWSER") or graphical or sys.platform == "darwin":
         webbrowser.open(url)
+
+
+_ON_KEY: dict[str, Callable[[AppContext, Item, str], bool]] = {
+    "n": _next,
+    "r": _reject,
+    "s": _snooze,
+    "a": _annotate,
+    "p": _publish,
+    "o": _open,
+    "f": _full_text,
+}

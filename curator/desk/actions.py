@@ -13,9 +13,10 @@ from datetime import datetime
 from curator.config import Config
 from curator.desk import states, wording
 from curator.desk.states import Action
-from curator.errors import StaleItem
+from curator.errors import ReviewError, StaleItem
 from curator.models import Draft, Item
 from curator.store import Store
+from curator.store.desk import QueueFilter
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,30 @@ def act(
         claim_ttl=config.review.claim_ttl, until=until, reason=reason,
     )  # fmt: skip
     return store.desk.apply(change)
+
+
+def claim_next(
+    store: Store, config: Config, wanted: QueueFilter, editor: str, now: datetime,
+    passed: set[int],
+) -> Item | None:  # fmt: skip
+    """The best item in `wanted` that `editor` has not passed and can claim, claimed;
+    one that someone else claims first is added to `passed`."""
+    for item in store.desk.queue(wanted, now):
+        if item.id in passed or states.holder(item, now) not in (None, editor):
+            continue
+        try:
+            return act(store, config, item.id, Action.CLAIM, editor, now,
+                       expected_version=item.version)  # fmt: skip
+        except ReviewError:
+            passed.add(item.id)
+    return None
+
+
+def release_if_held(store: Store, config: Config, item_id: int, editor: str, now: datetime) -> None:
+    """Give the item back if `editor` still holds it (moving on to the next card)."""
+    item = store.desk.get_item(item_id)
+    if states.holder(item, now) == editor:
+        act(store, config, item_id, Action.RELEASE, editor, now)
 
 
 def wake_due(store: Store, now: datetime) -> int:

@@ -1,7 +1,9 @@
 """Draft -> post: a stable slug, the body rendered and sanitised, the source credited.
 
 A post is refused while its draft holds stigmatising terms, unless the editor
-passes them (`allow_terms`); the crisis-line reminder never blocks.
+passes them (`allow_terms`); the crisis-line reminder never blocks. Decide, then
+apply: `publish_item` reads, `decide_publication` (pure) decides the item's change
+and the post, and `store.posts.publish` applies both in one transaction.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from curator.config import Config
 from curator.desk import actions, markdown, states, wording
 from curator.desk.states import Action
 from curator.errors import InvalidTransition, ReviewError
-from curator.models import Draft, Item, Post
+from curator.models import Draft, Item, ItemChange, Post
 from curator.store import Store
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -25,6 +27,8 @@ SLUG_LENGTH = 70
 
 @dataclass(frozen=True)
 class Published:
+    """The post as stored, and what the language check said about its draft."""
+
     post: Post
     language: wording.LanguageReport
 
@@ -38,15 +42,24 @@ def slugify(title: str) -> str:
     return slug
 
 
+@dataclass(frozen=True)
+class Publication:
+    """What publishing decides, for `store.posts.publish` to apply in one transaction:
+    the item's change (noting the slug and draft version) and the post to insert."""
+
+    change: ItemChange
+    post: Post
+    language: wording.LanguageReport
+
+
 def draft_report(
     store: Store, config: Config, item_id: int
 ) -> tuple[Draft, wording.LanguageReport]:
     """The latest draft and what the language check says about it."""
     draft = store.desk.latest_draft(item_id)
     if draft is None:
-        raise InvalidTransition(item_id, f"has no draft; run `curator annotate {item_id}` first")
-    text = f"{draft.title}\n{markdown.strip_comments(draft.body_markdown)}"
-    return draft, actions.check_language(config, text)
+        raise _no_draft(item_id)
+    return draft, language_report(config, draft)
 
 
 def publish_item(
@@ -61,19 +74,50 @@ def publish_item(
 ) -> Published:
     """Publish the item's latest draft as a post (the item becomes `published`)."""
     item = actions.read_item(store, item_id, expected_version)
+    draft = store.desk.latest_draft(item_id)
+    taken = draft is not None and store.posts.slug_taken(wanted_slug(draft.title, item_id))
+    decided = decide_publication(
+        item, draft, editor, now, config=config, slug_taken=taken, allow_terms=allow_terms
+    )
+    return Published(store.posts.publish(decided.change, decided.post), decided.language)
+
+
+def decide_publication(
+    item: Item,
+    draft: Draft | None,
+    editor: str,
+    now: datetime,
+    *,
+    config: Config,
+    slug_taken: bool,
+    allow_terms: bool = False,
+) -> Publication:
+    """The change and the post that publishing `draft` makes, or the error saying why
+    not: the item's state, a missing draft, terms to reconsider (unless allowed).
+    `slug_taken` says whether `wanted_slug(draft.title, item.id)` names a post already."""
     change = states.decide(item, Action.PUBLISH, editor, now)
-    draft, report = draft_report(store, config, item_id)
+    if draft is None:
+        raise _no_draft(item.id)
+    report = language_report(config, draft)
     if report.findings and not allow_terms:
         raise ReviewError(
-            item_id,
+            item.id,
             f"the draft has {len(report.findings)} term(s) to reconsider; "
-            f"edit it (`curator annotate {item_id}`) or pass --allow-terms",
+            f"edit it (`curator annotate {item.id}`) or pass --allow-terms",
         )
+    slug = wanted_slug(draft.title, item.id)
+    slug = f"{slug}-{item.id}" if slug_taken else slug
+    post = compose_post(item, draft, slug, editor, now)
+    return Publication(replace(change, note=f"as {slug} (draft v{draft.version})"), post, report)
+
+
+def compose_post(item: Item, draft: Draft, slug: str, editor: str, now: datetime) -> Post:
+    """The post as it will be stored: the draft's text rendered and sanitised, the
+    source credited, `editor` as its publisher."""
     body = markdown.strip_comments(draft.body_markdown)
-    slug = _unique_slug(store, draft.title, item_id)
-    post = Post(
+    return Post(
         id=0,
-        item_id=item_id,
+        item_id=item.id,
         slug=slug,
         title=draft.title,
         body_markdown=body,
@@ -86,8 +130,12 @@ def publish_item(
         updated_at=now,
         image_url=item.image_url,
     )
-    change = replace(change, note=f"as {slug} (draft v{draft.version})")
-    return Published(store.posts.publish(change, post), report)
+
+
+def language_report(config: Config, draft: Draft) -> wording.LanguageReport:
+    """What the language check says about the draft's title and text."""
+    text = f"{draft.title}\n{markdown.strip_comments(draft.body_markdown)}"
+    return actions.check_language(config, text)
 
 
 def retract_post(
@@ -112,7 +160,11 @@ def source_name(item: Item) -> str:
     return urlsplit(item.url).hostname or item.url
 
 
-def _unique_slug(store: Store, title: str, item_id: int) -> str:
-    # Stable: the slug depends only on the title and, on a clash, the item id.
-    slug = slugify(title) or f"item-{item_id}"
-    return slug if not store.posts.slug_taken(slug) else f"{slug}-{item_id}"
+def wanted_slug(title: str, item_id: int) -> str:
+    """The slug a title asks for; stable, since it depends on the title alone (and,
+    for a title with no letters, the item id). A taken one gets the item id appended."""
+    return slugify(title) or f"item-{item_id}"
+
+
+def _no_draft(item_id: int) -> InvalidTransition:
+    return InvalidTransition(item_id, f"has no draft; run `curator annotate {item_id}` first")

@@ -11,20 +11,17 @@
 
     <!-- the article text, to draw from; removed on save -->
 
-Also where text goes when it cannot be saved: a recovery file beside the
-database, offered by the next `curator annotate` of the same item.
+Also where text goes when it cannot be saved yet: a recovery file beside the
+database (data/recovery/item-42-<time>.md), offered by the next annotate of the item.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-import click
 
 from curator.desk.markdown import strip_comments
 from curator.errors import CuratorError
@@ -32,12 +29,13 @@ from curator.models import Draft, Item
 from curator.store.desk import ArticleText
 
 FENCE = "+++"
-MAX_BODY_BYTES = 1_000_000  # a post is a few paragraphs; this is plenty
 GUIDE = "Write three or four short paragraphs on what this means for families."
 
 
 @dataclass(frozen=True)
 class DraftText:
+    """What an editor wrote: the post's title, its tags and its Markdown body."""
+
     title: str
     tags: tuple[str, ...]
     body: str
@@ -115,37 +113,3 @@ def keep(path: Path, text: str) -> Path:
     except OSError as e:
         raise CuratorError(f"cannot keep the draft in {path}: {e.strerror}") from e
     return path
-
-
-def read_body_file(name: str) -> str:
-    """The text of `--body-file` ('-' is stdin): UTF-8 text of at most 1 MB, from a
-    regular file; a relative path may not climb out of the working folder (a script
-    passing on a name it was given). Anything else is one line naming the option."""
-    if name == "-":
-        data = sys.stdin.buffer.read(MAX_BODY_BYTES + 1)
-    else:
-        data = _read_capped(Path(name), name)
-    if len(data) > MAX_BODY_BYTES:
-        raise _bad_body(name, f"is larger than {MAX_BODY_BYTES // 1_000_000} MB")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _bad_body(name, "is not UTF-8 text") from None
-    if "\x00" in text:
-        raise _bad_body(name, "is not text (it holds NUL bytes)")
-    return text
-
-
-def _read_capped(path: Path, name: str) -> bytes:
-    if not path.is_absolute() and not path.resolve().is_relative_to(Path.cwd().resolve()):
-        raise _bad_body(name, "is outside the working folder")
-    if not path.exists():
-        raise _bad_body(name, "does not exist")
-    if not path.is_file():  # /dev/zero, a FIFO: reading would never end
-        raise _bad_body(name, "is not a regular file")
-    with path.open("rb") as f:
-        return f.read(MAX_BODY_BYTES + 1)
-
-
-def _bad_body(name: str, problem: str) -> click.BadParameter:
-    return click.BadParameter(f"{name!r} {problem}", param_hint="'--body-file'")
