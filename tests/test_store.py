@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from curator.errors import DatabaseLocked, StoreError
-from curator.store import Store, write_transaction
-from curator.store.database import translate_errors
+from curator.store import Store
+from curator.store.database import translate_errors, write_transaction
 from curator.store.times import from_db, to_db
 
 
@@ -46,6 +46,37 @@ def test_a_database_locked_past_the_busy_timeout_is_one_line(tmp_path: Path):
             store.db.execute("INSERT INTO sources(url, name, created_at) VALUES ('u', 'n', 't')")
         store.close()
     finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_writes_in_one_store_transaction_commit_together(store: Store, now):
+    with store.transaction():
+        added = store.sources.add("https://a.example/feed", name="A", now=now)
+        store.sources.record_failure(
+            added.id, now=now, error="boom", http_status=500, next_poll_at=now
+        )
+    assert store.sources.get(added.id).last_error == "boom"
+
+
+def test_a_store_transaction_that_fails_writes_nothing(store: Store, now):
+    with pytest.raises(RuntimeError, match="half-way"), store.transaction():
+        store.sources.add("https://a.example/feed", name="A", now=now)
+        raise RuntimeError("half-way")
+    assert store.sources.all() == []
+
+
+def test_a_store_transaction_on_a_locked_database_fails_before_any_write(tmp_path: Path, now):
+    path = tmp_path / "c.db"
+    Store.open(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    store = Store.open(path, busy_timeout=timedelta(milliseconds=100))
+    try:
+        with pytest.raises(DatabaseLocked, match="locked"), store.transaction():
+            pytest.fail("the block ran without the write lock")
+    finally:
+        store.close()
         holder.execute("ROLLBACK")
         holder.close()
 

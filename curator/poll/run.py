@@ -33,7 +33,7 @@ from curator.poll.report import (
     SourceOutcome,
 )
 from curator.poll.schedule import Schedule
-from curator.store import Store, write_transaction
+from curator.store import Store
 from curator.urls import host_of
 
 log = logging.getLogger("curator.poll")
@@ -139,7 +139,7 @@ class _Run:
             return self._failed(source, e.problem, fetched.status, None)
         warning = _warning(feed.warning, feed.skipped_entries)
         next_poll = self.schedule.after_success(self.now, source.interval, fetched.headers)
-        with write_transaction(self.store.db):
+        with self.store.transaction():
             counts = self.store.entries.upsert(source.id, feed.entries, self.now)
             self.store.sources.record_success(
                 source.id,
@@ -205,7 +205,7 @@ class _Run:
         if not writes:
             return
         try:
-            with write_transaction(self.store.db):
+            with self.store.transaction():
                 for write in writes:
                     write()
         except CuratorError as e:  # e.g. locked: those sources are simply polled again

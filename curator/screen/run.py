@@ -24,7 +24,7 @@ from curator.screen.cluster import StoryIndex, find_story
 from curator.screen.extract import extract_article, fallback_article
 from curator.screen.relevance import on_topic_by_source, score_article
 from curator.screen.summarize import summarize
-from curator.store import Store, write_transaction
+from curator.store import Store
 from curator.store.stories import ItemIdentity, NewItem
 from curator.urls import is_web_url, normalize_url
 
@@ -305,7 +305,7 @@ def _settle(
             elsewhere=texts.elsewhere(entry),
         )
         new = _new_item(entry, article, signature, relevance, summary)
-    with write_transaction(store.db):
+    with store.transaction():
         store.articles.save(article, tries, now)
         if new is None:
             assert item_id is not None

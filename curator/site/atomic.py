@@ -110,50 +110,79 @@ def sync_folder(
     rendered while it works. `previous`: the folder's manifest, if the caller read it."""
     if previous is None:
         previous = read_manifest(out_dir)
-    recorded, known = previous.source, previous.files
     folder = os.fspath(out_dir)
     _sweep_temporaries(folder, {relative.rpartition("/")[0] for relative in outputs})
-    manifest: dict[str, Known] = {}
-    written: list[str] = []
     staging = _Staging(folder)
-    stale: list[Job] = []
-    late: list[Output] = []  # the stale outputs without a job, in the order of `stale`
+    plan = _plan(folder, outputs, previous.files, staging, batched=batch is not None)
+    manifest = dict(plan.current)
+    written = _write_stale(plan, batch, staging, manifest)
+    staging.move_in()
+    removed = [r for r in sorted(previous.files) if r not in outputs]
+    for relative in removed:
+        _remove(_inside(folder, relative))
+    if previous.files != manifest or previous.source != source:
+        _write_manifest(out_dir, manifest, source)
+    return SyncResult(tuple(sorted(written)), len(outputs) - len(written), tuple(removed))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The outputs of a sync by what becomes of them."""
+
+    current: dict[str, Known]  # as the manifest remembers them: not even rendered
+    batched: list[Job]  # stale, with a job: for the batch
+    here: list[tuple[Job, Output]]  # stale, rendered and written in this process
+
+
+def _plan(
+    folder: str,
+    outputs: Mapping[str, Output],
+    known: dict[str, Known],
+    staging: _Staging,
+    *,
+    batched: bool,
+) -> _Plan:
+    """Which outputs are current, and where each stale one is written (`batched`: by
+    the batch, if it has a job)."""
+    plan = _Plan({}, [], [])
     for relative, output in sorted(outputs.items()):
         path = _inside(folder, relative)
         before = known.get(relative)
         if before and before.key == output.key and _intact(path, before):
-            manifest[relative] = before  # as it was: not even rendered
-        elif batch is not None and output.job is not None:
-            stale.append((relative, *staging.place(relative, path), output.job, output.key, before))
+            plan.current[relative] = before
+        elif batched and output.job is not None:
+            where = staging.place(relative, path)
+            plan.batched.append((relative, *where, output.job, output.key, before))
         else:
-            late.append(output)
-            stale.append((relative, *staging.place(relative, path), None, output.key, before))
+            where = staging.place(relative, path)
+            plan.here.append(((relative, *where, None, output.key, before), output))
+    return plan
+
+
+def _write_stale(
+    plan: _Plan, batch: Batch | None, staging: _Staging, manifest: dict[str, Known]
+) -> list[str]:
+    """Write the stale outputs, the batch's first, and enter them in `manifest`; the
+    paths written (an output whose bytes did not change is not)."""
+    written: list[str] = []
     rendered: list[bytes] = []
-    jobs = [job for job in stale if job[3] is not None]
-    if jobs:
+    if plan.batched:
         assert batch is not None  # only then do stale outputs keep their job
 
         def render_the_rest() -> None:
-            rendered.extend(output.render() for output in late)
+            rendered.extend(output.render() for _, output in plan.here)
 
-        for relative, entry, wrote in batch(jobs, render_the_rest):
+        for relative, entry, wrote in batch(plan.batched, render_the_rest):
             manifest[relative] = entry
             if wrote:
                 written.append(relative)
-        staging.move_in(but={relative for relative, *_, job, _, _ in stale if job is None})
-    rest = [job for job in stale if job[3] is None]
-    for (relative, path, fresh, _, key, before), output in zip(rest, late, strict=True):
+        staging.move_in(but={job[0] for job, _ in plan.here})
+    for (relative, path, fresh, _, key, before), output in plan.here:
         data = rendered.pop(0) if rendered else output.render()
         manifest[relative], wrote = write_output(path, data, key, before, fresh=fresh)
         if wrote:
             written.append(relative)
-    staging.move_in()
-    removed = [r for r in sorted(known) if r not in outputs]
-    for relative in removed:
-        _remove(_inside(folder, relative))
-    if known != manifest or recorded != source:
-        _write_manifest(out_dir, manifest, source)
-    return SyncResult(tuple(sorted(written)), len(outputs) - len(written), tuple(removed))
+    return written
 
 
 class _Staging:

@@ -91,57 +91,79 @@ class PageBatch:
             return _write(pages, jobs)
         pools = self.helpers.start(len(jobs))
         setups = [pool.submit(_set_pages, self.settings, self.titles) for pool in pools]
-        chunks = deque(jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK))
-        futures: list[Future[Written]] = []
-        handing_out = threading.RLock()  # a done callback may run at once, in `feed` itself
-        stopping = threading.Event()
-
-        def feed(pool: ProcessPoolExecutor) -> None:
-            """Give `pool` its next chunk; called again (from the executor's thread) as
-            each one is done, so a worker never waits for this process to look up.
-            A pool that is shut down or broken gets none: this process takes them."""
-            with handing_out:
-                if stopping.is_set() or not chunks:
-                    return
-                try:
-                    future = pool.submit(_write_in_worker, chunks[0])
-                except RuntimeError:  # BrokenProcessPool is one too
-                    return
-                chunks.popleft()
-                futures.append(future)
-
-            def next_one(finished: Future[Written]) -> None:
-                if not finished.cancelled():  # cancelled: the export is failing
-                    feed(pool)
-
-            future.add_done_callback(next_one)
-
+        chunks = _Chunks(jobs)
         try:
-            for pool in pools:
-                feed(pool)
-                feed(pool)  # one to work on, one waiting
-            meanwhile()
-            done: Written = []
-            while True:
-                with handing_out:
-                    chunk = chunks.pop() if chunks else None  # from the other end
-                if chunk is None:
-                    break
-                done += _write(pages, chunk)
-            with handing_out:  # every chunk is handed out: no future is added after this
-                handed = list(futures)
-            for setup in setups:
-                setup.result()  # its failure, not the chunks' "_set_pages runs first"
-            for future in handed:
-                done += future.result()
+            return chunks.share(pools, setups, pages, meanwhile)
         except _Failed as e:
             raise ExportError(e.path, e.problem) from None
         except BrokenProcessPool as e:
             folder = os.path.dirname(jobs[0][1])
             raise ExportError(folder, f"a worker process died ({e})") from None
         finally:  # on a failure: no more chunks for the workers (close() waits for theirs)
-            stopping.set()
+            chunks.stopping.set()
+
+
+class _Chunks:
+    """One batch's pages in chunks: the workers take them from one end of the queue,
+    each its next as its last is done; this process takes them from the other end."""
+
+    def __init__(self, jobs: list[Job]) -> None:
+        self.waiting = deque(jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK))
+        self.futures: list[Future[Written]] = []
+        self.handing_out = threading.RLock()  # a done callback may run at once, in `feed`
+        self.stopping = threading.Event()
+
+    def share(
+        self,
+        pools: list[ProcessPoolExecutor],
+        setups: list[Future[None]],
+        pages: _Pages,
+        meanwhile: Callable[[], None],
+    ) -> Written:
+        """Start the workers on the chunks, do `meanwhile`, write chunks here until
+        none is left, then gather what the workers wrote."""
+        for pool in pools:
+            self.feed(pool)
+            self.feed(pool)  # one to work on, one waiting
+        meanwhile()
+        done = self.write_here(pages)
+        with self.handing_out:  # every chunk is handed out: no future is added after this
+            handed = list(self.futures)
+        for setup in setups:
+            setup.result()  # its failure, not the chunks' "_set_pages runs first"
+        for future in handed:
+            done += future.result()
         return done
+
+    def feed(self, pool: ProcessPoolExecutor) -> None:
+        """Give `pool` its next chunk; called again (from the executor's thread) as
+        each one is done, so a worker never waits for this process to look up.
+        A pool that is shut down or broken gets none: this process takes them."""
+        with self.handing_out:
+            if self.stopping.is_set() or not self.waiting:
+                return
+            try:
+                future = pool.submit(_write_in_worker, self.waiting[0])
+            except RuntimeError:  # BrokenProcessPool is one too
+                return
+            self.waiting.popleft()
+            self.futures.append(future)
+
+        def next_one(finished: Future[Written]) -> None:
+            if not finished.cancelled():  # cancelled: the export is failing
+                self.feed(pool)
+
+        future.add_done_callback(next_one)
+
+    def write_here(self, pages: _Pages) -> Written:
+        """Write chunks in this process, from the other end, until none is waiting."""
+        done: Written = []
+        while True:
+            with self.handing_out:
+                chunk = self.waiting.pop() if self.waiting else None
+            if chunk is None:
+                return done
+            done += _write(pages, chunk)
 
 
 def _pages(settings: SiteSettings, titles: dict[str, str]) -> _Pages:

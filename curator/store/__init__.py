@@ -1,8 +1,11 @@
 """The only package that speaks SQL. `Store.open(path)` gives one object whose
-attributes are the stores of each subject; records from `models` go in and out."""
+attributes are the stores of each subject; records from `models` go in and out.
+The stages group writes with `store.transaction()`, never with the database itself."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +22,7 @@ from curator.store.retention import RetentionStore
 from curator.store.sources import SourceStore
 from curator.store.stories import StoryStore
 
-__all__ = ["Store", "translate_errors", "write_transaction"]
+__all__ = ["Store"]
 
 
 @dataclass
@@ -51,6 +54,15 @@ class Store:
             exports=ExportStore(db),
             retention=RetentionStore(db),
         )
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction around the block: the sub-stores' writes in it commit
+        together or not at all (each of theirs becomes a savepoint in it). The write
+        lock is taken as the block begins, so a busy database fails there, before any
+        write."""
+        with write_transaction(self.db):
+            yield
 
     def integrity_ok(self) -> bool:
         """PRAGMA integrity_check says 'ok'."""
