@@ -244,3 +244,24 @@ def test_the_standfirst_in_the_article_header_is_kept_and_the_byline_above_it_is
     assert article.text.startswith("Naloxone in every library and school"), article.text
     assert "fell by a fifth" in article.text
     assert "Ana Ruiz" not in article.text and "Health" not in article.text
+
+
+def test_a_page_is_read_in_the_charset_it_declares():
+    # Left to itself, trafilatura's guess is led astray by a script's charset="UTF-8" and
+    # reads these ISO-8859-2 bytes in another charset ("ą" came out as "Ý").
+    story = (
+        '<p>Volunteers in the city say "ziemniaki na szóstej, surówka na dziesiątej" when '
+        "they show where the food is on the plate.</p>"
+        + "<p>The county opened a new clinic on Monday for people in recovery, officials said,"
+        " and it will stay open at night.</p>" * 3
+    )
+    html = (
+        '<html lang="pl"><head><script charset="UTF-8" src="/consent.js"></script>'
+        '<meta charset="iso-8859-2"><title>Ziemniaki na szóstej</title></head>'
+        f"<body><article>{story}</article></body></html>"
+    ).encode("iso-8859-2")
+
+    article = extract_article(html, pending(), url="https://example.org/a")
+
+    assert article.title == "Ziemniaki na szóstej"
+    assert "surówka na dziesiątej" in article.text, article.text

@@ -1,4 +1,4 @@
-"""Article pages -> `Article`: main text with trafilatura, metadata with bs4.
+"""Article pages -> `Article`: main text with trafilatura, metadata from the same tree.
 
 Pure: bytes and a `PendingEntry` in, an `Article` out. A page that gives no
 usable text (blocked, paywalled, empty) becomes a FALLBACK article built from
@@ -10,13 +10,13 @@ from __future__ import annotations
 import copy
 import json
 import re
-import warnings
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import trafilatura
-from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
+from bs4 import BeautifulSoup
+from bs4.dammit import EncodingDetector
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
@@ -61,6 +61,9 @@ _WIDGET_CANDIDATES = etree.XPath(
     + " or ".join(f"contains(@class,'{w}') or contains(@id,'{w}')" for w in _WIDGET_WORDS)
     + "] | //figcaption | //aside"
 )
+_VISIBLE_TEXT = etree.XPath(
+    "//text()[not(ancestor::script or ancestor::style or ancestor::template)]", smart_strings=False
+)
 _NAME_PART = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 # A page's own class names say "cookies-not-set" or "no-share" on the wrapper of the
 # whole story; a widget never holds half the page's paragraph text.
@@ -73,10 +76,14 @@ _LEAD_LINES = 2
 def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
     """The article in `html` (fetched from `url`), or the feed's text when the
     page has too little of its own (the page's metadata is kept either way)."""
-    soup = _page_soup(html)
-    meta = _metadata(soup)
+    # One lxml parse serves the metadata, then (pruned) the text: a second parse with bs4
+    # took longer than trafilatura itself.
+    tree = _parse_page(html)
+    meta = _metadata(tree) if tree is not None else {}
+    paywalled = tree is not None and _PAYWALL.search(_visible_text(tree)) is not None
     title = bounds.one_line(meta.get("title"), bounds.MAX_TITLE) or entry.title
-    text = bounds.clip(_main_text(html, url, title), bounds.MAX_ARTICLE_TEXT)
+    text = _main_text(tree, url, title) if tree is not None else ""
+    text = bounds.clip(text, bounds.MAX_ARTICLE_TEXT)
     article = Article(
         entry_id=entry.id,
         url=url,
@@ -90,19 +97,28 @@ def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
         image_url=_absolute(meta.get("image"), url),
         language=meta.get("language"),
     )
-    if _PAYWALL.search(soup.get_text(" ", strip=True)) and len(text) < 3 * MIN_TEXT_CHARS:
+    if paywalled and len(text) < 3 * MIN_TEXT_CHARS:
         return _fall_back(article, entry, "page is paywalled")
     if _is_teaser(text, offered=feed_text(entry)):
         return _fall_back(article, entry, f"page gave {len(text)} characters of text")
     return article
 
 
-def _page_soup(html: bytes) -> BeautifulSoup:
-    """The page parsed as HTML. XHTML pages (an XML declaration first) read the same way;
-    bs4 warns about them all the same, and a page is never worth a warning."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        return BeautifulSoup(html, "lxml")
+def _parse_page(html: bytes) -> HtmlElement | None:
+    """The page as a tree, decoded in the charset its head declares when that fits its
+    bytes, else as trafilatura guesses (its guess ignores the declaration: it read an
+    ISO-8859-2 page as cp1250)."""
+    declared = EncodingDetector.find_declared_encoding(html, is_html=True)
+    if declared:
+        try:
+            return load_html(html.decode(declared))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return load_html(html)
+
+
+def _visible_text(tree: HtmlElement) -> str:
+    return " ".join(" ".join(_VISIBLE_TEXT(tree)).split())
 
 
 def _is_teaser(text: str, *, offered: str) -> bool:
@@ -163,10 +179,8 @@ def html_to_text(html: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-def _main_text(html: bytes, url: str, title: str) -> str:
-    tree = load_html(html)
-    if tree is None:
-        return ""
+def _main_text(tree: HtmlElement, url: str, title: str) -> str:
+    """The story's text; prunes `tree`."""
     _prune_widgets(tree)
     # Precise settings keep sidebars out but sometimes drop the standfirst, or the whole
     # story; balanced settings keep both (and more of the page around them).
@@ -227,12 +241,12 @@ def _trafilatura(tree: HtmlElement, url: str, *, precise: bool) -> str:
     return found or ""
 
 
-def _metadata(soup: BeautifulSoup) -> dict[str, str]:
+def _metadata(tree: HtmlElement) -> dict[str, str]:
     """Title, author, date, site, image, canonical and language from the head."""
     found: dict[str, str] = {}
-    for key, value in _json_ld(soup).items():
+    for key, value in _json_ld(tree).items():
         found.setdefault(key, value)
-    tags = _meta_tags(soup)
+    tags = _meta_tags(tree)
     pairs = [
         ("title", ("og:title", "twitter:title")),
         ("author", ("author", "article:author", "citation_author", "dc.creator")),
@@ -246,39 +260,44 @@ def _metadata(soup: BeautifulSoup) -> dict[str, str]:
             if content:
                 found.setdefault(key, content)
                 break
-    _structural(soup, found, locale=_meta(tags, "og:locale"))
+    _structural(tree, found, locale=_meta(tags, "og:locale"))
     return found
 
 
-def _structural(soup: BeautifulSoup, found: dict[str, str], *, locale: str | None) -> None:
-    link = soup.find("link", rel="canonical")
-    if isinstance(link, Tag) and link.get("href"):
-        found.setdefault("canonical", str(link["href"]).strip())
-    time = soup.find("time", datetime=True)
-    if isinstance(time, Tag):
-        found.setdefault("published", str(time["datetime"]))
-    html = soup.find("html")
-    lang = (html.get("lang") or html.get("xml:lang")) if isinstance(html, Tag) else None
-    language = str(lang or locale or "").strip().replace("_", "-").split("-")[0].lower()
+def _structural(tree: HtmlElement, found: dict[str, str], *, locale: str | None) -> None:
+    for link in tree.iter("link"):
+        if "canonical" in link.get("rel", "").lower().split() and link.get("href", "").strip():
+            found.setdefault("canonical", link.get("href", "").strip())
+            break
+    for time in tree.iter("time"):
+        if time.get("datetime") is not None:
+            found.setdefault("published", time.get("datetime", ""))
+            break
+    root = tree.getroottree().getroot()
+    lang = (root.get("lang") or root.get("xml:lang")) if root.tag == "html" else None
+    language = (lang or locale or "").strip().replace("_", "-").split("-")[0].lower()
     if language:
         found["language"] = language
-    heading = soup.find("h1")
-    title = soup.find("title")
-    for node in (heading, title):
-        if isinstance(node, Tag) and node.get_text(strip=True):
-            found.setdefault("title", node.get_text(" ", strip=True))
+    for tag in ("h1", "title"):
+        text = next((_joined_text(e) for e in tree.iter(tag)), "")
+        if text:
+            found.setdefault("title", text)
             break
 
 
-def _meta_tags(soup: BeautifulSoup) -> dict[tuple[str, str], str]:
+def _joined_text(element: HtmlElement) -> str:
+    return " ".join(s.strip() for s in element.itertext() if s.strip())
+
+
+def _meta_tags(tree: HtmlElement) -> dict[tuple[str, str], str]:
     """The first non-empty content of each <meta> by (attribute, lower-cased name), in one
     pass: a search of the whole page for each name took longer than trafilatura."""
     tags: dict[tuple[str, str], str] = {}
-    for tag in soup.find_all("meta", content=True):
-        content = str(tag["content"]).strip()
+    for tag in tree.iter("meta"):
+        content = tag.get("content", "").strip()
         for attr in ("property", "name"):
             name = tag.get(attr)
-            if content and isinstance(name, str):
+            if content and name is not None:
                 tags.setdefault((attr, name.strip().lower()), content)
     return tags
 
@@ -287,11 +306,13 @@ def _meta(tags: dict[tuple[str, str], str], name: str) -> str | None:
     return tags.get(("property", name)) or tags.get(("name", name))
 
 
-def _json_ld(soup: BeautifulSoup) -> dict[str, str]:
+def _json_ld(tree: HtmlElement) -> dict[str, str]:
     """headline/author/datePublished/publisher from the first Article-like JSON-LD."""
-    for script in soup.find_all("script", type="application/ld+json"):
+    for script in tree.iter("script"):
+        if script.get("type") != "application/ld+json":
+            continue
         try:
-            data = json.loads(script.string or "")
+            data = json.loads(script.text or "")
         except ValueError:
             continue
         for node in _ld_nodes(data):
