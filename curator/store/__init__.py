@@ -4,7 +4,7 @@ attributes are the stores of each subject; records from `models` go in and out."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
@@ -17,7 +17,7 @@ from curator.store.exports import ExportStore
 from curator.store.posts import PostStore
 from curator.store.retention import RetentionStore
 from curator.store.sources import SourceStore
-from curator.store.stories import StoryStore
+from curator.store.stories import NewItem, SavedEntry, ScreenedEntry, StoryStore
 
 __all__ = ["Store", "translate_errors", "write_transaction"]
 
@@ -51,6 +51,17 @@ class Store:
             exports=ExportStore(db),
             retention=RetentionStore(db),
         )
+
+    def save_screened(self, screened: ScreenedEntry, now: datetime) -> SavedEntry:
+        """Save one entry's article and put the entry in its item, in one transaction
+        (so a crash loses at most the entry in hand)."""
+        with write_transaction(self.db):
+            self.articles.save(screened.article, screened.attempts, now)
+            item = screened.item
+            if isinstance(item, NewItem):
+                return SavedEntry(self.stories.create(item, now))
+            promoted = self.stories.join(item.item_id, item.entry_id, item.relevance, now)
+            return SavedEntry(item.item_id, promoted is not None)
 
     def integrity_ok(self) -> bool:
         """PRAGMA integrity_check says 'ok'."""
