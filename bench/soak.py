@@ -204,7 +204,8 @@ def simulate(folder: Path, sources: int, days: int, retention: str | None, port:
     from curator import config as config_module
     from curator.poll import poll_due
     from curator.screen.retention import drop_old_screened_text
-    from curator.screen.run import StoryWindow, process_pending
+    from curator.screen.run import process_pending
+    from curator.screen.window import StoryWindow
     from curator.site.run import export_site
     from curator.store import Store
 

@@ -11,7 +11,8 @@ from datetime import datetime
 from curator.config import Config
 from curator.poll import poll_due
 from curator.screen.retention import drop_old_screened_text
-from curator.screen.run import StoryWindow, process_pending
+from curator.screen.run import process_pending
+from curator.screen.window import StoryWindow
 from curator.service import Job, ShouldStop
 from curator.site.run import export_site
 from curator.store import Store

@@ -12,7 +12,8 @@ import pytest
 
 from curator.config import Config
 from curator.models import ParsedEntry
-from curator.screen.run import StoryWindow, process_pending
+from curator.screen.run import process_pending
+from curator.screen.window import StoryWindow
 from curator.store import Store
 
 OHIO = "Ohio overdose deaths fall 18% as naloxone spreads"

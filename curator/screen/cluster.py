@@ -10,10 +10,12 @@ someone or somewhere the other does not (shared wire copy overrides the veto).
 
 from __future__ import annotations
 
+import enum
 import re
 from array import array
 from collections import Counter
 from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from curator.models import StorySignature
@@ -35,7 +37,7 @@ class StoryIndex:
     comparing each entry with all of them took 84 ms an entry; counting shared words
     and 3-grams through the index finds the few that can reach the thresholds.
 
-    The service keeps one index from run to run (see `process.StoryWindow`), so it is
+    The service keeps one index from run to run (see `window.StoryWindow`), so it is
     compact: a story's 3-grams are held as their hashes, and only the few stories an
     entry may join have their words and 3-grams worked out again, in `find_story`."""
 
@@ -159,33 +161,61 @@ def _hashed(shingles: frozenset[str]) -> frozenset[int]:
     return frozenset(hash(shingle) for shingle in shingles)
 
 
+class MatchReason(enum.StrEnum):
+    """Why an entry joins a story."""
+
+    SAME_ADDRESS = "same address"  # its URL or canonical URL
+    SHARED_LEAD = "shared lead"  # most of its lead's 3-grams: wire copy
+    SIMILAR_TITLE = "similar title"  # and no veto on the titles
+
+
+@dataclass(frozen=True)
+class StoryMatch:
+    """The story an entry joins, and why."""
+
+    item_id: int
+    reason: MatchReason
+
+
 def find_story(
     entry: StorySignature,
     items: StoryIndex | Iterable[StorySignature],
     similarity: float,
     window: timedelta,
 ) -> int | None:
-    """The id of the item `entry` belongs to, or None for a new story.
+    """The id of the item `entry` belongs to, or None for a new story (see `match_story`)."""
+    match = match_story(entry, items, similarity, window)
+    return None if match is None else match.item_id
+
+
+def match_story(
+    entry: StorySignature,
+    items: StoryIndex | Iterable[StorySignature],
+    similarity: float,
+    window: timedelta,
+) -> StoryMatch | None:
+    """The item `entry` belongs to and why, or None for a new story.
 
     `entry.item_id` is ignored. The best title match wins when several qualify; the
     first of them when they tie. Pass a `StoryIndex` when there are many items.
     """
     index = items if isinstance(items, StoryIndex) else StoryIndex(items)
     words, shingles = _content_words(entry.title), _shingles(entry.lead)
-    best: tuple[float, int] | None = None
+    best: tuple[float, StoryMatch] | None = None
     for item, lead_may_match in index.candidates(entry, words, shingles, similarity):
         if _same_address(entry, item):
-            return item.item_id
+            return StoryMatch(item.item_id, MatchReason.SAME_ADDRESS)
         if abs(entry.first_seen_at - item.first_seen_at) > window:
             continue
         # Shared wire copy outweighs headline differences; a title match must pass the vetoes.
         score = _lead_match(shingles, _shingles(item.lead)) if lead_may_match else 0.0
+        reason = MatchReason.SHARED_LEAD
         if not score:
-            item_words = _content_words(item.title)
+            reason, item_words = MatchReason.SIMILAR_TITLE, _content_words(item.title)
             if not _vetoed(entry.title, words, item.title, item_words):
                 score = _dice(words, item_words)
         if score >= similarity and (best is None or score > best[0]):
-            best = (score, item.item_id)
+            best = (score, StoryMatch(item.item_id, reason))
     return best[1] if best else None
 
 

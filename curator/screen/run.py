@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -19,14 +19,15 @@ from curator.config import Config
 from curator.errors import FetchError
 from curator.fetch import PAGE_ACCEPT, AddressPolicy, Fetcher
 from curator.fetch.guard import check_url
-from curator.models import Article, ExtractStatus, PendingEntry, Relevance, StorySignature
-from curator.screen.cluster import StoryIndex, find_story
+from curator.models import Article, ExtractStatus, PendingEntry
+from curator.screen.cluster import StoryIndex
 from curator.screen.extract import extract_article, fallback_article
+from curator.screen.placement import Placement, ScreenRules, place_entry
 from curator.screen.relevance import on_topic_by_source, score_article
-from curator.screen.summarize import summarize
+from curator.screen.window import StoryWindow
 from curator.store import Store
-from curator.store.stories import ItemIdentity, NewItem
-from curator.urls import is_web_url, normalize_url
+from curator.store.stories import SavedEntry
+from curator.urls import is_web_url
 
 log = logging.getLogger(__name__)
 FIRST_RETRY = timedelta(minutes=10)
@@ -49,6 +50,21 @@ class ProcessReport:
     def count_of(self, status: str) -> int:
         """How many entries ended with `status` ('done', 'fallback', 'skipped', 'failed')."""
         return self.statuses.get(status, 0)
+
+    def count(self, status: str) -> None:
+        """One more entry examined, ending with `status`."""
+        self.examined += 1
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    def add(self, placement: Placement, saved: SavedEntry) -> None:
+        """One more entry in an item: its article's status, the item made or joined."""
+        self.count(placement.screened.article.status.value)
+        if placement.new_item is not None:
+            self.created += 1
+            self.kept += placement.relevance.kept
+        else:
+            self.joined += 1
+            self.promoted += saved.promoted
 
 
 @dataclass(frozen=True)
@@ -86,61 +102,6 @@ def process_pending(
     return asyncio.run(_process(config, store, now, entries, stories, should_stop, progress))
 
 
-class StoryWindow:
-    """The stories new entries may join, kept from one extraction run to the next.
-
-    Built anew each run, the index took in ~8,000 stories every 2 minutes at 2,000
-    sources (30,000 when a feed had edited an old entry), and that churn fragmented the
-    heap: the service grew ~3.6 MB a day. Kept, it reads only the items numbered above
-    the last it read (made by this process or another). It is built again, reaching a
-    quarter window further back than asked (for retries of older entries), when a run
-    needs older stories than it holds, when its oldest are more than 3/4 of a window
-    older than a run needs (so about every half window), or when the last item it saw or
-    the newest it holds is not in the database as it read it (a restored copy).
-    An item's title, addresses and first-seen time never change; its lead is the one
-    first read (the database's may later come from an older entry that joined it)."""
-
-    def __init__(self) -> None:
-        self._index: StoryIndex | None = None
-        self._built_from: datetime | None = None  # it holds the items first seen since
-        self._last_seen: ItemIdentity | None = None  # the newest item when it last read
-
-    def index(self, store: Store, earliest: datetime, window: timedelta) -> StoryIndex:
-        """The stories first seen from `earliest` on, up to date with `store`."""
-        newest = store.stories.newest()  # before reading, so no item falls between
-        built_from, index = self._built_from, self._index
-        if (
-            index is None
-            or built_from is None
-            or not built_from <= earliest <= built_from + window * 3 / 4
-            or not self._unchanged(store, index)
-        ):
-            self._index = index = None  # the old one goes before the new one is built
-            built_from = self._built_from = earliest - window / 4
-            index = self._index = StoryIndex(store.stories.signatures(built_from))
-        else:
-            read_up_to = self._last_seen[0] if self._last_seen else 0
-            for signature in store.stories.signatures(built_from, read_up_to):
-                if signature.item_id not in index:
-                    index.add(signature)
-        self._last_seen = newest
-        index.forget_before(earliest)
-        return index
-
-    def _unchanged(self, store: Store, index: StoryIndex) -> bool:
-        """The last item it saw in the database, and the newest it holds, are there as
-        it read them (title and first-seen time)."""
-        last = self._last_seen
-        if last is not None and store.stories.identity(last[0]) != last:
-            return False
-        held = index.get(index.newest_id)
-        return held is None or store.stories.identity(held.item_id) == (
-            held.item_id,
-            held.title,
-            held.first_seen_at,
-        )
-
-
 class SourceTexts:
     """Each source's recent article texts (whitespace collapsed), read once a run and
     joined by the articles of the run, so a summary can skip an outlet's stock
@@ -155,16 +116,28 @@ class SourceTexts:
     def add(self, entry: PendingEntry, article: Article) -> None:
         self._of(entry.source_id)[entry.id] = " ".join(article.text.split())
 
-    def elsewhere(self, entry: PendingEntry) -> str:
-        """The text of the source's other articles, one per line."""
-        texts = self._of(entry.source_id)
-        return "\n".join(text for entry_id, text in texts.items() if entry_id != entry.id)
+    def of(self, source_id: int) -> Mapping[int, str]:
+        """The source's texts by entry id."""
+        return self._of(source_id)
 
     def _of(self, source_id: int) -> dict[int, str]:
         if source_id not in self._texts:
             recent = self._store.articles.recent_texts(source_id, self.RECENT)
             self._texts[source_id] = {i: " ".join(t.split()) for i, t in recent.items()}
         return self._texts[source_id]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What each entry of one run is settled with."""
+
+    store: Store
+    now: datetime
+    rules: ScreenRules
+    stories: StoryIndex
+    all_on_topic: frozenset[int]  # sources marked `filter = "all"`
+    texts: SourceTexts
+    report: ProcessReport
 
 
 async def _process(
@@ -176,9 +149,10 @@ async def _process(
     should_stop: Callable[[], bool],
     progress: Callable[[int, int], None] | None,
 ) -> ProcessReport:
-    report = ProcessReport()
-    all_on_topic = store.sources.all_on_topic()
-    texts = SourceTexts(store)
+    report, texts = ProcessReport(), SourceTexts(store)
+    run = _Run(
+        store, now, ScreenRules.of(config), stories, store.sources.all_on_topic(), texts, report
+    )
     chunk = config.network.max_connections
     async with Fetcher(config) as fetcher:
         for start in range(0, len(entries), chunk):
@@ -192,7 +166,7 @@ async def _process(
                 if attempt.article is not None:
                     texts.add(attempt.entry, attempt.article)
             for attempt in attempts:
-                _settle(config, store, now, attempt, stories, report, all_on_topic, texts)
+                _settle(run, attempt)
                 if progress:
                     progress(report.examined, len(entries))
     return report
@@ -258,107 +232,40 @@ def _failure(config: Config, entry: PendingEntry, error: FetchError, now: dateti
     return _Attempt(entry, None, failure=error.problem, retry_at=retry_at)
 
 
-def _settle(
-    config: Config,
-    store: Store,
-    now: datetime,
-    attempt: _Attempt,
-    stories: StoryIndex,
-    report: ProcessReport,
-    all_on_topic: frozenset[int],
-    texts: SourceTexts,
-) -> None:
-    """Commit one entry's outcome: a retry, or its article and its item."""
+def _settle(run: _Run, attempt: _Attempt) -> None:
+    """Commit one entry's outcome: a retry, or its article and its item (one
+    transaction; the summary is made before the write lock is taken)."""
     entry, article = attempt.entry, attempt.article
-    report.examined += 1
     if article is None:
-        store.articles.mark_failed(
-            entry.id, entry.attempts + 1, attempt.failure or "", attempt.retry_at or now
-        )
-        report.statuses["failed"] = report.statuses.get("failed", 0) + 1
-        log.info("entry %d: %s (retry at %s)", entry.id, attempt.failure, attempt.retry_at)
+        _retry_later(run, attempt)
         return
-    report.statuses[article.status.value] = report.statuses.get(article.status.value, 0) + 1
-    title = entry.title or article.title
-    relevance = score_article(title, article.text, config.topics, config.relevance.threshold)
-    if entry.source_id in all_on_topic:
-        relevance = on_topic_by_source(relevance)
-    signature = StorySignature(
-        0,
-        title,
-        _identity(entry, article),
-        article.canonical_url,
-        article.text[:600],
-        entry.first_seen_at,
+    placement = place_entry(
+        entry,
+        article,
+        run.stories,
+        run.rules,
+        on_topic_source=entry.source_id in run.all_on_topic,
+        source_texts=run.texts.of(entry.source_id),
     )
-    item_id = entry.item_id or find_story(
-        signature, stories, config.cluster.similarity, config.cluster.window
-    )
-    tries = entry.attempts + (article.status != ExtractStatus.SKIPPED)
-    # The summary is made before the write lock is taken, and only for a new story.
-    new = None
-    if item_id is None:
-        summary = summarize(
-            article.text,
-            signature.title,
-            config.summary.sentences,
-            elsewhere=texts.elsewhere(entry),
-        )
-        new = _new_item(entry, article, signature, relevance, summary)
-    with store.transaction():
-        store.articles.save(article, tries, now)
-        if new is None:
-            assert item_id is not None
-            if store.stories.join(item_id, entry.id, relevance, now) is not None:
-                report.promoted += 1
-            report.joined += 1
-        else:
-            item_id = store.stories.create(new, now)
-            report.created += 1
-            report.kept += relevance.kept
-    if new is not None:  # committed: the next entries of the story may join it
-        stories.add(replace(signature, item_id=item_id))
+    saved = run.store.save_screened(placement.screened, run.now)
+    if placement.new_item is not None:  # committed: the next entries of the story may join it
+        run.stories.add(replace(placement.signature, item_id=saved.item_id))
+    run.report.add(placement, saved)
     log.info(
-        "entry %d: %s -> item %d (score %.1f)",
+        "entry %d: %s -> item %d, %s (score %.1f)",
         entry.id,
         article.status.value,
-        item_id,
-        relevance.score,
+        saved.item_id,
+        placement.why,
+        placement.relevance.score,
     )
 
 
-def _new_item(
-    entry: PendingEntry,
-    article: Article,
-    signature: StorySignature,
-    relevance: Relevance,
-    summary: str,
-) -> NewItem:
-    return NewItem(
-        entry_id=entry.id,
-        title=signature.title,
-        url=signature.url,
-        canonical_url=article.canonical_url,
-        relevance=relevance,
-        summary=summary,
-        description=entry.summary_text.strip(),
-        image_url=article.image_url,
-        site_name=article.site_name or entry.source_name,
-        language=article.language,
-        first_seen_at=entry.first_seen_at,
-        published_at=article.published_at or entry.published_at,
-    )
-
-
-def _identity(entry: PendingEntry, article: Article) -> str:
-    """The item's URL: the entry's link, normalised (the page's when it has none)."""
-    for candidate in (entry.url, article.url):
-        if candidate:
-            try:
-                return normalize_url(candidate)
-            except ValueError:
-                continue
-    return f"urn:curator:entry:{entry.id}"
+def _retry_later(run: _Run, attempt: _Attempt) -> None:
+    entry, retry_at = attempt.entry, attempt.retry_at or run.now
+    run.store.articles.mark_failed(entry.id, entry.attempts + 1, attempt.failure or "", retry_at)
+    run.report.count("failed")
+    log.info("entry %d: %s (retry at %s)", entry.id, attempt.failure, attempt.retry_at)
 
 
 def rescore_items(config: Config, store: Store, now: datetime) -> tuple[int, int]:

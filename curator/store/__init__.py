@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
@@ -20,7 +20,7 @@ from curator.store.exports import ExportStore
 from curator.store.posts import PostStore
 from curator.store.retention import RetentionStore
 from curator.store.sources import SourceStore
-from curator.store.stories import StoryStore
+from curator.store.stories import NewItem, SavedEntry, ScreenedEntry, StoryStore
 
 __all__ = ["Store"]
 
@@ -63,6 +63,17 @@ class Store:
         write."""
         with write_transaction(self.db):
             yield
+
+    def save_screened(self, screened: ScreenedEntry, now: datetime) -> SavedEntry:
+        """Save one entry's article and put the entry in its item, in one transaction
+        (so a crash loses at most the entry in hand)."""
+        with self.transaction():
+            self.articles.save(screened.article, screened.attempts, now)
+            item = screened.item
+            if isinstance(item, NewItem):
+                return SavedEntry(self.stories.create(item, now))
+            promoted = self.stories.join(item.item_id, item.entry_id, item.relevance, now)
+            return SavedEntry(item.item_id, promoted is not None)
 
     def integrity_ok(self) -> bool:
         """PRAGMA integrity_check says 'ok'."""

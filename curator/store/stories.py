@@ -13,7 +13,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from curator.models import Item, ItemState, Relevance, StorySignature
+from curator.models import Article, Item, ItemState, Relevance, StorySignature
 from curator.store.database import translate_errors, write_transaction
 from curator.store.item_rows import SOURCE_NAMES, item_from_row
 from curator.store.times import from_db, to_db
@@ -37,6 +37,7 @@ class NewItem:
     url: str
     canonical_url: str | None
     relevance: Relevance
+    state: ItemState  # new (in the queue) or filtered
     summary: str
     description: str
     image_url: str | None
@@ -44,6 +45,34 @@ class NewItem:
     language: str | None
     first_seen_at: datetime
     published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class JoinItem:
+    """Another entry for an item the pipeline made before. Joining a filtered item, an
+    on-topic entry (`relevance.kept`) sends it to the queue."""
+
+    item_id: int
+    entry_id: int
+    relevance: Relevance
+
+
+@dataclass(frozen=True)
+class ScreenedEntry:
+    """What screening one entry writes: its article (and the attempts it took), and the
+    item it starts or joins."""
+
+    article: Article
+    attempts: int
+    item: NewItem | JoinItem
+
+
+@dataclass(frozen=True)
+class SavedEntry:
+    """The item a screened entry is in; `promoted` when it sent a filtered item to the queue."""
+
+    item_id: int
+    promoted: bool = False
 
 
 class StoryStore:
@@ -61,7 +90,6 @@ class StoryStore:
 
     def create(self, new: NewItem, now: datetime) -> int:
         """Insert the item, link its entry, and write its first history row."""
-        state = ItemState.NEW if new.relevance.kept else ItemState.FILTERED
         note = new.relevance.reasons[0] if new.relevance.reasons else "no topic matched"
         with translate_errors("items"), write_transaction(self.db):
             item_id = (
@@ -71,7 +99,7 @@ class StoryStore:
                         "title": new.title,
                         "url": new.url,
                         "canonical_url": new.canonical_url,
-                        "state": state.value,
+                        "state": new.state.value,
                         "score": new.relevance.score,
                         "topics": json.dumps(list(new.relevance.topics)),
                         "reasons": json.dumps(list(new.relevance.reasons)),
@@ -98,7 +126,7 @@ class StoryStore:
                     "at": to_db(now),
                     "editor": CURATOR,
                     "from_state": None,
-                    "to_state": state.value,
+                    "to_state": new.state.value,
                     "note": note,
                 }
             )
