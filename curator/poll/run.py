@@ -47,7 +47,6 @@ def poll_due(
     `should_stop` is asked before each source is started: the sources in hand
     finish, the rest wait for the next run. `progress` hears each finished source.
     """
-    store.sources.sync_from_config(config.sources, now)
     if source_name is not None:
         sources = [store.sources.find(source_name)]
     else:

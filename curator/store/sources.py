@@ -33,6 +33,8 @@ class SourceStore:
         """Make the [[sources]] of config.toml rows: add new ones (due now), update
         changed names/tags/intervals, disable those no longer listed."""
         wanted = {_declared(s, i): s for i, s in enumerate(sources)}
+        if self._in_step(wanted):
+            return SyncReport()  # nothing to write: no write lock is taken
         with translate_errors("sources"), write_transaction(self.db):
             rows = {r["declared_url"]: r for r in self._rows("origin = 'config'")}
             added = updated = retired = 0
@@ -231,19 +233,35 @@ class SourceStore:
         }
         return int(self.db.table("sources").insert(row).last_pk or 0)
 
+    def _in_step(self, wanted: dict[str, SourceConfig]) -> bool:
+        """Every listed source has its row as config.toml says, and no other config
+        source is enabled (so a start-up on a locked database can go on reading)."""
+        rows = {r["declared_url"]: r for r in self._rows("origin = 'config'")}
+        listed = all(
+            declared in rows and not _changes(rows[declared], given)
+            for declared, given in wanted.items()
+        )
+        retired = all(row["enabled"] == 0 for d, row in rows.items() if d not in wanted)
+        return listed and retired
+
     def _refresh(self, row: dict[str, Any], declared: str, given: SourceConfig) -> bool:
-        values = {
-            "name": given.name,
-            "tags": json.dumps(list(given.tags)),
-            "interval_seconds": seconds(given.interval),
-            "filter": given.filter,
-        }
-        if row["disabled_reason"] == RETIRED:
-            values.update(enabled=1, disabled_reason=None)
-        changed = {k: v for k, v in values.items() if row.get(k) != v}
+        changed = _changes(row, given)
         if changed:
             self.db.table("sources").update(row["id"], changed)
         return bool(changed)
+
+
+def _changes(row: dict[str, Any], given: SourceConfig) -> dict[str, Any]:
+    """The columns of a config source's row that config.toml now says otherwise."""
+    values = {
+        "name": given.name,
+        "tags": json.dumps(list(given.tags)),
+        "interval_seconds": seconds(given.interval),
+        "filter": given.filter,
+    }
+    if row["disabled_reason"] == RETIRED:
+        values.update(enabled=1, disabled_reason=None)
+    return {k: v for k, v in values.items() if row.get(k) != v}
 
 
 def _success_columns(update: SourceUpdate) -> dict[str, Any]:
