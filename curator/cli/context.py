@@ -85,6 +85,7 @@ def syncs_sources(
 
     return synced
 
+
 # SQLite integers are 64-bit: a larger number would overflow in the driver (a
 # traceback) instead of reading as "no such item". Ids, versions and limits use these.
 SQLITE_MAX = 2**63 - 1
