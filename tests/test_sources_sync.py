@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from feed_factory import FeedApp, rss
 from curator.cli.main import cli
 from curator.jobs import prepare_service, service_jobs
 from curator.poll import sources as poll_sources
-from curator.store import Store, write_transaction
+from curator.store import Store
 
 
 @pytest.fixture
@@ -86,10 +88,12 @@ def test_a_source_removed_from_config_toml_is_disabled(config_file):
 def test_a_sync_with_nothing_to_change_takes_no_write_lock(make_config, now):
     config = make_config(sources=[{"url": "http://127.0.0.1:9/feed", "name": "A"}])
     prepare_service(config, now)
-    holder, store = Store.open(config.curator.database), Store.open(config.curator.database)
+    holder = sqlite3.connect(config.curator.database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock meanwhile
+    store = Store.open(config.curator.database, timedelta(seconds=0.1))
     try:
-        with write_transaction(holder.db):  # another writer holds the lock meanwhile
-            assert poll_sources.sync_config_sources(config, store, now).added == 0
+        assert poll_sources.sync_config_sources(config, store, now).added == 0
     finally:
+        holder.execute("ROLLBACK")
         holder.close()
         store.close()
