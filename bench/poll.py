@@ -167,6 +167,7 @@ def serve_python(root: str, port: int) -> None:
 def run_curator(root: Path, port: int, count: int, processes: int = 2) -> int:
     from curator import config as config_module
     from curator.poll import poll_due
+    from curator.poll.sources import sync_config_sources
     from curator.store import Store
 
     sources = [
@@ -186,7 +187,9 @@ def run_curator(root: Path, port: int, count: int, processes: int = 2) -> int:
         root=root,
     )
     store = Store.open(config.curator.database)
-    report = poll_due(config, store, datetime.now(UTC), everything=True)
+    now = datetime.now(UTC)
+    sync_config_sources(config, store, now)  # as `curator poll` does first
+    report = poll_due(config, store, now, everything=True)
     store.close()
     if report.failed:
         raise SystemExit(f"curator: {report.failed} feeds failed: {report.outcomes[0].error}")

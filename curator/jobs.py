@@ -10,14 +10,27 @@ from datetime import datetime
 
 from curator.config import Config
 from curator.poll import poll_due
+from curator.poll.sources import sync_config_sources
 from curator.screen.retention import drop_old_screened_text
 from curator.screen.run import process_pending
 from curator.screen.window import StoryWindow
 from curator.service import Job, ShouldStop
 from curator.site.run import export_site
 from curator.store import Store
+from curator.store.source_rows import SyncReport
 
 Work = Callable[[Config, Store, datetime, ShouldStop], str]
+
+
+def prepare_service(config: Config, now: datetime) -> SyncReport:
+    """Before the jobs run: create or migrate the database (before the jobs' threads
+    race to do it) and bring the [[sources]] of config.toml in, once for the
+    service's life (the config is read once too), not at every poll tick."""
+    store = Store.open(config.curator.database, config.curator.busy_timeout)
+    try:
+        return sync_config_sources(config, store, now)
+    finally:
+        store.close()
 
 
 def service_jobs(config: Config) -> list[Job]:

@@ -37,6 +37,43 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Validators:
+    """What a conditional GET sends next time, and the hash that tells the same
+    bytes again."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceUpdate:
+    """What one poll changes on its source's row, decided by the poll stage and
+    written by the store in one transaction.
+
+    A failure has `error` (and leaves validators, title and warning as they were);
+    a success has `validators` and resets the errors. `feed_title` None keeps the
+    title; `moved_to` is a 301/308's new URL, taken unless another source has it."""
+
+    source_id: int
+    polled_at: datetime
+    status: str  # ok | unchanged | not_modified | error | disabled
+    http_status: int | None
+    next_poll_at: datetime | None  # None: never (disabled)
+    consecutive_errors: int = 0
+    error: str | None = None
+    disabled_reason: str | None = None
+    validators: Validators | None = None
+    feed_title: str | None = None
+    warning: str | None = None
+    moved_to: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+@dataclass(frozen=True)
 class FetchedFeed:
     """What the network gave for one feed request.
 

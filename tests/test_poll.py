@@ -14,6 +14,7 @@ from werkzeug import Request, Response
 from curator.errors import ParseError
 from curator.poll import poll_due
 from curator.poll.parsing import Parser
+from curator.poll.sources import sync_config_sources
 from curator.store import Store
 
 
@@ -25,7 +26,7 @@ def app(httpserver) -> FeedApp:
 
 
 @pytest.fixture
-def poll_setup(make_config, httpserver, app):
+def poll_setup(make_config, httpserver, app, now):
     """(config, store) with one source per path given; the store is closed after."""
     opened: list[Store] = []
 
@@ -34,6 +35,7 @@ def poll_setup(make_config, httpserver, app):
         config = make_config(sources=sources, **sections)
         store = Store.open(config.curator.database)
         opened.append(store)
+        sync_config_sources(config, store, now)
         return config, store
 
     yield build
@@ -301,6 +303,7 @@ def test_sources_are_taken_one_host_at_a_time(make_config, httpserver, app, now)
     config = make_config(sources=local + other, network={"max_connections": 1})
     store = Store.open(config.curator.database)
     try:
+        sync_config_sources(config, store, now)
         report = poll_due(config, store, now)
     finally:
         store.close()

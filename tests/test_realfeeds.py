@@ -18,6 +18,7 @@ from werkzeug import Request, Response
 from curator.config import Config
 from curator.parse.jsonfeed import looks_like_json, parse_json_feed
 from curator.poll import poll_due
+from curator.poll.sources import sync_config_sources
 from curator.store import Store
 
 FEEDS = Path(__file__).resolve().parent / "data/realfeeds"
@@ -55,6 +56,7 @@ def test_one_poll_of_every_real_feed_stores_each_entry_once(
     config = make_config(sources=sources)
     store = Store.open(config.curator.database)
     try:
+        sync_config_sources(config, store, now)
         report = poll_due(config, store, now)
         assert report.failed == len(NOT_FEEDS)
         for source in store.sources.all():

@@ -5,12 +5,15 @@ Commands stay thin: parse arguments, call one library function, print.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import click
 from rich.console import Console
@@ -61,6 +64,27 @@ def editor_name(explicit: str | None = None) -> str:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def syncs_sources(
+    command: Callable[Concatenate[AppContext, _P], _R],
+) -> Callable[Concatenate[AppContext, _P], _R]:
+    """For a command that works on sources (put it under @pass_app): the [[sources]]
+    of config.toml are brought into the database first, once per command."""
+
+    @functools.wraps(command)
+    def synced(app: AppContext, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        # imported here: `curator --help` and the desk's commands do not load polling
+        from curator.poll.sources import sync_config_sources
+
+        sync_config_sources(app.config, app.store, now())
+        return command(app, *args, **kwargs)
+
+    return synced
+
 
 # SQLite integers are 64-bit: a larger number would overflow in the driver (a
 # traceback) instead of reading as "no such item". Ids, versions and limits use these.

@@ -9,7 +9,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from curator.cli.context import AppContext, now, pass_app, shown
+from curator.cli.context import AppContext, now, pass_app, shown, syncs_sources
 from curator.cli.sources import health, source_json, when
 from curator.poll import PollReport, SourceOutcome, poll_due
 
@@ -18,6 +18,7 @@ from curator.poll import PollReport, SourceOutcome, poll_due
 @click.option("--all", "everything", is_flag=True, help="Poll every enabled source, due or not.")
 @click.option("--source", "source_name", default=None, help="Poll only this source (name or id).")
 @pass_app
+@syncs_sources
 def poll(app: AppContext, everything: bool, source_name: str | None) -> None:
     """Poll the sources that are due and store their new entries.
 
@@ -66,11 +67,11 @@ def _print_report(app: AppContext, report: PollReport) -> None:
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
 @pass_app
+@syncs_sources
 def status(app: AppContext, as_json: bool) -> None:
     """Counts at a glance (sources, failing sources, entries, entries today), the
     last poll, and the worst sources."""
     moment = now()
-    app.store.sources.sync_from_config(app.config.sources, moment)
     counts = app.store.sources.counts(moment)
     worst = app.store.sources.worst()
     if as_json:

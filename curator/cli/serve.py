@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from curator.cli.context import AppContext, pass_app
-from curator.jobs import service_jobs
+from curator.cli.context import AppContext, now, pass_app
+from curator.jobs import prepare_service, service_jobs
 from curator.service import lock_path_for, run_service
-from curator.store import Store
 
 
 @click.command()
@@ -25,8 +24,7 @@ def serve(app: AppContext, once: bool) -> None:
     if not app.verbose:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
     database = Path(config.curator.database)
-    # Create or migrate the database here, before the jobs' threads race to do it.
-    Store.open(database, config.curator.busy_timeout).close()
+    prepare_service(config, now())
     run_service(
         config,
         service_jobs(config),

@@ -1,6 +1,7 @@
 """`curator sources add | list | remove | import | export`: the list of feeds.
 
-Every command first brings the [[sources]] of config.toml into the database."""
+Every command first brings the [[sources]] of config.toml into the database
+(`syncs_sources`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from curator.cli.context import AppContext, now, pass_app, shown
+from curator.cli.context import AppContext, now, pass_app, shown, syncs_sources
 from curator.config import SOURCE_FILTERS
 from curator.models import Source
 from curator.poll import add_source, import_sources
@@ -37,6 +38,7 @@ def sources() -> None:
     help="all: everything it publishes is on topic; topics: the score decides.",
 )
 @pass_app
+@syncs_sources
 def add(app: AppContext, url: str, name: str | None, tags: tuple[str, ...], filter_: str) -> None:
     """Add the feed at URL; a web page's URL works too (its feed is found for you)."""
     source = add_source(
@@ -49,9 +51,9 @@ def add(app: AppContext, url: str, name: str | None, tags: tuple[str, ...], filt
 @sources.command("list")
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
 @pass_app
+@syncs_sources
 def list_sources(app: AppContext, as_json: bool) -> None:
     """Every source with its health: last poll and status, errors in a row, next poll."""
-    app.store.sources.sync_from_config(app.config.sources, now())
     found = app.store.sources.all()
     if as_json:
         click.echo(json.dumps([source_json(s) for s in found], indent=2))
@@ -80,9 +82,9 @@ def list_sources(app: AppContext, as_json: bool) -> None:
 @sources.command("remove")
 @click.argument("name_or_id")
 @pass_app
+@syncs_sources
 def remove(app: AppContext, name_or_id: str) -> None:
     """Remove a source (by name or id) and its entries."""
-    app.store.sources.sync_from_config(app.config.sources, now())
     source = app.store.sources.remove(name_or_id)
     app.console.print(shown(f"removed source {source.id}: {source.name}"))
     if source.origin == "config":
@@ -92,10 +94,10 @@ def remove(app: AppContext, name_or_id: str) -> None:
 @sources.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_app
+@syncs_sources
 def import_opml(app: AppContext, file: Path) -> None:
     """Add the feeds listed in an OPML file (folders become tags)."""
     moment = now()
-    app.store.sources.sync_from_config(app.config.sources, moment)
     report = import_sources(app.store, read_opml(file.read_bytes(), str(file)), now=moment)
     app.console.print(f"added {len(report.added)} sources, skipped {len(report.skipped)}")
     for line in report.skipped:
@@ -104,10 +106,10 @@ def import_opml(app: AppContext, file: Path) -> None:
 
 @sources.command("export")
 @pass_app
+@syncs_sources
 def export_opml(app: AppContext) -> None:
     """Print every source as OPML 2.0 (for another feed reader)."""
     moment = now()
-    app.store.sources.sync_from_config(app.config.sources, moment)
     title = f"{app.config.export.title}: sources"
     click.echo(write_opml(app.store.sources.all(), now=moment, title=title), nl=False)
 

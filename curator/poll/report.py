@@ -6,6 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from curator.models import Source, SourceUpdate
+from curator.store.entries import UpsertCounts
+
 # SourceOutcome.status values
 OK = "ok"
 UNCHANGED = "unchanged"  # the same bytes as last time
@@ -34,6 +37,31 @@ class SourceOutcome:
     @property
     def failed(self) -> bool:
         return self.status in (FAILED, DISABLED)
+
+    @classmethod
+    def of(
+        cls,
+        source: Source,
+        update: SourceUpdate,
+        *,
+        moved: bool = False,
+        counts: UpsertCounts | None = None,
+    ) -> SourceOutcome:
+        """What the report says of a poll the store has written (`moved`: it took
+        the 301/308's URL; `counts`: what happened to the entries)."""
+        if update.failed:
+            error = update.disabled_reason or update.error
+            return cls(source.id, source.name, source.url, update.status,
+                       http_status=update.http_status, error=error,
+                       next_poll_at=update.next_poll_at)  # fmt: skip
+        counts = counts or UpsertCounts()
+        return cls(
+            source.id, source.name, source.url, update.status,
+            new=counts.new, updated=counts.updated, unchanged=counts.unchanged,
+            http_status=update.http_status, next_poll_at=update.next_poll_at,
+            warning=update.warning if update.status == OK else None,
+            moved_to=update.moved_to if moved else None,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

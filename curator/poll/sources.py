@@ -1,5 +1,6 @@
-"""How sources arrive: one URL from the command line (a web page is fine: its
-feed is found by autodiscovery), or many from an OPML file."""
+"""How sources arrive: the [[sources]] of config.toml (synced once where work
+starts), one URL from the command line (a web page is fine: its feed is found by
+autodiscovery), or many from an OPML file."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from curator.fetch import FEED_ACCEPT, fetch_once
 from curator.models import ParsedFeed, Source
 from curator.parse import parse_feed
 from curator.store import Store
+from curator.store.source_rows import SyncReport
 from curator.urls import is_web_url
+
+
+def sync_config_sources(config: Config, store: Store, now: datetime) -> SyncReport:
+    """Make the [[sources]] of config.toml rows: new ones added (due now), changed
+    ones updated, those no longer listed disabled. Called once where work on sources
+    starts (the service's start, each command on sources), never by a poll tick."""
+    return store.sources.sync_from_config(config.sources, now)
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,6 @@ def add_source(
     The feed is fetched and parsed once first, so a typo fails here, not at 3 a.m."""
     if not is_web_url(url):
         raise SourceError(url, "not an http(s) URL")
-    store.sources.sync_from_config(config.sources, now)
     feed_url, feed = _find_feed(config, url, now)
     return store.sources.add(
         feed_url,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -70,27 +70,19 @@ class EntryStore:
     def upsert(self, source_id: int, entries: Sequence[ParsedEntry], now: datetime) -> UpsertCounts:
         """Store one feed's entries in one transaction: new rows inserted, changed
         ones updated, unchanged ones untouched. A missing date becomes first-seen."""
+        rows = [_content_values(entry) for entry in entries]
+        stamp = to_db(now)
+        hashed = [(entry.key, row[-1]) for entry, row in zip(entries, rows, strict=True)]
         with translate_errors("entries"), write_transaction(self.db):
-            known = self._known(source_id)
-            inserts: list[list[Any]] = []
-            updates: list[list[Any]] = []
-            unchanged = 0
-            stamp = to_db(now)
-            for entry in entries:
-                values = _content_values(entry)
-                seen = known.get(entry.key)
-                if seen is None:
-                    if values[3] is None:  # published_at
-                        values[3] = stamp
-                    inserts.append([source_id, entry.key, stamp, stamp, _PENDING, *values])
-                    known[entry.key] = (0, values[-1])
-                elif seen[1] != values[-1]:
-                    updates.append([stamp, _PENDING, *values, seen[0]])
-                else:
-                    unchanged += 1
+            changes = sort_entries(self._known(source_id), hashed)
+            inserts = [
+                [source_id, entries[i].key, stamp, stamp, _PENDING, *_dated(rows[i], stamp)]
+                for i in changes.new
+            ]
+            updates = [[stamp, _PENDING, *rows[i], row_id] for i, row_id in changes.updated]
             self.db.conn.executemany(_INSERT, inserts)
             self.db.conn.executemany(_UPDATE, updates)
-        return UpsertCounts(new=len(inserts), updated=len(updates), unchanged=unchanged)
+        return UpsertCounts(len(changes.new), len(changes.updated), changes.unchanged)
 
     def count(self, source_id: int | None = None) -> int:
         """Entries stored (for one source, or all)."""
@@ -99,11 +91,55 @@ class EntryStore:
             row = self.db.execute(f"SELECT COUNT(*) FROM entries {where}", params).fetchone()
         return int(row[0])
 
-    def _known(self, source_id: int) -> dict[str, tuple[int, str]]:
+    def _known(self, source_id: int) -> dict[str, StoredEntry]:
         rows = self.db.execute(
             "SELECT entry_key, id, content_hash FROM entries WHERE source_id = ?", [source_id]
         )
-        return {key: (row_id, digest) for key, row_id, digest in rows}
+        return {key: StoredEntry(row_id, digest) for key, row_id, digest in rows}
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """What the store knows of an entry already there: its row and its content hash."""
+
+    row_id: int
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class EntryChanges:
+    """Which of one feed's entries (by their index in it) are new, which changed
+    (with the row they update), and how many stand as they were."""
+
+    new: tuple[int, ...] = ()
+    updated: tuple[tuple[int, int], ...] = ()
+    unchanged: int = 0
+
+
+def sort_entries(
+    known: Mapping[str, StoredEntry], hashed: Sequence[tuple[str, str]]
+) -> EntryChanges:
+    """Decide, from the stored (key -> row, hash) and the feed's (key, hash) pairs,
+    what is new, what changed and what stands. Pure: no database."""
+    seen = dict(known)
+    new: list[int] = []
+    updated: list[tuple[int, int]] = []
+    for index, (key, digest) in enumerate(hashed):
+        stored = seen.get(key)
+        if stored is None:
+            new.append(index)
+            # a key repeated in one feed (the parser drops repeats first): row 0 is none
+            seen[key] = StoredEntry(0, digest)
+        elif stored.content_hash != digest:
+            updated.append((index, stored.row_id))
+    unchanged = len(hashed) - len(new) - len(updated)
+    return EntryChanges(tuple(new), tuple(updated), unchanged)
+
+
+def _dated(values: list[Any], stamp: str | None) -> list[Any]:
+    """A new entry without a date is dated when it was first seen."""
+    published = stamp if values[3] is None else values[3]
+    return [*values[:3], published, *values[4:]]
 
 
 def _content_values(entry: ParsedEntry) -> list[Any]:

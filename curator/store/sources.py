@@ -15,7 +15,7 @@ import sqlite_utils
 
 from curator.config import SourceConfig
 from curator.errors import ConfigError, CuratorError, SourceError
-from curator.models import Source
+from curator.models import Source, SourceUpdate, Validators
 from curator.store.database import translate_errors, write_transaction
 from curator.store.source_rows import SourceCounts, SyncReport, row_to_source, seconds
 from curator.store.times import from_db, to_db
@@ -33,6 +33,8 @@ class SourceStore:
         """Make the [[sources]] of config.toml rows: add new ones (due now), update
         changed names/tags/intervals, disable those no longer listed."""
         wanted = {_declared(s, i): s for i, s in enumerate(sources)}
+        if self._in_step(wanted):
+            return SyncReport()  # nothing to write: no write lock is taken
         with translate_errors("sources"), write_transaction(self.db):
             rows = {r["declared_url"]: r for r in self._rows("origin = 'config'")}
             added = updated = retired = 0
@@ -130,76 +132,32 @@ class SourceStore:
             )
         return [row_to_source(r) for r in self._rows(where, params, order="next_poll_at, id")]
 
-    def record_success(
-        self,
-        source_id: int,
-        *,
-        now: datetime,
-        status: str,
-        http_status: int,
-        next_poll_at: datetime,
-        validators: dict[str, str | None] | None = None,
-        feed_title: str | None = None,
-        warning: str | None = None,
-    ) -> None:
-        """A poll that worked (ok | unchanged | not_modified): errors reset, the source
-        is enabled again; `validators` (etag, last_modified, body_hash) replace the old."""
-        values: dict[str, Any] = {
-            "last_polled_at": to_db(now),
-            "last_status": status,
-            "last_http_status": http_status,
-            "last_error": None,
-            "last_warning": warning,
-            "consecutive_errors": 0,
-            "next_poll_at": to_db(next_poll_at),
-            "enabled": 1,
-            "disabled_reason": None,
-            **(validators or {}),
-        }
-        if feed_title:
-            values["feed_title"] = feed_title
-        # plain SQL: sqlite-utils' update() reads the row first, a query per poll
-        assignments = ", ".join(f"{column} = ?" for column in values)
+    def apply(self, update: SourceUpdate) -> bool:
+        """Write what one poll decided, in one transaction; True if the source moved
+        to `update.moved_to` (False when there is no move or another source has it)."""
         with translate_errors("sources"), write_transaction(self.db):
+            moved = update.moved_to is not None and self._move(update.source_id, update.moved_to)
+            values = _failure_columns(update) if update.failed else _success_columns(update)
+            # plain SQL: sqlite-utils' update() reads the row first, a query per poll
+            assignments = ", ".join(f"{column} = ?" for column in values)
             self.db.execute(
-                f"UPDATE sources SET {assignments} WHERE id = ?", [*values.values(), source_id]
+                f"UPDATE sources SET {assignments} WHERE id = ?",
+                [*values.values(), update.source_id],
             )
+        return moved
 
-    def record_failure(
-        self,
-        source_id: int,
-        *,
-        now: datetime,
-        error: str,
-        http_status: int | None,
-        next_poll_at: datetime | None,
-        disable_reason: str | None = None,
-    ) -> None:
-        """A failed poll is data: keep the error, count it, set the next attempt."""
-        sql = """UPDATE sources SET last_polled_at = ?, last_status = ?, last_http_status = ?,
-                 last_error = ?, consecutive_errors = consecutive_errors + 1, next_poll_at = ?,
-                 enabled = ?, disabled_reason = ? WHERE id = ?"""
-        status = "disabled" if disable_reason else "error"
-        params = [
-            to_db(now),
-            status,
-            http_status,
-            error[:1000],
-            to_db(next_poll_at),
-            0 if disable_reason else 1,
-            disable_reason,
-            source_id,
-        ]
+    def apply_all(self, updates: Sequence[SourceUpdate]) -> None:
+        """Write many polls' bookkeeping in one transaction (e.g. a batch of 304s)."""
         with translate_errors("sources"), write_transaction(self.db):
-            self.db.execute(sql, params)
+            for update in updates:
+                self.apply(update)
 
-    def move(self, source_id: int, new_url: str) -> bool:
+    def _move(self, source_id: int, new_url: str) -> bool:
         """Point a source at the URL a 301/308 gave; False if another source has it."""
         normal = normalize_url(new_url)
-        with translate_errors("sources"), write_transaction(self.db):
-            if self._rows("url = ? AND id != ?", [normal, source_id]):
-                return False
-            self.db.table("sources").update(source_id, {"url": normal})
+        if self._rows("url = ? AND id != ?", [normal, source_id]):
+            return False
+        self.db.execute("UPDATE sources SET url = ? WHERE id = ?", [normal, source_id])
         return True
 
     def counts(self, now: datetime) -> SourceCounts:
@@ -275,19 +233,72 @@ class SourceStore:
         }
         return int(self.db.table("sources").insert(row).last_pk or 0)
 
+    def _in_step(self, wanted: dict[str, SourceConfig]) -> bool:
+        """Every listed source has its row as config.toml says, and no other config
+        source is enabled (so a start-up on a locked database can go on reading)."""
+        rows = {r["declared_url"]: r for r in self._rows("origin = 'config'")}
+        listed = all(
+            declared in rows and not _changes(rows[declared], given)
+            for declared, given in wanted.items()
+        )
+        retired = all(row["enabled"] == 0 for d, row in rows.items() if d not in wanted)
+        return listed and retired
+
     def _refresh(self, row: dict[str, Any], declared: str, given: SourceConfig) -> bool:
-        values = {
-            "name": given.name,
-            "tags": json.dumps(list(given.tags)),
-            "interval_seconds": seconds(given.interval),
-            "filter": given.filter,
-        }
-        if row["disabled_reason"] == RETIRED:
-            values.update(enabled=1, disabled_reason=None)
-        changed = {k: v for k, v in values.items() if row.get(k) != v}
+        changed = _changes(row, given)
         if changed:
             self.db.table("sources").update(row["id"], changed)
         return bool(changed)
+
+
+def _changes(row: dict[str, Any], given: SourceConfig) -> dict[str, Any]:
+    """The columns of a config source's row that config.toml now says otherwise."""
+    values = {
+        "name": given.name,
+        "tags": json.dumps(list(given.tags)),
+        "interval_seconds": seconds(given.interval),
+        "filter": given.filter,
+    }
+    if row["disabled_reason"] == RETIRED:
+        values.update(enabled=1, disabled_reason=None)
+    return {k: v for k, v in values.items() if row.get(k) != v}
+
+
+def _success_columns(update: SourceUpdate) -> dict[str, Any]:
+    """A poll that worked (ok | unchanged | not_modified): errors reset, the source
+    is enabled again, the validators replace the old."""
+    validators = update.validators or Validators()
+    values: dict[str, Any] = {
+        "last_polled_at": to_db(update.polled_at),
+        "last_status": update.status,
+        "last_http_status": update.http_status,
+        "last_error": None,
+        "last_warning": update.warning,
+        "consecutive_errors": 0,
+        "next_poll_at": to_db(update.next_poll_at),
+        "enabled": 1,
+        "disabled_reason": None,
+        "etag": validators.etag,
+        "last_modified": validators.last_modified,
+        "body_hash": validators.body_hash,
+    }
+    if update.feed_title:
+        values["feed_title"] = update.feed_title
+    return values
+
+
+def _failure_columns(update: SourceUpdate) -> dict[str, Any]:
+    """A failed poll is data: the error, how many in a row, the next attempt."""
+    return {
+        "last_polled_at": to_db(update.polled_at),
+        "last_status": update.status,
+        "last_http_status": update.http_status,
+        "last_error": (update.error or "")[:1000],
+        "consecutive_errors": update.consecutive_errors,
+        "next_poll_at": to_db(update.next_poll_at),
+        "enabled": 0 if update.disabled_reason else 1,
+        "disabled_reason": update.disabled_reason,
+    }
 
 
 def _declared(source: SourceConfig, index: int) -> str:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from feed_factory import rss
 
 from curator.poll import poll_due
+from curator.poll.sources import sync_config_sources
 from curator.store import Store
 from curator.store.times import from_db
 from faults.harness import Answer, ServiceLog, Site, curator, serve, write_config
@@ -35,6 +36,7 @@ def test_backoff_grows_while_failing_and_recovers_on_success(make_config, now):
         source = {"url": site.url("/feed"), "name": "flappy", "interval": "4h"}
         config = make_config(sources=[source])
         store = Store.open(config.curator.database)
+        sync_config_sources(config, store, now)
         polls = []  # (day, status, wait until the next poll, error on the row)
         moment = now
         while moment < now + timedelta(days=10):

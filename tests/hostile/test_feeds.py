@@ -18,6 +18,7 @@ from curator.errors import ParseError
 from curator.models import ParsedFeed
 from curator.parse import parse_feed
 from curator.poll import poll_due
+from curator.poll.sources import sync_config_sources
 from curator.store import Store
 from curator.store.times import from_db
 
@@ -203,6 +204,7 @@ def test_a_poll_of_hostile_feeds_records_each_failure_and_stores_the_rest(
     config = make_config(sources=sources, network={"max_body_bytes": 1_000_000})
     store = Store.open(config.curator.database)
     try:
+        sync_config_sources(config, store, now)
         report = poll_due(config, store, now)
         rows = {s.name: s for s in store.sources.all()}
         for path in bad:
