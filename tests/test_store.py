@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from curator.errors import DatabaseLocked, StoreError
+from curator.models import SourceUpdate
 from curator.store import Store
 from curator.store.database import translate_errors, write_transaction
 from curator.store.times import from_db, to_db
@@ -53,8 +54,8 @@ def test_a_database_locked_past_the_busy_timeout_is_one_line(tmp_path: Path):
 def test_writes_in_one_store_transaction_commit_together(store: Store, now):
     with store.transaction():
         added = store.sources.add("https://a.example/feed", name="A", now=now)
-        store.sources.record_failure(
-            added.id, now=now, error="boom", http_status=500, next_poll_at=now
+        store.sources.apply(
+            SourceUpdate(added.id, now, "error", 500, next_poll_at=now, error="boom")
         )
     assert store.sources.get(added.id).last_error == "boom"
 
