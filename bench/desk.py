@@ -23,7 +23,7 @@ from typing import Any
 
 from curator.models import ItemState
 from curator.store import Store
-from curator.store.desk import QueueFilter
+from curator.store.queue import QueueFilter
 from curator.store.times import to_db
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -97,26 +97,26 @@ def median_ms(run: Callable[[], object], runs: int) -> float:
 
 
 def measure(store: Store, count: int, runs: int) -> list[tuple[str, float]]:
-    desk = store.desk
+    queue = store.queue
     common_word = words(random.Random(11), 1)[0]  # the first, most frequent, vocabulary word
 
     def show() -> object:
         item_id = count // 2
-        return (desk.get_item(item_id), desk.article_texts(item_id),
-                desk.latest_draft(item_id), desk.history(item_id))  # fmt: skip
+        return (store.items.get(item_id), queue.article_texts(item_id),
+                store.drafts.latest(item_id), store.items.history(item_id))  # fmt: skip
 
     cases: dict[str, Callable[[], object]] = {
-        "queue": lambda: desk.queue(QueueFilter(), NOW),
-        "queue --topic alcohol": lambda: desk.queue(QueueFilter(topic="alcohol"), NOW),
-        "queue --source 'Source 7'": lambda: desk.queue(QueueFilter(source="Source 7"), NOW),
-        "queue --state filtered": lambda: desk.queue(QueueFilter(state=ItemState.FILTERED), NOW),
-        "queue --since 1d": lambda: desk.queue(QueueFilter(since=NOW - timedelta(days=1)), NOW),
-        "queue --mine": lambda: desk.queue(QueueFilter(mine="ana"), NOW),
+        "queue": lambda: queue.queue(QueueFilter(), NOW),
+        "queue --topic alcohol": lambda: queue.queue(QueueFilter(topic="alcohol"), NOW),
+        "queue --source 'Source 7'": lambda: queue.queue(QueueFilter(source="Source 7"), NOW),
+        "queue --state filtered": lambda: queue.queue(QueueFilter(state=ItemState.FILTERED), NOW),
+        "queue --since 1d": lambda: queue.queue(QueueFilter(since=NOW - timedelta(days=1)), NOW),
+        "queue --mine": lambda: queue.queue(QueueFilter(mine="ana"), NOW),
         "show ID": show,
-        f"search {common_word} (in most items)": lambda: desk.search(common_word),
-        "search fentanyl": lambda: desk.search("fentanyl"),
-        "search naloxone buprenorphine": lambda: desk.search("naloxone buprenorphine"),
-        "search <rare word>": lambda: desk.search("zzzzqq"),
+        f"search {common_word} (in most items)": lambda: queue.search(common_word),
+        "search fentanyl": lambda: queue.search("fentanyl"),
+        "search naloxone buprenorphine": lambda: queue.search("naloxone buprenorphine"),
+        "search <rare word>": lambda: queue.search("zzzzqq"),
     }
     return [(name, median_ms(run, runs)) for name, run in cases.items()]
 

@@ -267,7 +267,7 @@ def _publish_best(config, store, now: datetime) -> int:  # type: ignore[no-untyp
     from curator.desk.publish import publish_item
     from curator.models import ItemState
 
-    best = store.stories.ranked((ItemState.NEW,), 1)
+    best = store.items.ranked((ItemState.NEW,), 1)
     if not best:
         return 0
     item = best[0]

@@ -67,10 +67,10 @@ def test_the_editor_starts_from_the_summary_link_and_article_text(
     assert "> Naloxone kits in schools reversed overdoses, a study says." in seen
     assert "Read the full report: [New study" in seen and "(NIDA News)" in seen
     assert "<!--" in seen and "Kits were placed in 40 schools." in seen
-    draft = store.desk.latest_draft(item)
+    draft = store.drafts.latest(item)
     assert draft is not None and draft.version == 1 and draft.editor == "ana"
     assert draft.body_markdown.strip() == "What this means for families."
-    assert store.desk.get_item(item).state.value == "drafted"
+    assert store.items.get(item).state.value == "drafted"
     assert recovery_files(tmp_path) == []
 
 
@@ -81,9 +81,9 @@ def test_each_save_is_a_new_version_started_from_the_last(desk: tuple[Store, Run
     result = run("annotate", str(item), "--no-preview", "--tag", "families", text="Second words.")
     assert result.exit_code == 0, result.output
     assert "First words." in (tmp_path / "seen.md").read_text()
-    draft = store.desk.latest_draft(item)
+    draft = store.drafts.latest(item)
     assert draft is not None and (draft.version, draft.tags) == (2, ("families",))
-    assert store.desk.draft_versions(item) == 2
+    assert store.drafts.versions(item) == 2
 
 
 def test_body_file_from_stdin_saves_without_an_editor(desk: tuple[Store, Run, Path]) -> None:
@@ -94,7 +94,7 @@ def test_body_file_from_stdin_saves_without_an_editor(desk: tuple[Store, Run, Pa
     assert result.exit_code == 0, result.output
     assert "saved draft v1" in result.output
     assert "crisis line" in result.output  # overdose post without the crisis line
-    draft = store.desk.latest_draft(item)
+    draft = store.drafts.latest(item)
     assert draft is not None and draft.title == "Naloxone belongs in schools"
 
 
@@ -107,7 +107,7 @@ def test_saving_points_out_stigmatising_terms_but_keeps_the_text(
     result = run("annotate", str(item), "--body-file", "-", input=body)
     assert result.exit_code == 0
     assert result.output.count('"addict" -> consider "person with a substance use disorder"') == 1
-    draft = store.desk.latest_draft(item)
+    draft = store.drafts.latest(item)
     assert draft is not None and "an addict" in draft.body_markdown
 
 
@@ -119,7 +119,7 @@ def test_annotating_a_published_item_is_refused_and_changes_nothing(
     result = run("annotate", str(item), text="Never saved.")
     assert isinstance(result.exception, InvalidTransition)
     assert "cannot annotate an item that is published" in str(result.exception)
-    assert store.desk.latest_draft(item) is None and store.desk.history(item) == []
+    assert store.drafts.latest(item) is None and store.items.history(item) == []
     assert not (tmp_path / "seen.md").exists()
 
 
@@ -133,11 +133,11 @@ def test_a_failing_editor_keeps_the_text_and_the_next_annotate_offers_it(
     (kept,) = recovery_files(tmp_path)
     assert str(kept) in str(result.exception) and kept.name.startswith(f"item-{item}-")
     assert "Half a paragraph." in kept.read_text()
-    assert store.desk.latest_draft(item) is None
+    assert store.drafts.latest(item) is None
     again = run("annotate", str(item), "--no-preview", mode="keep", input="y\n")
     assert again.exit_code == 0, again.output
     assert "was kept in" in again.output
-    draft = store.desk.latest_draft(item)
+    draft = store.drafts.latest(item)
     assert draft is not None and draft.body_markdown.strip() == "Half a paragraph."
     assert recovery_files(tmp_path) == []
 
@@ -165,7 +165,7 @@ def test_a_stale_save_keeps_the_text_and_names_who_changed_the_item(
     (kept,) = recovery_files(tmp_path)
     assert "Words someone else raced." in kept.read_text()
     assert f"your text is kept in {kept}" in result.output
-    assert store.desk.latest_draft(item) is None
+    assert store.drafts.latest(item) is None
 
 
 def test_a_locked_database_keeps_the_text(desk: tuple[Store, Run, Path]) -> None:
@@ -220,7 +220,7 @@ def test_text_from_stdin_refused_while_another_editor_holds_the_item_is_kept(
     kept = _kept_in(second.stderr)
     assert kept.read_text(encoding="utf-8").endswith(words)
     assert first.returncode == 0, err
-    draft = store.desk.latest_draft(item)
+    draft = store.drafts.latest(item)
     assert draft is not None and (draft.editor, draft.body_markdown.strip()) == (
         "ana",
         "Ana's words.",
@@ -236,7 +236,7 @@ def test_text_from_stdin_refused_for_the_item_state_is_kept(
     result = run("annotate", str(item), "--body-file", "-", input="Words for a closed item.\n")
     assert isinstance(result.exception, InvalidTransition)
     assert _kept_in(result.stderr).read_text().endswith("Words for a closed item.\n")
-    assert store.desk.latest_draft(item) is None
+    assert store.drafts.latest(item) is None
 
 
 def test_text_from_stdin_for_an_item_that_does_not_exist_is_kept(
@@ -255,6 +255,6 @@ def test_closing_the_editor_without_changes_saves_nothing_and_releases(
     item = add_item(store.db, clock())
     result = run("annotate", str(item), mode="keep")
     assert result.exit_code == 0 and "nothing changed" in result.output
-    assert store.desk.latest_draft(item) is None and recovery_files(tmp_path) == []
-    after = store.desk.get_item(item)
+    assert store.drafts.latest(item) is None and recovery_files(tmp_path) == []
+    after = store.items.get(item)
     assert (after.state.value, after.claimed_by) == ("new", None)

@@ -73,9 +73,9 @@ def test_closing_the_file_unchanged_saves_nothing_and_gives_the_item_back(
     assert (
         annotate_item(store, config, Annotation(item, "ana"), fake.terminal(), lambda: now) is None
     )
-    after = store.desk.get_item(item)
+    after = store.items.get(item)
     assert (after.state.value, after.claimed_by) == ("new", None)
-    assert store.desk.latest_draft(item) is None and recovery_files(config) == []
+    assert store.drafts.latest(item) is None and recovery_files(config) == []
 
 
 def test_a_failed_editor_keeps_the_text_and_the_next_annotate_saves_it(
@@ -128,7 +128,7 @@ def test_a_claim_that_ran_out_while_writing_is_taken_again(
     )
     assert saved is not None and saved.item.claimed_by == "ana"
     assert saved.item.claim_expires_at == clock[-1] + config.review.claim_ttl
-    assert [e.to_state.value for e in store.desk.history(item)] == [
+    assert [e.to_state.value for e in store.items.history(item)] == [
         "in_review", "in_review", "drafted",
     ]  # fmt: skip
 
@@ -148,7 +148,7 @@ def test_a_change_made_while_writing_is_refused_and_the_text_kept(
         annotate_item(store, config, Annotation(item, "ana"), fake.terminal(), lambda: now)
     (kept,) = recovery_files(config)
     assert fake.kept == [kept] and "Words someone raced." in kept.read_text(encoding="utf-8")
-    assert store.desk.latest_draft(item) is None
+    assert store.drafts.latest(item) is None
 
 
 def test_another_editors_claim_refuses_before_the_editor_opens(

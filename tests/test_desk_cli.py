@@ -73,7 +73,7 @@ def test_claim_shows_in_queue_and_blocks_another_editor(desk: tuple[Store, Run])
     result = run("claim", str(item), editor="ben")
     assert isinstance(result.exception, InvalidTransition)
     assert "claimed by ana until" in str(result.exception)
-    assert store.desk.get_item(item).claimed_by == "ana"
+    assert store.items.get(item).claimed_by == "ana"
 
 
 def test_reject_snooze_reopen_promote_and_history(desk: tuple[Store, Run]) -> None:
@@ -98,21 +98,21 @@ def test_a_snoozed_item_wakes_into_the_queue_when_its_time_passes(desk: tuple[St
         store.db, clock(), state="snoozed", snoozed_until=clock() - timedelta(minutes=1)
     )
     assert [row["id"] for row in json.loads(run("queue", "--json").output)] == [item]
-    woken = store.desk.get_item(item)
+    woken = store.items.get(item)
     assert woken.state.value == "new"
-    assert store.desk.history(item)[-1].editor == "curator"
+    assert store.items.history(item)[-1].editor == "curator"
 
 
 def test_a_change_against_an_old_version_is_refused_as_stale(desk: tuple[Store, Run]) -> None:
     store, run = desk
     item = add_item(store.db, clock())
-    read = store.desk.get_item(item).version
+    read = store.items.get(item).version
     assert run("claim", str(item), "--expect-version", str(read), editor="ana").exit_code == 0
     result = run("reject", str(item), "--reason", "x", "--expect-version", str(read), editor="ben")
     assert isinstance(result.exception, StaleItem)
     assert str(result.exception).startswith(f"item {item} was changed by ana at ")
     assert str(result.exception).endswith(f"run `curator show {item}`")
-    assert store.desk.get_item(item).state.value == "in_review"
+    assert store.items.get(item).state.value == "in_review"
 
 
 def test_show_prints_sources_text_and_history(desk: tuple[Store, Run]) -> None:

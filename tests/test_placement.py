@@ -28,7 +28,7 @@ from curator.screen.placement import (
 from curator.screen.relevance import ALL_ON_TOPIC
 from curator.screen.run import ProcessReport
 from curator.store import Store
-from curator.store.stories import JoinItem, NewItem, SavedEntry, ScreenedEntry
+from curator.store.items import JoinItem, NewItem, SavedEntry, ScreenedEntry
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 RULES = ScreenRules(
@@ -240,4 +240,4 @@ def test_save_screened_writes_a_filtered_item_and_an_on_topic_join_promotes_it(s
     joined = store.save_screened(ScreenedEntry(again, 1, JoinItem(made.item_id, second, on)), T0)
 
     assert joined == SavedEntry(made.item_id, promoted=True)
-    assert [i.id for i in store.stories.ranked((ItemState.NEW,), 10)] == [made.item_id]
+    assert [i.id for i in store.items.ranked((ItemState.NEW,), 10)] == [made.item_id]

@@ -67,8 +67,8 @@ def test_publish_makes_a_sanitised_post_with_credit_slug_and_editor(
     assert post.image_url == "https://news.example.org/kit.jpg"
     assert "<script" not in post.body_html and 'href="javascript' not in post.body_html
     assert "<em>Talk</em>" in post.body_html
-    assert store.desk.get_item(item).state.value == "published"
-    assert store.desk.history(item)[-1].note == "as naloxone-in-schools (draft v1)"
+    assert store.items.get(item).state.value == "published"
+    assert store.items.history(item)[-1].note == "as naloxone-in-schools (draft v1)"
     assert [row["slug"] for row in json.loads(run("posts", "--json").output)] == [post.slug]
 
 
@@ -88,7 +88,7 @@ def test_stigmatising_terms_hold_the_post_until_allowed(desk: tuple[Store, Run])
     held = run("publish", str(item))
     assert isinstance(held.exception, ReviewError) and "--allow-terms" in str(held.exception)
     assert '"addict" -> consider' in held.output
-    assert store.posts.list() == [] and store.desk.get_item(item).state.value == "drafted"
+    assert store.posts.list() == [] and store.items.get(item).state.value == "drafted"
     assert run("publish", str(item), "--allow-terms").exit_code == 0
 
 
@@ -131,8 +131,8 @@ def test_retract_takes_the_post_back(desk: tuple[Store, Run]) -> None:
     assert store.posts.list() == [] and "exported 0 post(s)" in result.output
     (post,) = store.posts.list(include_retracted=True)
     assert post.retracted_at is not None
-    assert store.desk.get_item(item).state.value == "retracted"
-    assert store.desk.history(item)[-1].note == "study withdrawn"
+    assert store.items.get(item).state.value == "retracted"
+    assert store.items.history(item)[-1].note == "study withdrawn"
     again = run("retract", "naloxone-in-schools")
     assert isinstance(again.exception, InvalidTransition)
     assert isinstance(run("retract", "no-such-post").exception, PostNotFound)

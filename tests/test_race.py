@@ -35,7 +35,7 @@ def test_two_processes_claiming_one_item_exactly_one_wins(tmp_path: Path) -> Non
     config = write_config(tmp_path)
     store = Store.open(tmp_path / "curator.db")
     item = add_item(store.db, datetime.now(UTC))
-    version = store.desk.get_item(item).version
+    version = store.items.get(item).version
     claim = ["claim", str(item), "--expect-version", str(version)]
     results = race(config, ("ana", claim), ("ben", claim))
     winners = [r for r in results if r.returncode == 0]
@@ -45,9 +45,9 @@ def test_two_processes_claiming_one_item_exactly_one_wins(tmp_path: Path) -> Non
     (line,) = losers[0].stderr.strip().splitlines()
     assert line.startswith(f"error: item {item} was changed by {winner} at ")
     assert line.endswith(f"run `curator show {item}`")
-    after = store.desk.get_item(item)
+    after = store.items.get(item)
     assert (after.claimed_by, after.version) == (winner, version + 1)
-    assert len(store.desk.history(item)) == 1
+    assert len(store.items.history(item)) == 1
     store.close()
 
 
@@ -55,14 +55,14 @@ def test_racing_reject_and_snooze_leave_one_consistent_outcome(tmp_path: Path) -
     config = write_config(tmp_path)
     store = Store.open(tmp_path / "curator.db")
     item = add_item(store.db, datetime.now(UTC))
-    version = str(store.desk.get_item(item).version)
+    version = str(store.items.get(item).version)
     results = race(
         config,
         ("ana", ["reject", str(item), "--reason", "off topic", "--expect-version", version]),
         ("ben", ["snooze", str(item), "--until", "1d", "--expect-version", version]),
     )
     assert sorted(r.returncode for r in results) == [0, 1]
-    after = store.desk.get_item(item)
-    (event,) = store.desk.history(item)
+    after = store.items.get(item)
+    (event,) = store.items.history(item)
     assert after.state == event.to_state and after.state.value in ("rejected", "snoozed")
     store.close()

@@ -51,7 +51,7 @@ def spawn(tmp_path: Path, text: str = "") -> pexpect.spawn:
 
 
 def state(store: Store, item_id: int) -> tuple[str, str | None]:
-    item = store.desk.get_item(item_id)
+    item = store.items.get(item_id)
     return item.state.value, item.claimed_by
 
 

@@ -118,7 +118,7 @@ def test_it_is_kept_for_half_a_window_and_holds_at_most_a_window_and_three_quart
         index = window.index(store, earliest, span)
         if not built or index is not built[-1]:
             built.append(index)
-        fresh = {s.item_id for s in store.stories.signatures(earliest)}
+        fresh = {s.item_id for s in store.items.signatures(earliest)}
         seen = index.candidates(index.items[-1], frozenset(), frozenset(), 0)
         assert {story.item_id for story, _ in seen} == fresh
         assert min(s.first_seen_at for s in index.items) >= earliest - span * 3 / 4

@@ -21,7 +21,7 @@ from curator.cli import demo_server
 from curator.cli.context import AppContext, now, pass_app
 from curator.models import Item
 from curator.store import Store
-from curator.store.desk import QueueFilter
+from curator.store.queue import QueueFilter
 
 
 @click.command()
@@ -111,7 +111,7 @@ def _tour(config_path: Path) -> None:
 def _top_item(config_path: Path) -> Item | None:
     store = Store.open(config_module.load(config_path).curator.database)
     try:
-        found = store.desk.queue(QueueFilter(limit=1), now())
+        found = store.queue.queue(QueueFilter(limit=1), now())
     finally:
         store.close()
     return found[0] if found else None

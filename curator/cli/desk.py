@@ -15,7 +15,7 @@ from curator.desk import actions
 from curator.desk.states import Action, holder
 from curator.errors import DatabaseLocked
 from curator.models import Item, ItemState
-from curator.store.desk import QueueFilter
+from curator.store.queue import QueueFilter
 
 _STATES = click.Choice([s.value for s in ItemState])
 
@@ -59,7 +59,7 @@ def queue(
         mine=editor_name(editor) if mine else None,
         limit=limit,
     )
-    items = app.store.desk.queue(wanted, moment)
+    items = app.store.queue.queue(wanted, moment)
     if as_json:
         click.echo(views.to_json([_listed(item, moment) for item in items]))
     elif not items:
@@ -75,12 +75,12 @@ def queue(
 @pass_app
 def show(app: AppContext, item_id: int, as_json: bool, pager: bool) -> None:
     """Everything about one item: sources, score, summary, text, draft, history."""
-    desk = app.store.desk
-    item = desk.get_item(item_id)
+    store = app.store
+    item = store.items.get(item_id)
     texts, draft, events = (
-        desk.article_texts(item_id),
-        desk.latest_draft(item_id),
-        desk.history(item_id),
+        store.queue.article_texts(item_id),
+        store.drafts.latest(item_id),
+        store.items.history(item_id),
     )
     if as_json:
         record = {"item": item, "articles": texts, "draft": draft, "history": events}
@@ -99,7 +99,7 @@ def show(app: AppContext, item_id: int, as_json: bool, pager: bool) -> None:
 @pass_app
 def history(app: AppContext, item_id: int, as_json: bool) -> None:
     """Every change of the item's state: who, when, from, to, note."""
-    events = app.store.desk.history(item_id)
+    events = app.store.items.history(item_id)
     if as_json:
         click.echo(views.to_json(events))
     else:
@@ -191,7 +191,7 @@ def promote(app: AppContext, item_id: int, editor: str | None, expect_version: i
 @pass_app
 def search(app: AppContext, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over items and posts; every word must appear."""
-    hits = app.store.desk.search(query, limit)
+    hits = app.store.queue.search(query, limit)
     if as_json:
         click.echo(views.to_json(hits))
         return

@@ -25,7 +25,7 @@ from curator.desk.publish import draft_report, publish_item
 from curator.desk.states import Action
 from curator.errors import CuratorError
 from curator.models import Item, ItemState
-from curator.store.desk import QueueFilter
+from curator.store.queue import QueueFilter
 
 KEYS = "[a]nnotate [p]ublish [r]eject [s]nooze [n]ext [o]pen link [f]ull text [q]uit"
 
@@ -70,7 +70,7 @@ def _walk_card(app: AppContext, item: Item, editor: str) -> bool:
             moved = False
         if moved:
             return True
-        item = app.store.desk.get_item(item.id)
+        item = app.store.items.get(item.id)
 
 
 def _act_on_key(app: AppContext, item: Item, editor: str, key: str) -> bool:
@@ -117,7 +117,7 @@ def _open(app: AppContext, item: Item, editor: str) -> bool:
 
 
 def _full_text(app: AppContext, item: Item, editor: str) -> bool:
-    texts = app.store.desk.article_texts(item.id)
+    texts = app.store.queue.article_texts(item.id)
     full = "\n\n".join(f"{t.source_name}: {t.url}\n\n{t.text}" for t in texts)
     click.echo_via_pager(clean(full))
     return False

@@ -79,7 +79,7 @@ def score(app: AppContext) -> None:
 @pass_app
 def items(app: AppContext, states: tuple[str, ...], limit: int, as_json: bool) -> None:
     """List candidate items, best score first, with why each was kept."""
-    found = app.store.stories.ranked(tuple(ItemState(s) for s in states), limit)
+    found = app.store.items.ranked(tuple(ItemState(s) for s in states), limit)
     if as_json:
         for item in found:
             click.echo(json.dumps(item_json(item), ensure_ascii=False))

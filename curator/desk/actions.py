@@ -16,7 +16,7 @@ from curator.desk.states import Action
 from curator.errors import ReviewError, StaleItem
 from curator.models import Draft, Item
 from curator.store import Store
-from curator.store.desk import QueueFilter
+from curator.store.queue import QueueFilter
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class SavedDraft:
 
 def read_item(store: Store, item_id: int, expected_version: int | None = None) -> Item:
     """The item, refused as stale if it no longer has `expected_version`."""
-    item = store.desk.get_item(item_id)
+    item = store.items.get(item_id)
     if expected_version is not None and item.version != expected_version:
         at = f"{item.changed_at:%H:%M}" if item.changed_at else "?"
         raise StaleItem(item_id, item.changed_by or "the pipeline", at)
@@ -53,7 +53,7 @@ def act(
         item, action, editor, now,
         claim_ttl=config.review.claim_ttl, until=until, reason=reason,
     )  # fmt: skip
-    return store.desk.apply(change)
+    return store.items.apply(change)
 
 
 def claim_next(
@@ -62,7 +62,7 @@ def claim_next(
 ) -> Item | None:  # fmt: skip
     """The best item in `wanted` that `editor` has not passed and can claim, claimed;
     one that someone else claims first is added to `passed`."""
-    for item in store.desk.queue(wanted, now):
+    for item in store.queue.queue(wanted, now):
         if item.id in passed or states.holder(item, now) not in (None, editor):
             continue
         try:
@@ -75,7 +75,7 @@ def claim_next(
 
 def release_if_held(store: Store, config: Config, item_id: int, editor: str, now: datetime) -> None:
     """Give the item back if `editor` still holds it (moving on to the next card)."""
-    item = store.desk.get_item(item_id)
+    item = store.items.get(item_id)
     if states.holder(item, now) == editor:
         act(store, config, item_id, Action.RELEASE, editor, now)
 
@@ -83,10 +83,10 @@ def release_if_held(store: Store, config: Config, item_id: int, editor: str, now
 def wake_due(store: Store, now: datetime) -> int:
     """Snoozed items whose time has passed go back to `new` (recorded in history,
     by "curator"); returns how many woke."""
-    due = store.desk.due_snoozed(now)
+    due = store.queue.due_snoozed(now)
     if not due:
         return 0
-    return store.desk.apply_all([states.decide(i, Action.WAKE, "curator", now) for i in due])
+    return store.items.apply_all([states.decide(i, Action.WAKE, "curator", now) for i in due])
 
 
 def save_draft(
@@ -107,9 +107,9 @@ def save_draft(
     change = states.decide(
         item, Action.SAVE_DRAFT, editor, now, claim_ttl=config.review.claim_ttl
     )
-    draft = store.desk.save_draft(change, title.strip() or item.title, tags, body)
+    draft = store.drafts.save(change, title.strip() or item.title, tags, body)
     report = check_language(config, f"{draft.title}\n{body}")
-    return SavedDraft(draft, store.desk.get_item(item_id), report)
+    return SavedDraft(draft, store.items.get(item_id), report)
 
 
 def check_language(config: Config, text: str) -> wording.LanguageReport:

@@ -82,9 +82,9 @@ class _Session:
 
     def write_and_save(self) -> SavedDraft | None:
         """Claim the item (so others see it taken before typing starts), write, save."""
-        item = self.store.desk.get_item(self.asked.item_id)
+        item = self.store.items.get(self.asked.item_id)
         states.decide(item, Action.SAVE_DRAFT, self.asked.editor, self.started)  # refuse early
-        latest = self.store.desk.latest_draft(item.id)
+        latest = self.store.drafts.latest(item.id)
         claimed_here = states.holder(item, self.started) != self.asked.editor
         if claimed_here:
             item = self._act(item, Action.CLAIM, self.started, None)
@@ -101,9 +101,9 @@ class _Session:
         it, it is kept in `work`."""
         given = DraftText(self.asked.title or "", self.asked.tags, body)
         try:
-            item = self.store.desk.get_item(self.asked.item_id)
+            item = self.store.items.get(self.asked.item_id)
             states.decide(item, Action.SAVE_DRAFT, self.asked.editor, self.now())
-            latest = self.store.desk.latest_draft(item.id)
+            latest = self.store.drafts.latest(item.id)
         except CuratorError:
             self._keep(given)
             raise
@@ -115,7 +115,7 @@ class _Session:
         return found if found is not None and self.terminal.use_recovered(found) else None
 
     def _template(self, item: Item, latest: Draft | None) -> str:
-        texts = self.store.desk.article_texts(item.id)
+        texts = self.store.queue.article_texts(item.id)
         credit = source_name(item)
         return draftfile.template(item, latest, texts, credit, self.asked.title, self.asked.tags)
 

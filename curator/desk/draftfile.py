@@ -26,7 +26,7 @@ from pathlib import Path
 from curator.desk.markdown import strip_comments
 from curator.errors import CuratorError
 from curator.models import Draft, Item
-from curator.store.desk import ArticleText
+from curator.store.queue import ArticleText
 
 FENCE = "+++"
 GUIDE = "Write three or four short paragraphs on what this means for families."

@@ -56,7 +56,7 @@ def draft_report(
     store: Store, config: Config, item_id: int
 ) -> tuple[Draft, wording.LanguageReport]:
     """The latest draft and what the language check says about it."""
-    draft = store.desk.latest_draft(item_id)
+    draft = store.drafts.latest(item_id)
     if draft is None:
         raise _no_draft(item_id)
     return draft, language_report(config, draft)
@@ -74,7 +74,7 @@ def publish_item(
 ) -> Published:
     """Publish the item's latest draft as a post (the item becomes `published`)."""
     item = actions.read_item(store, item_id, expected_version)
-    draft = store.desk.latest_draft(item_id)
+    draft = store.drafts.latest(item_id)
     taken = draft is not None and store.posts.slug_taken(wanted_slug(draft.title, item_id))
     decided = decide_publication(
         item, draft, editor, now, config=config, slug_taken=taken, allow_terms=allow_terms
@@ -146,7 +146,7 @@ def retract_post(
     if post.retracted_at is not None:
         raise InvalidTransition(post.item_id, f"post {slug!r} is already retracted")
     change = states.decide(
-        store.desk.get_item(post.item_id), Action.RETRACT, editor, now, reason=reason
+        store.items.get(post.item_id), Action.RETRACT, editor, now, reason=reason
     )
     return store.posts.retract(slug, change, now)
 

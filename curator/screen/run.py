@@ -26,7 +26,7 @@ from curator.screen.placement import Placement, ScreenRules, place_entry
 from curator.screen.relevance import on_topic_by_source, score_article
 from curator.screen.window import StoryWindow
 from curator.store import Store
-from curator.store.stories import SavedEntry
+from curator.store.items import SavedEntry
 from curator.urls import is_web_url
 
 log = logging.getLogger(__name__)
@@ -273,18 +273,18 @@ def rescore_items(config: Config, store: Store, now: datetime) -> tuple[int, int
     entries (as when they joined it); (items, state changes)."""
     threshold = config.relevance.threshold
     rescored = moved = 0
-    all_on_topic = store.stories.all_on_topic()
-    for item_id in store.stories.item_ids():
+    all_on_topic = store.items.all_on_topic()
+    for item_id in store.items.item_ids():
         screened = store.articles.screened_for_item(item_id)
         relevance = max(
             (
                 score_article(title, text, config.topics, threshold)
-                for title, text in screened or [(store.stories.title_of(item_id), "")]
+                for title, text in screened or [(store.items.title_of(item_id), "")]
             ),
             key=lambda scored: scored.score,
         )
         if item_id in all_on_topic:
             relevance = on_topic_by_source(relevance)
-        moved += store.stories.rescore(item_id, relevance, now) is not None
+        moved += store.items.rescore(item_id, relevance, now) is not None
         rescored += 1
     return rescored, moved

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from curator.screen.cluster import StoryIndex
 from curator.store import Store
-from curator.store.stories import ItemIdentity
+from curator.store.items import ItemIdentity
 
 
 class StoryWindow:
@@ -31,7 +31,7 @@ class StoryWindow:
 
     def index(self, store: Store, earliest: datetime, window: timedelta) -> StoryIndex:
         """The stories first seen from `earliest` on, up to date with `store`."""
-        newest = store.stories.newest()  # before reading, so no item falls between
+        newest = store.items.newest()  # before reading, so no item falls between
         built_from, index = self._built_from, self._index
         if (
             index is None
@@ -41,10 +41,10 @@ class StoryWindow:
         ):
             self._index = index = None  # the old one goes before the new one is built
             built_from = self._built_from = earliest - window / 4
-            index = self._index = StoryIndex(store.stories.signatures(built_from))
+            index = self._index = StoryIndex(store.items.signatures(built_from))
         else:
             read_up_to = self._last_seen[0] if self._last_seen else 0
-            for signature in store.stories.signatures(built_from, read_up_to):
+            for signature in store.items.signatures(built_from, read_up_to):
                 if signature.item_id not in index:
                     index.add(signature)
         self._last_seen = newest
@@ -55,10 +55,10 @@ class StoryWindow:
         """The last item it saw in the database, and the newest it holds, are there as
         it read them (title and first-seen time)."""
         last = self._last_seen
-        if last is not None and store.stories.identity(last[0]) != last:
+        if last is not None and store.items.identity(last[0]) != last:
             return False
         held = index.get(index.newest_id)
-        return held is None or store.stories.identity(held.item_id) == (
+        return held is None or store.items.identity(held.item_id) == (
             held.item_id,
             held.title,
             held.first_seen_at,

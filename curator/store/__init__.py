@@ -14,13 +14,14 @@ import sqlite_utils
 
 from curator.store.articles import ArticleStore
 from curator.store.database import open_database, translate_errors, write_transaction
-from curator.store.desk import DeskStore
+from curator.store.drafts import DraftStore
 from curator.store.entries import EntryStore
 from curator.store.exports import ExportStore
+from curator.store.items import ItemStore, NewItem, SavedEntry, ScreenedEntry
 from curator.store.posts import PostStore
+from curator.store.queue import QueueStore
 from curator.store.retention import RetentionStore
 from curator.store.sources import SourceStore
-from curator.store.stories import NewItem, SavedEntry, ScreenedEntry, StoryStore
 
 __all__ = ["Store"]
 
@@ -32,8 +33,9 @@ class Store:
     sources: SourceStore
     entries: EntryStore
     articles: ArticleStore
-    stories: StoryStore
-    desk: DeskStore
+    items: ItemStore
+    queue: QueueStore
+    drafts: DraftStore
     posts: PostStore
     exports: ExportStore
     retention: RetentionStore
@@ -48,8 +50,9 @@ class Store:
             sources=SourceStore(db),
             entries=EntryStore(db),
             articles=ArticleStore(db),
-            stories=StoryStore(db),
-            desk=DeskStore(db),
+            items=ItemStore(db),
+            queue=QueueStore(db),
+            drafts=DraftStore(db),
             posts=PostStore(db),
             exports=ExportStore(db),
             retention=RetentionStore(db),
@@ -71,8 +74,8 @@ class Store:
             self.articles.save(screened.article, screened.attempts, now)
             item = screened.item
             if isinstance(item, NewItem):
-                return SavedEntry(self.stories.create(item, now))
-            promoted = self.stories.join(item.item_id, item.entry_id, item.relevance, now)
+                return SavedEntry(self.items.create(item, now))
+            promoted = self.items.join(item.item_id, item.entry_id, item.relevance, now)
             return SavedEntry(item.item_id, promoted is not None)
 
     def integrity_ok(self) -> bool:

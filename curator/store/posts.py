@@ -15,7 +15,7 @@ import sqlite_utils
 from curator.errors import PostNotFound
 from curator.models import ItemChange, Post
 from curator.store.database import translate_errors, write_transaction
-from curator.store.desk import apply_change
+from curator.store.items import apply_change
 from curator.store.times import from_db, to_db
 
 

@@ -1,8 +1,16 @@
-"""The store for items formed from entries: scoring, clustering, coverage.
+"""The store for items: the one module that writes `items` and `history`.
 
-An item is born 'new' or 'filtered' with a history row by 'curator'. Joining
-it (another outlet's entry) updates coverage and may raise the score, but never
-touches `version`: that counter belongs to the editors' optimistic locks.
+The pipeline's writes: an item is born 'new' or 'filtered' with a history row by
+'curator' (`create`); joining it (another outlet's entry) updates coverage and may
+raise the score, but never touches `version`: that counter belongs to the editors'
+optimistic locks. `rescore` and an on-topic join move it with a version bump.
+
+The editors' writes: every change is one `UPDATE ... WHERE id = ? AND version = ?`
+plus its history row, in one transaction (`apply_change`, which the drafts and posts
+stores call inside theirs); no row updated means someone else got there first, and
+the caller gets `StaleItem` naming who and when.
+
+Also the reads of single items, their history, and the item lists the pipeline uses.
 """
 
 from __future__ import annotations
@@ -10,10 +18,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlite_utils
 
-from curator.models import Article, Item, ItemState, Relevance, StorySignature
+from curator.errors import ItemNotFound, ReviewError, StaleItem
+from curator.models import (
+    Article,
+    HistoryEvent,
+    Item,
+    ItemChange,
+    ItemState,
+    Relevance,
+    StorySignature,
+)
 from curator.store.database import translate_errors, write_transaction
 from curator.store.item_rows import SOURCE_NAMES, item_from_row
 from curator.store.times import from_db, to_db
@@ -75,9 +93,22 @@ class SavedEntry:
     promoted: bool = False
 
 
-class StoryStore:
+class ItemStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+
+    def get(self, item_id: int) -> Item:
+        """One item with its source names, or ItemNotFound."""
+        rows = self._select(f"SELECT items.*, {SOURCE_NAMES} FROM items WHERE id = ?", [item_id])
+        if not rows:
+            raise ItemNotFound(item_id)
+        return rows[0]
+
+    def history(self, item_id: int) -> list[HistoryEvent]:
+        self.get(item_id)
+        with translate_errors("history"):
+            rows = self.db.query("SELECT * FROM history WHERE item_id = ? ORDER BY id", [item_id])
+            return [_history(row) for row in rows]
 
     def signatures(self, since: datetime, after_id: int = 0) -> list[StorySignature]:
         """Items first seen at or after `since` (and numbered above `after_id`), as
@@ -87,6 +118,56 @@ class StoryStore:
         return [
             StorySignature(r[0], r[1], r[2], r[3], r[5] or "", from_db(r[4]) or since) for r in rows
         ]
+
+    def all_on_topic(self) -> frozenset[int]:
+        """Ids of the items with an entry from a source marked `filter = "all"`."""
+        with translate_errors("items"):
+            rows = self.db.execute(
+                "SELECT DISTINCT e.item_id FROM entries e JOIN sources s ON s.id = e.source_id"
+                " WHERE s.filter = 'all' AND e.item_id IS NOT NULL"
+            ).fetchall()
+        return frozenset(r[0] for r in rows)
+
+    def identity(self, item_id: int) -> ItemIdentity | None:
+        """(id, title, first seen) of an item, None when there is no such item."""
+        return self._identity("WHERE id = ?", [item_id])
+
+    def newest(self) -> ItemIdentity | None:
+        """(id, title, first seen) of the highest-numbered item, None when there is none."""
+        return self._identity("ORDER BY id DESC LIMIT 1", [])
+
+    def _identity(self, clause: str, params: list[int]) -> ItemIdentity | None:
+        with translate_errors("items"):
+            row = self.db.execute(
+                f"SELECT id, title, first_seen_at FROM items {clause}", params
+            ).fetchone()
+        return None if row is None else (row[0], row[1], from_db(row[2]))
+
+    def item_ids(self) -> list[int]:
+        with translate_errors("items"):
+            return [r[0] for r in self.db.execute("SELECT id FROM items ORDER BY id").fetchall()]
+
+    def title_of(self, item_id: int) -> str:
+        with translate_errors("items"):
+            row = self.db.execute("SELECT title FROM items WHERE id = ?", [item_id]).fetchone()
+        return str(row[0]) if row else ""
+
+    def ranked(self, states: tuple[ItemState, ...], limit: int) -> list[Item]:
+        """Items in `states`, best score first, then newest."""
+        marks = ", ".join("?" for _ in states)
+        with translate_errors("items"):
+            rows = list(
+                self.db.query(
+                    f"SELECT items.*, {SOURCE_NAMES} FROM items WHERE state IN ({marks}) "
+                    "ORDER BY score DESC, first_seen_at DESC, id LIMIT ?",
+                    [*(s.value for s in states), limit],
+                )
+            )
+            return [item_from_row(row) for row in rows]
+
+    def _select(self, sql: str, params: list[Any]) -> list[Item]:
+        with translate_errors("items"):
+            return [item_from_row(row) for row in self.db.query(sql, params)]
 
     def create(self, new: NewItem, now: datetime) -> int:
         """Insert the item, link its entry, and write its first history row."""
@@ -207,51 +288,79 @@ class StoryStore:
             }
         )
 
-    def all_on_topic(self) -> frozenset[int]:
-        """Ids of the items with an entry from a source marked `filter = "all"`."""
-        with translate_errors("items"):
-            rows = self.db.execute(
-                "SELECT DISTINCT e.item_id FROM entries e JOIN sources s ON s.id = e.source_id"
-                " WHERE s.filter = 'all' AND e.item_id IS NOT NULL"
-            ).fetchall()
-        return frozenset(r[0] for r in rows)
+    def apply(self, change: ItemChange) -> Item:
+        """Apply `change` if the item still has the version it was decided on."""
+        with translate_errors("items"), write_transaction(self.db):
+            apply_change(self.db, change)
+        return self.get(change.item_id)
 
-    def identity(self, item_id: int) -> ItemIdentity | None:
-        """(id, title, first seen) of an item, None when there is no such item."""
-        return self._identity("WHERE id = ?", [item_id])
-
-    def newest(self) -> ItemIdentity | None:
-        """(id, title, first seen) of the highest-numbered item, None when there is none."""
-        return self._identity("ORDER BY id DESC LIMIT 1", [])
-
-    def _identity(self, clause: str, params: list[int]) -> ItemIdentity | None:
-        with translate_errors("items"):
-            row = self.db.execute(
-                f"SELECT id, title, first_seen_at FROM items {clause}", params
-            ).fetchone()
-        return None if row is None else (row[0], row[1], from_db(row[2]))
-
-    def item_ids(self) -> list[int]:
-        with translate_errors("items"):
-            return [r[0] for r in self.db.execute("SELECT id FROM items ORDER BY id").fetchall()]
-
-    def title_of(self, item_id: int) -> str:
-        with translate_errors("items"):
-            row = self.db.execute("SELECT title FROM items WHERE id = ?", [item_id]).fetchone()
-        return str(row[0]) if row else ""
-
-    def ranked(self, states: tuple[ItemState, ...], limit: int) -> list[Item]:
-        """Items in `states`, best score first, then newest."""
-        marks = ", ".join("?" for _ in states)
-        with translate_errors("items"):
-            rows = list(
-                self.db.query(
-                    f"SELECT items.*, {SOURCE_NAMES} FROM items WHERE state IN ({marks}) "
-                    "ORDER BY score DESC, first_seen_at DESC, id LIMIT ?",
-                    [*(s.value for s in states), limit],
-                )
-            )
-            return [item_from_row(row) for row in rows]
+    def apply_all(self, changes: list[ItemChange]) -> int:
+        """Apply many changes in one transaction, skipping the stale ones; the count applied."""
+        applied = 0
+        with translate_errors("items"), write_transaction(self.db):
+            for change in changes:
+                try:
+                    apply_change(self.db, change)
+                except StaleItem:
+                    continue  # someone acted on it meanwhile: theirs stands
+                applied += 1
+        return applied
 
     def _link(self, entry_id: int, item_id: int) -> None:
         self.db.execute("UPDATE entries SET item_id = ? WHERE id = ?", [item_id, entry_id])
+
+
+def apply_change(db: sqlite_utils.Database, change: ItemChange) -> None:
+    """Inside a write transaction: the versioned UPDATE and its history row."""
+    cursor = db.execute(
+        """UPDATE items SET state = ?, claimed_by = ?, claim_expires_at = ?, snoozed_until = ?,
+               reject_reason = ?, version = version + 1, changed_by = ?, changed_at = ?
+           WHERE id = ? AND version = ?""",
+        [
+            change.to_state.value,
+            change.claimed_by,
+            to_db(change.claim_expires_at),
+            to_db(change.snoozed_until),
+            change.reject_reason,
+            change.editor,
+            to_db(change.at),
+            change.item_id,
+            change.read_version,
+        ],
+    )
+    if cursor.rowcount == 0:
+        raise stale_error(db, change.item_id)
+    db.table("history").insert(
+        {
+            "item_id": change.item_id,
+            "at": to_db(change.at),
+            "editor": change.editor,
+            "from_state": change.from_state.value,
+            "to_state": change.to_state.value,
+            "note": change.note,
+        }
+    )
+
+
+def stale_error(db: sqlite_utils.Database, item_id: int) -> ReviewError:
+    """StaleItem naming who changed the item last (ItemNotFound if it is gone)."""
+    row = db.execute("SELECT changed_by, changed_at FROM items WHERE id = ?", [item_id]).fetchone()
+    if row is None:
+        return ItemNotFound(item_id)
+    changed_at = from_db(row[1])
+    return StaleItem(
+        item_id, row[0] or "the pipeline", f"{changed_at:%H:%M}" if changed_at else "?"
+    )
+
+
+def _history(row: dict[str, Any]) -> HistoryEvent:
+    at = from_db(row["at"])
+    assert at is not None
+    return HistoryEvent(
+        item_id=row["item_id"],
+        at=at,
+        editor=row["editor"],
+        from_state=ItemState(row["from_state"]) if row["from_state"] else None,
+        to_state=ItemState(row["to_state"]),
+        note=row["note"],
+    )

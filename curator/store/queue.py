@@ -1,0 +1,108 @@
+"""The store's reads for the editors' queue: what waits (ranked and filtered), the
+snoozed items due back, an item's article texts, and full-text search. Reads only:
+changes to items go through `store.items`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from curator.models import Item, ItemState
+from curator.store.database import translate_errors
+from curator.store.item_rows import SOURCE_NAMES, item_from_row
+from curator.store.search import SearchHit, search_all
+from curator.store.times import to_db
+
+_WAITING = "('new', 'in_review', 'drafted')"
+_RANK = "score DESC, first_seen_at DESC, outlets DESC, id DESC"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What `curator queue` asks for; empty fields do not filter."""
+
+    state: ItemState | None = None
+    topic: str | None = None
+    source: str | None = None
+    since: datetime | None = None
+    mine: str | None = None  # an editor's name: only items they hold
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    source_name: str
+    url: str
+    text: str
+
+
+class QueueStore:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def queue(self, wanted: QueueFilter, now: datetime) -> list[Item]:
+        """Waiting items, best first: score, then recency, then number of outlets."""
+        where, params = _queue_conditions(wanted, now)
+        # Rank and cut first; the source names are looked up for the chosen rows only.
+        sql = (
+            f"SELECT items.*, {SOURCE_NAMES} FROM items WHERE id IN "
+            f"(SELECT id FROM items WHERE {' AND '.join(where)} ORDER BY {_RANK} LIMIT ?) "
+            f"ORDER BY {_RANK}"
+        )
+        return self._select(sql, [*params, wanted.limit])
+
+    def due_snoozed(self, now: datetime) -> list[Item]:
+        sql = (
+            f"SELECT items.*, {SOURCE_NAMES} FROM items "
+            "WHERE state = 'snoozed' AND snoozed_until <= ?"
+        )
+        return self._select(sql, [to_db(now)])
+
+    def article_texts(self, item_id: int) -> list[ArticleText]:
+        """The extracted text of every entry of the item, with its source."""
+        sql = """SELECT s.name, coalesce(a.url, e.url, ''), coalesce(a.text, e.summary_text, '')
+                 FROM entries e JOIN sources s ON s.id = e.source_id
+                 LEFT JOIN articles a ON a.entry_id = e.id
+                 WHERE e.item_id = ? ORDER BY e.id"""
+        with translate_errors("articles"):
+            return [ArticleText(*row) for row in self.db.execute(sql, [item_id]).fetchall()]
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Full-text search over posts and items (see `store.search`)."""
+        return search_all(self.db, query, limit)
+
+    def _select(self, sql: str, params: list[Any]) -> list[Item]:
+        with translate_errors("items"):
+            return [item_from_row(row) for row in self.db.query(sql, params)]
+
+
+def _queue_conditions(wanted: QueueFilter, now: datetime) -> tuple[list[str], list[Any]]:
+    # Unary + keeps SQLite on the rank index: most items wait, so walking in rank
+    # order finds --limit of them at once (the state index would sort them all).
+    due_snooze = "(+state = 'snoozed' AND snoozed_until <= ?)"
+    if wanted.state is None:
+        where, params = [f"(+state IN {_WAITING} OR {due_snooze})"], [to_db(now)]
+    elif wanted.state is ItemState.NEW:
+        where, params = [f"(+state = 'new' OR {due_snooze})"], [to_db(now)]
+    else:
+        where, params = ["state = ?"], [wanted.state.value]
+    if wanted.topic:
+        where.append("EXISTS (SELECT 1 FROM json_each(items.topics) WHERE value = ?)")
+        params.append(wanted.topic)
+    if wanted.source:
+        where.append(
+            "id IN (SELECT e.item_id FROM entries e JOIN sources s ON s.id = e.source_id "
+            "WHERE s.name = ? COLLATE NOCASE)"
+        )
+        params.append(wanted.source)
+    if wanted.since:
+        where.append("first_seen_at >= ?")
+        params.append(to_db(wanted.since))
+    if wanted.mine:
+        where.append("claimed_by = ? AND claim_expires_at > ?")
+        params += [wanted.mine, to_db(now)]
+    return where, params
