@@ -12,9 +12,13 @@ from curator.models import (
     Article,
     ExtractStatus,
     ItemState,
+    JoinItem,
+    NewItem,
     ParsedEntry,
     PendingEntry,
     Relevance,
+    SavedEntry,
+    ScreenedEntry,
     StorySignature,
 )
 from curator.screen.cluster import MatchReason, StoryIndex
@@ -28,7 +32,6 @@ from curator.screen.placement import (
 from curator.screen.relevance import ALL_ON_TOPIC
 from curator.screen.run import ProcessReport
 from curator.store import Store
-from curator.store.items import JoinItem, NewItem, SavedEntry, ScreenedEntry
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 RULES = ScreenRules(

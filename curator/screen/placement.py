@@ -16,14 +16,16 @@ from curator.models import (
     Article,
     ExtractStatus,
     ItemState,
+    JoinItem,
+    NewItem,
     PendingEntry,
     Relevance,
+    ScreenedEntry,
     StorySignature,
 )
 from curator.screen.cluster import StoryIndex, match_story
 from curator.screen.relevance import on_topic_by_source, score_article
 from curator.screen.summarize import summarize
-from curator.store.items import JoinItem, NewItem, ScreenedEntry
 from curator.urls import normalize_url
 
 ALREADY_IN_IT = "already in it"  # a change in its feed sent it back for extraction

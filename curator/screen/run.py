@@ -19,14 +19,13 @@ from curator.config import Config
 from curator.errors import FetchError
 from curator.fetch import PAGE_ACCEPT, AddressPolicy, Fetcher
 from curator.fetch.guard import check_url
-from curator.models import Article, ExtractStatus, PendingEntry
+from curator.models import Article, ExtractStatus, PendingEntry, SavedEntry
 from curator.screen.cluster import StoryIndex
 from curator.screen.extract import extract_article, fallback_article
 from curator.screen.placement import Placement, ScreenRules, place_entry
 from curator.screen.relevance import on_topic_by_source, score_article
 from curator.screen.window import StoryWindow
 from curator.store import Store
-from curator.store.items import SavedEntry
 from curator.urls import is_web_url
 
 log = logging.getLogger(__name__)

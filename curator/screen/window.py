@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from curator.models import ItemIdentity
 from curator.screen.cluster import StoryIndex
 from curator.store import Store
-from curator.store.items import ItemIdentity
 
 
 class StoryWindow:

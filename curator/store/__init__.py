@@ -12,12 +12,13 @@ from pathlib import Path
 
 import sqlite_utils
 
+from curator.models import NewItem, SavedEntry, ScreenedEntry
 from curator.store.articles import ArticleStore
 from curator.store.database import open_database, translate_errors, write_transaction
 from curator.store.drafts import DraftStore
 from curator.store.entries import EntryStore
 from curator.store.exports import ExportStore
-from curator.store.items import ItemStore, NewItem, SavedEntry, ScreenedEntry
+from curator.store.items import ItemStore
 from curator.store.posts import PostStore
 from curator.store.queue import QueueStore
 from curator.store.retention import RetentionStore

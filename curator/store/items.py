@@ -16,7 +16,6 @@ Also the reads of single items, their history, and the item lists the pipeline u
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,11 +23,12 @@ import sqlite_utils
 
 from curator.errors import ItemNotFound, ReviewError, StaleItem
 from curator.models import (
-    Article,
     HistoryEvent,
     Item,
     ItemChange,
+    ItemIdentity,
     ItemState,
+    NewItem,
     Relevance,
     StorySignature,
 )
@@ -37,60 +37,12 @@ from curator.store.item_rows import SOURCE_NAMES, item_from_row
 from curator.store.times import from_db, to_db
 
 CURATOR = "curator"
-ItemIdentity = tuple[int, str, datetime | None]  # id, title, first seen: never change
 _SIGNATURES = """
 SELECT i.id, i.title, i.url, i.canonical_url, i.first_seen_at,
        (SELECT substr(a.text, 1, 600) FROM entries e JOIN articles a ON a.entry_id = e.id
         WHERE e.item_id = i.id ORDER BY e.id LIMIT 1)
 FROM items i WHERE i.first_seen_at >= ? AND i.id > ? ORDER BY i.id
 """
-
-
-@dataclass(frozen=True)
-class NewItem:
-    """What the pipeline knows about a story when it first sees it."""
-
-    entry_id: int
-    title: str
-    url: str
-    canonical_url: str | None
-    relevance: Relevance
-    state: ItemState  # new (in the queue) or filtered
-    summary: str
-    description: str
-    image_url: str | None
-    site_name: str | None
-    language: str | None
-    first_seen_at: datetime
-    published_at: datetime | None
-
-
-@dataclass(frozen=True)
-class JoinItem:
-    """Another entry for an item the pipeline made before. Joining a filtered item, an
-    on-topic entry (`relevance.kept`) sends it to the queue."""
-
-    item_id: int
-    entry_id: int
-    relevance: Relevance
-
-
-@dataclass(frozen=True)
-class ScreenedEntry:
-    """What screening one entry writes: its article (and the attempts it took), and the
-    item it starts or joins."""
-
-    article: Article
-    attempts: int
-    item: NewItem | JoinItem
-
-
-@dataclass(frozen=True)
-class SavedEntry:
-    """The item a screened entry is in; `promoted` when it sent a filtered item to the queue."""
-
-    item_id: int
-    promoted: bool = False
 
 
 class ItemStore:
