@@ -77,7 +77,7 @@ def run_service(
     once: bool = False,
 ) -> None:
     """Run `jobs` on their intervals (the first run at start) until a signal stops it."""
-    database = Path(config.curator.database)
+    database = config.curator.database
     with service_lock(lock_path, database):
         stop = threading.Event()
         runner = _runner(stop, logger)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import click
 
@@ -23,7 +22,7 @@ def serve(app: AppContext, once: bool) -> None:
     config = app.config
     if not app.verbose:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    database = Path(config.curator.database)
+    database = config.curator.database
     prepare_service(config, now())
     run_service(
         config,

@@ -49,16 +49,16 @@ class Fetcher:
     """
 
     def __init__(self, config: Config, *, policy: AddressPolicy | None = None) -> None:
-        allow_private = bool(config.network.allow_private_networks)
+        allow_private = config.network.allow_private_networks
         self._policy = policy or AddressPolicy(allow_private=allow_private)
         self._deadline = config.network.deadline.total_seconds()
-        self._max_body = int(config.network.max_body_bytes)
-        self._max_redirects = int(config.network.max_redirects)
-        self._per_host = int(config.network.per_host)
-        max_connections = int(config.network.max_connections)
+        self._max_body = config.network.max_body_bytes
+        self._max_redirects = config.network.max_redirects
+        self._per_host = config.network.per_host
+        max_connections = config.network.max_connections
         self._limit = asyncio.Semaphore(max_connections)
         self._host_slots: dict[str, asyncio.Semaphore] = {}
-        product = str(config.curator.user_agent)
+        product = config.curator.user_agent
         self.user_agent = f"{product} (+{config.curator.contact_url})"
         self._client = httpx.AsyncClient(
             transport=guarded_transport(self._policy, max_connections),

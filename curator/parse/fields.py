@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import itertools
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -13,7 +13,7 @@ from feedparser.datetimes import _parse_date as feedparser_date  # its RFC 822 a
 
 from curator import bounds
 from curator.models import ParsedEntry
-from curator.parse.text import line_text
+from curator.parse.text import line_text, sanitized_text
 
 # A date further ahead than this is a publisher's mistake; first-seen stands in.
 FUTURE_SLACK = timedelta(days=1)
@@ -68,10 +68,8 @@ def read_date(value: object) -> datetime | None:
     822 and what else feedparser reads); None when it cannot be read."""
     if not isinstance(value, str) or not value.strip():
         return None
-    try:
+    with contextlib.suppress(ValueError):
         return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        pass
     parsed: time.struct_time | None = feedparser_date(value)  # in UTC
     try:
         return datetime(*parsed[:6], tzinfo=UTC) if parsed else None
@@ -81,5 +79,20 @@ def read_date(value: object) -> datetime | None:
 
 def bounded_tags(labels: Iterable[object]) -> tuple[str, ...]:
     """At most bounds.MAX_TAGS distinct labels of at most bounds.MAX_TAG characters."""
-    cut = (line_text(str(label), bounds.MAX_TAG) for label in labels)
-    return tuple(itertools.islice(dict.fromkeys(t for t in cut if t), bounds.MAX_TAGS))
+    kept: dict[str, None] = {}
+    for label in labels:  # stops at the limit: a hostile entry may carry 100,000 tags
+        tag = line_text(str(label), bounds.MAX_TAG)
+        if tag:
+            kept[tag] = None
+            if len(kept) == bounds.MAX_TAGS:
+                break
+    return tuple(kept)
+
+
+def title_and_summary(title: str, summary_html: str, content_html: str) -> tuple[str, str]:
+    """The entry's title, or with none the start of its summary; and its plain-text
+    summary: the summary's text, else the content's first 600 characters. Both HTML
+    fragments are sanitised or escaped already, so no second HTML parse is needed."""
+    summary_text = sanitized_text(summary_html) or sanitized_text(content_html)[:600]
+    title = title or bounds.one_line(summary_text, 120)
+    return title, bounds.clip(summary_text, bounds.MAX_SUMMARY)

@@ -9,14 +9,20 @@ from typing import Any
 from curator import bounds
 from curator.errors import ParseError
 from curator.models import ParsedEntry, ParsedFeed
-from curator.parse.fields import bounded_tags, entry_key, read_date, sane_date, unique_entries
+from curator.parse.fields import (
+    bounded_tags,
+    entry_key,
+    read_date,
+    sane_date,
+    title_and_summary,
+    unique_entries,
+)
 from curator.parse.guards import refuse_entry_count
 from curator.parse.text import (
     bounded_escaped,
     bounded_html,
     clean_link,
     line_text,
-    sanitized_text,
 )
 
 
@@ -63,9 +69,7 @@ def _entry(item: dict[str, Any], feed_url: str, now: datetime) -> ParsedEntry:
     content_html = _content(item, feed_url)
     summary = str(item.get("summary") or "")
     summary_html = bounded_escaped(summary, bounds.MAX_SUMMARY) if summary else ""
-    # both are sanitised or escaped already: no second HTML parse for their text
-    summary_text = sanitized_text(summary_html) or sanitized_text(content_html)[:600]
-    title = title or bounds.one_line(summary_text, 120)
+    title, summary_text = title_and_summary(title, summary_html, content_html)
     return ParsedEntry(
         key=entry_key(item.get("id"), link, title, published or updated),
         url=link,
@@ -74,7 +78,7 @@ def _entry(item: dict[str, Any], feed_url: str, now: datetime) -> ParsedEntry:
         published_at=published or updated,
         updated_at=updated,
         summary_html=summary_html,
-        summary_text=bounds.clip(summary_text, bounds.MAX_SUMMARY),
+        summary_text=summary_text,
         content_html=content_html,
         image_url=clean_link(item.get("image") or item.get("banner_image"), feed_url),
         tags=bounded_tags(item.get("tags") or []),

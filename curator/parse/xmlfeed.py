@@ -17,14 +17,19 @@ import feedparser
 from curator import bounds
 from curator.errors import ParseError
 from curator.models import ParsedEntry, ParsedFeed
-from curator.parse.fields import bounded_tags, entry_key, sane_date, unique_entries
+from curator.parse.fields import (
+    bounded_tags,
+    entry_key,
+    sane_date,
+    title_and_summary,
+    unique_entries,
+)
 from curator.parse.guards import refuse_entry_count
 from curator.parse.text import (
     bounded_escaped,
     bounded_html,
     clean_link,
     line_text,
-    sanitized_text,
     squeeze,
 )
 
@@ -84,9 +89,7 @@ def _entry(raw: Any, feed_url: str, now: datetime) -> ParsedEntry:
     summary_html = _field_html(
         raw.get("summary_detail"), raw.get("summary", ""), feed_url, bounds.MAX_SUMMARY
     )
-    # both are sanitised or escaped already: no second HTML parse for their text
-    summary_text = sanitized_text(summary_html) or sanitized_text(content_html)[:600]
-    title = title or bounds.one_line(summary_text, 120)
+    title, summary_text = title_and_summary(title, summary_html, content_html)
     return ParsedEntry(
         key=entry_key(raw.get("id"), link, title, published or updated),
         url=link,
@@ -95,7 +98,7 @@ def _entry(raw: Any, feed_url: str, now: datetime) -> ParsedEntry:
         published_at=published or updated,
         updated_at=updated,
         summary_html=summary_html,
-        summary_text=bounds.clip(summary_text, bounds.MAX_SUMMARY),
+        summary_text=summary_text,
         content_html=content_html,
         image_url=_image(raw, feed_url),
         tags=bounded_tags(tag.get("term") or tag.get("label") or "" for tag in raw.get("tags", [])),

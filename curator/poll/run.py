@@ -76,8 +76,8 @@ class _Run:
 
     async def all(self, sources: list[Source]) -> PollReport:
         queue = list(reversed(_interleave_hosts(sources)))
-        workers = min(len(sources), int(self.config.network.max_connections))
-        processes = int(self.config.poll.parse_processes)
+        workers = min(len(sources), self.config.network.max_connections)
+        processes = self.config.poll.parse_processes
         parser = Parser(len(sources), processes=processes)
         try:
             async with parser, Fetcher(self.config) as fetcher:

@@ -7,6 +7,7 @@ the feed's own content, with a note saying why.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import re
 from dataclasses import replace
@@ -96,10 +97,14 @@ def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
         image_url=_absolute(meta.get("image"), url),
         language=meta.get("language"),
     )
-    if paywalled and len(text) < 3 * MIN_TEXT_CHARS:
-        return _fall_back(article, entry, "page is paywalled")
-    if _is_teaser(text, offered=feed_text(entry)):
-        return _fall_back(article, entry, f"page gave {len(text)} characters of text")
+    walled = paywalled and len(text) < 3 * MIN_TEXT_CHARS
+    if not walled and len(text) >= MIN_TEXT_CHARS:
+        return article  # the common case: the feed's text is not needed
+    offered = feed_text(entry)
+    if walled:
+        return _fall_back(article, offered, "page is paywalled")
+    if _is_teaser(text, offered=offered):
+        return _fall_back(article, offered, f"page gave {len(text)} characters of text")
     return article
 
 
@@ -109,10 +114,8 @@ def _parse_page(html: bytes) -> HtmlElement | None:
     ISO-8859-2 page as cp1250)."""
     declared = EncodingDetector.find_declared_encoding(html, is_html=True)
     if declared:
-        try:
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
             return load_html(html.decode(declared))
-        except (LookupError, UnicodeDecodeError):
-            pass
     return load_html(html)
 
 
@@ -129,10 +132,10 @@ def _is_teaser(text: str, *, offered: str) -> bool:
     return _SHELL.search(text) is not None
 
 
-def _fall_back(article: Article, entry: PendingEntry, note: str) -> Article:
+def _fall_back(article: Article, feed_text: str, note: str) -> Article:
     return replace(
         article,
-        text=feed_text(entry),
+        text=feed_text,
         status=ExtractStatus.FALLBACK,
         note=f"{note}; using the feed's text",
     )

@@ -202,7 +202,7 @@ def _address_refusal(config: Config, url: str) -> str | None:
     """The fetch guard's verdict on a literal address, asked before robots.txt so
     the note names the real reason (names resolving inside are refused on connect)."""
     parts = urlsplit(url)
-    policy = AddressPolicy(allow_private=bool(config.network.allow_private_networks))
+    policy = AddressPolicy(allow_private=config.network.allow_private_networks)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         check_url(url, parts.scheme, parts.hostname or "", port, policy)

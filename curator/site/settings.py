@@ -35,11 +35,12 @@ class SiteSettings:
             raise ConfigError(
                 "export.tag_domain", f"{tag_domain!r} is not like 'example.org,2026' (RFC 4151)"
             )
-        if not plain_line(text_of(config.export.title), MAX_TITLE):
+        # Text, never HTML: RSS readers render a channel's description as HTML.
+        title = plain_line(text_of(config.export.title), MAX_TITLE)
+        if not title:
             raise ConfigError("export.title", "has no visible text")
         return cls(
-            # Text, never HTML: RSS readers render a channel's description as HTML.
-            title=plain_line(text_of(config.export.title), MAX_TITLE),
+            title=title,
             description=plain_line(text_of(config.export.description), MAX_SUMMARY),
             base_url=base_url if base_url.endswith("/") else base_url + "/",
             author=plain_line(text_of(config.export.author), MAX_AUTHOR),

@@ -29,6 +29,11 @@ EXCERPT_CHARS = 240
 UNTITLED = "(untitled)"
 
 
+def shown_title(raw: str) -> str:
+    """A post's title as every page and feed shows it (its own, or in related links)."""
+    return plain_line(raw, MAX_TITLE) or UNTITLED
+
+
 @dataclass(frozen=True)
 class TagRef:
     label: str
@@ -58,8 +63,7 @@ class _Context:
     def link(self, slug: str) -> RelatedLink:
         found = self.links.get(slug)
         if found is None:
-            title = plain_line(self.titles[slug], MAX_TITLE) or UNTITLED
-            found = self.links[slug] = RelatedLink(title, file_name(slug))
+            found = self.links[slug] = RelatedLink(shown_title(self.titles[slug]), file_name(slug))
         return found
 
 
@@ -94,7 +98,7 @@ class PostView:
 
     @cached_property
     def title(self) -> str:
-        return plain_line(self.source.title, MAX_TITLE) or UNTITLED
+        return shown_title(self.source.title)
 
     @cached_property
     def source_url(self) -> str | None:

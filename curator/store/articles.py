@@ -83,9 +83,13 @@ class ArticleStore:
         """The texts of the source's `limit` newest articles, by entry id (to find the
         sentences an outlet repeats in every item)."""
         with translate_errors("articles"):
+            # the newest ids first, then their texts: sorting the joined rows would carry
+            # every article's text of the source through a temporary B-tree
             rows = self.db.execute(
-                "SELECT a.entry_id, a.text FROM entries e JOIN articles a ON a.entry_id = e.id "
-                "WHERE e.source_id = ? ORDER BY e.id DESC LIMIT ?",
+                "SELECT entry_id, text FROM articles WHERE entry_id IN ("
+                " SELECT e.id FROM entries e WHERE e.source_id = ?"
+                " AND EXISTS (SELECT 1 FROM articles x WHERE x.entry_id = e.id)"
+                " ORDER BY e.id DESC LIMIT ?)",
                 [source_id, limit],
             ).fetchall()
         return {row[0]: row[1] for row in rows}

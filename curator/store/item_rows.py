@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import sqlite_utils
+
 from curator.models import Item, ItemState
+from curator.store.database import translate_errors
 from curator.store.times import from_db
 
 # A column to select beside items.*: the item's source names as a JSON list.
@@ -42,3 +45,9 @@ def item_from_row(row: dict[str, Any]) -> Item:
         changed_by=row["changed_by"],
         changed_at=from_db(row["changed_at"]),
     )
+
+
+def select_items(db: sqlite_utils.Database, sql: str, params: list[Any]) -> list[Item]:
+    """The `Item`s a query over `items.*` (and SOURCE_NAMES) returns."""
+    with translate_errors("items"):
+        return [item_from_row(row) for row in db.query(sql, params)]

@@ -33,7 +33,7 @@ from curator.models import (
     StorySignature,
 )
 from curator.store.database import translate_errors, write_transaction
-from curator.store.item_rows import SOURCE_NAMES, item_from_row
+from curator.store.item_rows import SOURCE_NAMES, select_items
 from curator.store.times import from_db, to_db
 
 CURATOR = "curator"
@@ -51,7 +51,9 @@ class ItemStore:
 
     def get(self, item_id: int) -> Item:
         """One item with its source names, or ItemNotFound."""
-        rows = self._select(f"SELECT items.*, {SOURCE_NAMES} FROM items WHERE id = ?", [item_id])
+        rows = select_items(
+            self.db, f"SELECT items.*, {SOURCE_NAMES} FROM items WHERE id = ?", [item_id]
+        )
         if not rows:
             raise ItemNotFound(item_id)
         return rows[0]
@@ -107,19 +109,12 @@ class ItemStore:
     def ranked(self, states: tuple[ItemState, ...], limit: int) -> list[Item]:
         """Items in `states`, best score first, then newest."""
         marks = ", ".join("?" for _ in states)
-        with translate_errors("items"):
-            rows = list(
-                self.db.query(
-                    f"SELECT items.*, {SOURCE_NAMES} FROM items WHERE state IN ({marks}) "
-                    "ORDER BY score DESC, first_seen_at DESC, id LIMIT ?",
-                    [*(s.value for s in states), limit],
-                )
-            )
-            return [item_from_row(row) for row in rows]
-
-    def _select(self, sql: str, params: list[Any]) -> list[Item]:
-        with translate_errors("items"):
-            return [item_from_row(row) for row in self.db.query(sql, params)]
+        return select_items(
+            self.db,
+            f"SELECT items.*, {SOURCE_NAMES} FROM items WHERE state IN ({marks}) "
+            "ORDER BY score DESC, first_seen_at DESC, id LIMIT ?",
+            [*(s.value for s in states), limit],
+        )
 
     def create(self, new: NewItem, now: datetime) -> int:
         """Insert the item, link its entry, and write its first history row."""

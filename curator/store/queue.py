@@ -13,7 +13,7 @@ import sqlite_utils
 
 from curator.models import Item, ItemState
 from curator.store.database import translate_errors
-from curator.store.item_rows import SOURCE_NAMES, item_from_row
+from curator.store.item_rows import SOURCE_NAMES, select_items
 from curator.store.search import SearchHit, search_all
 from curator.store.times import to_db
 
@@ -53,14 +53,14 @@ class QueueStore:
             f"(SELECT id FROM items WHERE {' AND '.join(where)} ORDER BY {_RANK} LIMIT ?) "
             f"ORDER BY {_RANK}"
         )
-        return self._select(sql, [*params, wanted.limit])
+        return select_items(self.db, sql, [*params, wanted.limit])
 
     def due_snoozed(self, now: datetime) -> list[Item]:
         sql = (
             f"SELECT items.*, {SOURCE_NAMES} FROM items "
             "WHERE state = 'snoozed' AND snoozed_until <= ?"
         )
-        return self._select(sql, [to_db(now)])
+        return select_items(self.db, sql, [to_db(now)])
 
     def article_texts(self, item_id: int) -> list[ArticleText]:
         """The extracted text of every entry of the item, with its source."""
@@ -74,10 +74,6 @@ class QueueStore:
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Full-text search over posts and items (see `store.search`)."""
         return search_all(self.db, query, limit)
-
-    def _select(self, sql: str, params: list[Any]) -> list[Item]:
-        with translate_errors("items"):
-            return [item_from_row(row) for row in self.db.query(sql, params)]
 
 
 def _queue_conditions(wanted: QueueFilter, now: datetime) -> tuple[list[str], list[Any]]:
