@@ -15,6 +15,7 @@ import unicodedata
 MAX_TITLE = 500
 MAX_AUTHOR = 200
 MAX_LINK = 2_000
+MAX_LANGUAGE = 8  # a page's primary language subtag (BCP 47: 2 to 8 letters)
 MAX_TAG = 100
 MAX_TAGS = 50
 MAX_SUMMARY = 20_000

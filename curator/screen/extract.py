@@ -22,8 +22,8 @@ from trafilatura.utils import load_html
 
 from curator import bounds
 from curator.models import Article, ExtractStatus, PendingEntry
+from curator.parse.text import clean_link
 from curator.screen.page_metadata import page_metadata
-from curator.urls import is_web_url, normalize_url
 
 MIN_TEXT_CHARS = 300  # from this length a page's text is the article, whatever the feed says
 # Shorter text is still the article (a news brief) when it says more than the feed does,
@@ -90,12 +90,12 @@ def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
         text=text,
         title=title,
         status=ExtractStatus.DONE,
-        canonical_url=_absolute(meta.get("canonical"), url),
+        canonical_url=clean_link(meta.get("canonical"), url),
         author=bounds.one_line(meta.get("author"), bounds.MAX_AUTHOR) or None,
         published_at=_parse_date(meta.get("published")) or entry.published_at,
         site_name=bounds.one_line(meta.get("site_name"), bounds.MAX_TITLE) or None,
-        image_url=_absolute(meta.get("image"), url),
-        language=meta.get("language"),
+        image_url=clean_link(meta.get("image"), url),
+        language=meta.get("language", "")[: bounds.MAX_LANGUAGE] or None,
     )
     walled = paywalled and len(text) < 3 * MIN_TEXT_CHARS
     if not walled and len(text) >= MIN_TEXT_CHARS:
@@ -241,16 +241,6 @@ def _trafilatura(tree: HtmlElement, url: str, *, precise: bool) -> str:
         favor_precision=precise,
     )
     return found or ""
-
-
-def _absolute(link: str | None, base: str) -> str | None:
-    if not link:
-        return None
-    try:
-        absolute = normalize_url(link, base=base)
-    except ValueError:
-        return None
-    return absolute if is_web_url(absolute) else None
 
 
 def _parse_date(text: str | None) -> datetime | None:
