@@ -82,9 +82,7 @@ class _Session:
 
     def write_and_save(self) -> SavedDraft | None:
         """Claim the item (so others see it taken before typing starts), write, save."""
-        item = self.store.items.get(self.asked.item_id)
-        states.decide(item, Action.SAVE_DRAFT, self.asked.editor, self.started)  # refuse early
-        latest = self.store.drafts.latest(item.id)
+        item, latest = self._read(self.started)  # refused here, before any typing
         claimed_here = states.holder(item, self.started) != self.asked.editor
         if claimed_here:
             item = self._act(item, Action.CLAIM, self.started, None)
@@ -101,13 +99,17 @@ class _Session:
         it, it is kept in `work`."""
         given = DraftText(self.asked.title or "", self.asked.tags, body)
         try:
-            item = self.store.items.get(self.asked.item_id)
-            states.decide(item, Action.SAVE_DRAFT, self.asked.editor, self.now())
-            latest = self.store.drafts.latest(item.id)
+            item, latest = self._read(self.now())
         except CuratorError:
             self._keep(given)
             raise
         return self._save(item, _filled_in(given, item, latest), None)
+
+    def _read(self, at: datetime) -> tuple[Item, Draft | None]:
+        """The item, if this editor may save a draft of it now, and its latest draft."""
+        item = self.store.items.get(self.asked.item_id)
+        states.decide(item, Action.SAVE_DRAFT, self.asked.editor, at)
+        return item, self.store.drafts.latest(item.id)
 
     def _offer_recovery(self) -> Path | None:
         """The newest recovery file of the item, if the editor chooses to start from it."""
