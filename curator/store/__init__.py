@@ -76,7 +76,9 @@ class Store:
             item = screened.item
             if isinstance(item, NewItem):
                 return SavedEntry(self.items.create(item, now))
-            promoted = self.items.join(item.item_id, item.entry_id, item.relevance, now)
+            promoted = self.items.join(
+                item.item_id, item.entry_id, item.relevance, now, item.reason
+            )
             return SavedEntry(item.item_id, promoted is not None)
 
     def integrity_ok(self) -> bool:

@@ -236,3 +236,10 @@ def m011_desk_queue_indexes(db: Database) -> None:
 def m012_relevance_source_filter(db: Database) -> None:
     """A source may be all on topic (`filter = "all"`): its items skip the score."""
     db.execute("ALTER TABLE sources ADD COLUMN filter TEXT NOT NULL DEFAULT 'topics'")
+
+
+@MIGRATIONS()
+def m013_entry_cluster_reason(db: Database) -> None:
+    """Why an entry is in its item ("same story: score 0.31 (text 0.35, ...)"), shown
+    to editors beside each outlet's report."""
+    db.execute("ALTER TABLE entries ADD COLUMN cluster_reason TEXT")
