@@ -42,9 +42,7 @@ class AppContext:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(
-                self.config.curator.database, self.config.curator.busy_timeout
-            )
+            self._store = Store.open(self.config.curator.database, self.config.curator.busy_timeout)
         return self._store
 
     def close(self) -> None:
@@ -62,6 +60,8 @@ def editor_name(explicit: str | None = None) -> str:
     """--editor, else $CURATOR_EDITOR, else the login name."""
     return explicit or os.environ.get("CURATOR_EDITOR") or getpass.getuser()
 
+
+EDITOR_HELP = "Your name (default: $CURATOR_EDITOR, else the login name)."
 
 pass_app = click.make_pass_decorator(AppContext)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,15 +14,17 @@ import click
 from rich.console import Console, Group
 from rich.markdown import Markdown
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from curator.cli.context import clean, shown
-from curator.config import parse_duration
+from curator.cli.listing import Column
+from curator.config import Topic, parse_duration, topic_labels
+from curator.desk import states
 from curator.desk.states import holder
 from curator.desk.wording import LanguageReport
 from curator.errors import ConfigError
-from curator.models import Draft, HistoryEvent, Item
+from curator.models import Draft, HistoryEvent, Item, ItemState
+from curator.store.queue import ArticleText
 
 
 def to_json(records: Any) -> str:
@@ -49,69 +53,144 @@ def age(moment: datetime, now: datetime) -> str:
     return f"{seconds}s"
 
 
-def queue_table(items: list[Item], now: datetime) -> Table:
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for name in ("id", "age", "score"):
-        table.add_column(name, justify="right")
-    for name in ("topics", "title", "source(s)", "state", "held by"):
-        table.add_column(name, overflow="fold" if name == "title" else "ellipsis")
-    for item in items:
-        table.add_row(
-            str(item.id),
-            age(item.first_seen_at, now),
-            f"{item.score:.1f}",
-            shown(", ".join(item.topics)),
+QUEUE_COLUMNS = (
+    Column("id", "right"), Column("age", "right"), Column("score", "right"),
+    Column("title", main=True), Column("source(s)", max_width=18, optional=True),
+    Column("topics", max_width=20, optional=True), Column("state"),
+    Column("held by", max_width=10, optional=True),
+)  # fmt: skip
+
+
+def queue_rows(items: list[Item], now: datetime, topics: Sequence[Topic]) -> list[list[Text]]:
+    """One row an item, for `listing.print_rows` under QUEUE_COLUMNS."""
+    return [
+        [
+            shown(str(item.id)),
+            shown(age(item.first_seen_at, now)),
+            shown(f"{item.score:.1f}"),
             shown(item.title),
             shown(_sources(item)),
-            item.state.value,
+            shown(", ".join(topic_labels(topics, item.topics))),
+            shown(item.state.value),
             shown(holder(item, now) or ""),
-        )
-    return table
+        ]
+        for item in items
+    ]
 
 
-def card(item: Item, now: datetime) -> Panel:
-    """The review card: title, sources, score and reasons, summary."""
-    held = holder(item, now)
+@dataclass(frozen=True)
+class CardView:
+    """What the review card shows beside the item: where the editor is in the queue
+    ("3 of 60"), how extraction went, the short topic labels and the screen's size."""
+
+    position: tuple[int, int] | None = None
+    notes: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    height: int = 24
+
+
+def card(item: Item, now: datetime, view: CardView = CardView()) -> Panel:
+    """The review card: the title and summary first, then who, where and why on a
+    line each, so that it fits 80x24 with the keys below it."""
     lines = Text()
-    lines.append(
-        clean(f"{_sources(item)} · {age(item.first_seen_at, now)} ago · {item.state.value}")
-    )
+    lines.append(clean(item.title) + "\n\n", style="bold")
+    room = max(3, view.height - 14)  # the lines the summary may take at ~72 columns
+    lines.append(_cut(clean(item.summary or item.description or "(no summary)"), room * 72))
+    lines.append("\n\n" + clean(_byline(item, now, view)) + "\n", style="dim")
+    lines.append(clean(item.url) + "\n", style="cyan")
+    lines.append(clean(_why(item, view)), style="dim")
+    where = f"{view.position[0]} of {view.position[1]} · " if view.position else ""
+    title = shown(f"{where}#{item.id} · {item.state.value}")
+    return Panel(lines, title=title, title_align="left")
+
+
+def _byline(item: Item, now: datetime, view: CardView) -> str:
+    """'NIDA News, STAT (2 outlets) · 2h ago · page gone (HTTP 404) · held by ana'."""
+    outlets = f" ({item.outlets} outlets)" if item.outlets > 1 else ""
+    parts = [f"{_sources(item)}{outlets}", f"{age(item.first_seen_at, now)} ago", *view.notes]
+    held = holder(item, now)
     if held:
-        lines.append(clean(f" · held by {held} until {item.claim_expires_at:%H:%M}"))
-    lines.append(clean(f"\n{item.url}\n"), style="cyan")
-    lines.append(
-        clean(f"score {item.score:.1f}: {'; '.join(item.reasons) or 'no reasons'}\n"), style="dim"
-    )
-    lines.append(clean(f"\n{item.summary or item.description or '(no summary)'}"))
-    return Panel(lines, title=shown(f"#{item.id} {item.title}", "bold"), title_align="left")
+        parts.append(f"held by {held} until {item.claim_expires_at:%H:%M}")
+    return " · ".join(parts)
 
 
-def history_table(events: list[HistoryEvent]) -> Table:
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for name in ("when", "editor", "from", "to", "note"):
-        table.add_column(name)
-    for event in events:
-        table.add_row(
-            f"{event.at:%Y-%m-%d %H:%M}",
-            shown(event.editor),
-            event.from_state.value if event.from_state else "",
-            event.to_state.value,
-            shown(event.note or ""),
-        )
-    return table
+def _why(item: Item, view: CardView) -> str:
+    """The score, topics and strongest reason; `?` shows them all."""
+    topics = f" [{', '.join(view.labels)}]" if view.labels else ""
+    reasons = item.reasons[:1]
+    more = f" (+{len(item.reasons) - 1} more: ?)" if len(item.reasons) > 1 else ""
+    return f"score {item.score:.1f}{topics}: {'; '.join(reasons) or 'no reasons'}{more}"
+
+
+def _cut(text: str, most: int) -> str:
+    """At most `most` characters, cut at a word, ending in '…'."""
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[:most].rsplit(" ", 1)[0] + " …"
+
+
+def reasons_text(item: Item) -> Text:
+    """Every reason of the score, one a line (the card's `?`)."""
+    lines = [f"score {item.score:.1f}", *(f"  {reason}" for reason in item.reasons)]
+    return shown("\n".join(lines))
+
+
+HISTORY_COLUMNS = (Column("when"), Column("who", max_width=16), Column("what", main=True))
+
+
+def history_rows(events: list[HistoryEvent]) -> list[list[Text]]:
+    """The item's history as a story: when, who, what they did."""
+    return [
+        [shown(f"{event.at:%Y-%m-%d %H:%M}"), shown(event.editor), shown(story(event))]
+        for event in events
+    ]
+
+
+def story(event: HistoryEvent) -> str:
+    """'claimed it (held until 14:05)', 'saved a draft', 'rejected it: duplicate'..."""
+    old, new, note = event.from_state, event.to_state, event.note or ""
+    if old is None:
+        return f"found it: {new.value}" + (f" ({note})" if note else "")
+    if note == states.DRAFT_SAVED:
+        return "saved a draft"
+    if note == states.RELEASED or (new is ItemState.NEW and old is ItemState.IN_REVIEW):
+        return "gave it back to the queue"
+    if note.startswith("until ") and new in (ItemState.IN_REVIEW, ItemState.DRAFTED):
+        return f"took it to work on (held {note})"
+    told = _STORY.get(new, f"moved it to {new.value}")
+    if new is ItemState.NEW:
+        told = _BACK.get(old, told)
+    return f"{told}: {note}" if note else told
+
+
+_STORY = {
+    ItemState.DRAFTED: "saved a draft",
+    ItemState.PUBLISHED: "published it",
+    ItemState.REJECTED: "rejected it",
+    ItemState.SNOOZED: "snoozed it",
+    ItemState.RETRACTED: "retracted the post",
+    ItemState.FILTERED: "filtered it out",
+}
+_BACK = {
+    ItemState.FILTERED: "put it in the queue",
+    ItemState.REJECTED: "reopened it",
+    ItemState.SNOOZED: "brought it back from snooze",
+}
 
 
 def show_item(
-    console: Console, item: Item, now: datetime, texts: list[Any], draft: Draft | None,
+    console: Console, item: Item, now: datetime, texts: list[ArticleText], draft: Draft | None,
     events: list[HistoryEvent],
 ) -> None:  # fmt: skip
     """Everything about one item, in reading order."""
-    console.print(card(item, now))
+    view = CardView(notes=extract_notes(texts), height=10_000)
+    console.print(card(item, now, view))
     console.print(f"first seen {item.first_seen_at:%Y-%m-%d %H:%M} UTC · version {item.version}")
+    console.print(reasons_text(item), highlight=False)
     if item.description and item.description != item.summary:
         console.print(Panel(shown(item.description), title="feed description", title_align="left"))
     for text in texts:
-        title = shown(f"{text.source_name}: {text.url}")
+        note = f" ({text.note})" if text.note else ""
+        title = shown(f"{text.source_name}: {text.url}{note}")
         console.print(
             Panel(shown(text.text or "(no text extracted)"), title=title, title_align="left")
         )
@@ -120,7 +199,13 @@ def show_item(
                      Markdown(clean(draft.body_markdown)))  # fmt: skip
         by = shown(f"draft v{draft.version} by {draft.editor}")
         console.print(Panel(body, title=by, title_align="left"))
-    console.print(history_table(events))
+    for event in events:
+        console.print(shown(f"{event.at:%Y-%m-%d %H:%M}  {event.editor}  {story(event)}"))
+
+
+def extract_notes(texts: Sequence[ArticleText]) -> tuple[str, ...]:
+    """How extraction went, each note once ("page gone (HTTP 404)")."""
+    return tuple(dict.fromkeys(text.note for text in texts if text.note))
 
 
 def _sources(item: Item) -> str:
@@ -148,7 +233,5 @@ def language_notes(report: LanguageReport, crisis_line: str) -> list[str]:
     """The language check as lines for the editor (warnings, never rewrites)."""
     notes = [f'language: "{f.found}" -> consider "{f.instead}"' for f in report.findings]
     if report.missing_crisis_line:
-        notes.append(
-            f"reminder: a post on overdose or suicide should carry the crisis line: {crisis_line}"
-        )
+        notes.append(f"note: on overdose or suicide, Curator ends the post with: {crisis_line}")
     return notes

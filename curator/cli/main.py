@@ -84,14 +84,18 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
 
 
 def main() -> None:
-    """Run the CLI; a CuratorError becomes one line on stderr and exit status 1."""
+    """Run the CLI. Every error is one line on stderr starting `error:`: a usage error
+    (a missing or wrong argument) exits 2, anything else that stops a command exits 1."""
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
+    except click.UsageError as e:
+        click.echo(usage_line(e), err=True)
+        sys.exit(2)
     except click.ClickException as e:
-        e.show()
+        click.echo(f"error: {e.format_message()}", err=True)
         sys.exit(e.exit_code)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
@@ -101,3 +105,13 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+
+
+def usage_line(error: click.UsageError) -> str:
+    """'error: curator reject: missing option '--reason' (see `curator reject --help`)'."""
+    message = error.format_message().rstrip(".")
+    message = message[:1].lower() + message[1:]
+    ctx = error.ctx
+    if ctx is None:
+        return f"error: {message}"
+    return f"error: {ctx.command_path}: {message} (see `{ctx.command_path} --help`)"
