@@ -7,6 +7,8 @@ it runs the editor program, asks about a recovery file and prints.
 
 from __future__ import annotations
 
+import os
+import shutil
 from functools import partial
 from pathlib import Path
 
@@ -48,17 +50,43 @@ def annotate(app: AppContext, item_id: int, title: str | None, tags: tuple[str, 
 
 def terminal(item_id: int) -> Terminal:
     """The editor program, the recovery question and the notices, for one item."""
+    program = choose_editor()
     return Terminal(
-        edit=run_editor,
+        edit=partial(run_editor, program),
         use_recovered=partial(_use_recovered, item_id),
         tell_kept=partial(_tell_kept, item_id),
+        how_to_save=how_to_save(program),
     )
 
 
-def run_editor(path: Path) -> None:
-    """$VISUAL/$EDITOR on the file, waiting until it is closed."""
+def choose_editor() -> str:
+    """$VISUAL, else $EDITOR, else the system's `editor`, else nano, else vi: never a
+    question before the editor opens (Debian's sensible-editor asks one)."""
+    for chosen in (os.environ.get("VISUAL"), os.environ.get("EDITOR")):
+        if chosen and chosen.strip():
+            return chosen
+    for program in ("editor", "nano"):
+        if shutil.which(program):
+            return program
+    return "vi"
+
+
+def how_to_save(program: str) -> str:
+    """One line for the template on saving and quitting, for the editors that puzzle."""
+    words = program.split()
+    found = shutil.which(words[0]) if words else None
+    name = Path(os.path.realpath(found)).name if found else ""  # `editor` is a symlink
+    if name.startswith(("nano", "pico")):
+        return "To save and quit: Ctrl-O, Enter, then Ctrl-X (nano)."
+    if name.startswith(("vi", "nvim")):
+        return "To save and quit: Esc, then type :wq and Enter (vim)."
+    return "When done, save the file and close the editor."
+
+
+def run_editor(program: str, path: Path) -> None:
+    """The editor program on the file, waiting until it is closed."""
     try:
-        click.edit(filename=str(path), extension=".md")
+        click.edit(filename=str(path), editor=program, extension=".md")
     except click.ClickException as e:
         raise EditorFailed(e.format_message()) from e
 

@@ -23,7 +23,7 @@ from curator.desk import states
 from curator.desk.states import holder
 from curator.desk.wording import LanguageReport
 from curator.errors import ConfigError
-from curator.models import Draft, HistoryEvent, Item, ItemState
+from curator.models import Draft, HistoryEvent, Item, ItemState, Post
 from curator.store.queue import ArticleText
 
 
@@ -81,35 +81,45 @@ def queue_rows(items: list[Item], now: datetime, topics: Sequence[Topic]) -> lis
 @dataclass(frozen=True)
 class CardView:
     """What the review card shows beside the item: where the editor is in the queue
-    ("3 of 60"), how extraction went, the short topic labels and the screen's size."""
+    ("3 of 60"), how extraction went, the short topic labels, who is looking (their
+    own claim goes unsaid) and the screen's height."""
 
     position: tuple[int, int] | None = None
     notes: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    viewer: str | None = None
     height: int = 24
 
 
 def card(item: Item, now: datetime, view: CardView = CardView()) -> Panel:
-    """The review card: the title and summary first, then who, where and why on a
-    line each, so that it fits 80x24 with the keys below it."""
-    lines = Text()
-    lines.append(clean(item.title) + "\n\n", style="bold")
+    """The review card: the title and summary first, then who and when, the link and
+    why, a line each, so that it fits 80x24 with the keys below it."""
     room = max(3, view.height - 14)  # the lines the summary may take at ~72 columns
-    lines.append(_cut(clean(item.summary or item.description or "(no summary)"), room * 72))
-    lines.append("\n\n" + clean(_byline(item, now, view)) + "\n", style="dim")
-    lines.append(clean(item.url) + "\n", style="cyan")
-    lines.append(clean(_why(item, view)), style="dim")
+    summary = _cut(clean(item.summary or item.description or "(no summary)"), room * 72)
+    lines = Group(
+        Text(clean(item.title), style="bold"),
+        Text(""),
+        Text(summary),
+        Text(""),
+        _one_line(_byline(item, now, view), "dim"),
+        _one_line(item.url, "cyan"),
+        _one_line(_why(item, view), "dim"),
+    )
     where = f"{view.position[0]} of {view.position[1]} · " if view.position else ""
     title = shown(f"{where}#{item.id} · {item.state.value}")
     return Panel(lines, title=title, title_align="left")
 
 
+def _one_line(text: str, style: str) -> Text:
+    return Text(clean(text), style=style, no_wrap=True, overflow="ellipsis")
+
+
 def _byline(item: Item, now: datetime, view: CardView) -> str:
-    """'NIDA News, STAT (2 outlets) · 2h ago · page gone (HTTP 404) · held by ana'."""
+    """'NIDA News, STAT (2 outlets) · 2h ago · page gone (HTTP 404) · held by ben'."""
     outlets = f" ({item.outlets} outlets)" if item.outlets > 1 else ""
     parts = [f"{_sources(item)}{outlets}", f"{age(item.first_seen_at, now)} ago", *view.notes]
     held = holder(item, now)
-    if held:
+    if held and held != view.viewer:
         parts.append(f"held by {held} until {item.claim_expires_at:%H:%M}")
     return " · ".join(parts)
 
@@ -117,9 +127,8 @@ def _byline(item: Item, now: datetime, view: CardView) -> str:
 def _why(item: Item, view: CardView) -> str:
     """The score, topics and strongest reason; `?` shows them all."""
     topics = f" [{', '.join(view.labels)}]" if view.labels else ""
-    reasons = item.reasons[:1]
     more = f" (+{len(item.reasons) - 1} more: ?)" if len(item.reasons) > 1 else ""
-    return f"score {item.score:.1f}{topics}: {'; '.join(reasons) or 'no reasons'}{more}"
+    return f"score {item.score:.1f}{topics}: {(item.reasons or ('no reasons',))[0]}{more}"
 
 
 def _cut(text: str, most: int) -> str:
@@ -203,6 +212,16 @@ def show_item(
         console.print(shown(f"{event.at:%Y-%m-%d %H:%M}  {event.editor}  {story(event)}"))
 
 
+def post_preview(post: Post) -> Panel:
+    """The post as subscribers will read it: title, text, the credit the export adds."""
+    credit = Text(f"\nRead the full report from {clean(post.source_name)}: ", style="bold")
+    credit.append(clean(post.source_url), style="cyan")
+    body = Group(Markdown(clean(post.body_markdown)), credit)
+    tags = shown(", ".join(post.tags)) if post.tags else None
+    title = shown(f"Preview: {post.title}", "bold")
+    return Panel(body, title=title, title_align="left", subtitle=tags, subtitle_align="left")
+
+
 def extract_notes(texts: Sequence[ArticleText]) -> tuple[str, ...]:
     """How extraction went, each note once ("page gone (HTTP 404)")."""
     return tuple(dict.fromkeys(text.note for text in texts if text.note))
@@ -231,7 +250,12 @@ def parse_when(text: str, now: datetime, *, future: bool) -> datetime:
 
 def language_notes(report: LanguageReport, crisis_line: str) -> list[str]:
     """The language check as lines for the editor (warnings, never rewrites)."""
-    notes = [f'language: "{f.found}" -> consider "{f.instead}"' for f in report.findings]
+    notes = term_notes(report)
     if report.missing_crisis_line:
-        notes.append(f"note: on overdose or suicide, Curator ends the post with: {crisis_line}")
+        notes.append(f"note: on overdose or suicide, publishing adds the crisis line: {crisis_line}")
     return notes
+
+
+def term_notes(report: LanguageReport) -> list[str]:
+    """A line for each stigmatising term found, with what to say instead."""
+    return [f'language: "{f.found}" -> consider "{f.instead}"' for f in report.findings]

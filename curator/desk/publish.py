@@ -62,6 +62,17 @@ def draft_report(
     return draft, language_report(config, draft)
 
 
+def preview_post(store: Store, config: Config, item_id: int) -> tuple[Post, wording.LanguageReport]:
+    """The post that publishing the item's latest draft would make, as subscribers will
+    read it, and what the language check says about the draft."""
+    item = store.items.get(item_id)
+    draft, report = draft_report(store, config, item_id)
+    slug = wanted_slug(draft.title, item_id)
+    return compose_post(
+        item, draft, slug, "", item.first_seen_at, config.review.crisis_line
+    ), report
+
+
 def publish_item(
     store: Store,
     config: Config,
