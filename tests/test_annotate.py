@@ -62,7 +62,9 @@ def test_the_editor_starts_from_the_summary_link_and_article_text(
     result = run("annotate", str(item), "--no-preview", text="What this means for families.")
     assert result.exit_code == 0, result.output
     seen = (tmp_path / "seen.md").read_text()
-    assert seen.startswith("Title: New study: naloxone in schools saves lives\nTags: overdose\n---\n")
+    assert seen.startswith(
+        "Title: New study: naloxone in schools saves lives\nTags: overdose\n---\n"
+    )
     assert "> Naloxone kits in schools reversed overdoses, a study says." in seen
     # the credit is the export's and the crisis line is added on publishing: said, not written
     assert "Read the full report from NIDA News" in seen and "](https://" not in seen

@@ -186,6 +186,4 @@ def test_given_text_refused_for_the_items_state_is_kept(
         annotate_item(store, config, asked, fake.terminal(), lambda: now)
     (kept,) = fake.kept
     text = kept.read_text(encoding="utf-8")
-    assert text.startswith("Title: Kept title\n") and text.endswith(
-        "Words for a closed item.\n"
-    )
+    assert text.startswith("Title: Kept title\n") and text.endswith("Words for a closed item.\n")

@@ -75,6 +75,4 @@ def test_score_applies_changed_topics_to_existing_items(tmp_path: Path, httpserv
     listed = run(tmp_path / "config.toml", "items", "--json")
 
     assert "re-scored 2 items; 2 changed" in result.output
-    assert [found["title"] for found in json.loads(listed.output)] == [
-        "Teen cannabis risk"
-    ]
+    assert [found["title"] for found in json.loads(listed.output)] == ["Teen cannabis risk"]

@@ -104,7 +104,7 @@ def report_saved(app: AppContext, saved: SavedDraft, preview: bool) -> None:
     """Say what was saved, what the language check noticed, and show the post."""
     draft = saved.draft
     click.echo(f"item {draft.item_id}: saved draft v{draft.version} ({saved.item.state.value})")
-    for note in views.language_notes(saved.language, app.config.review.crisis_line):
+    for note in views.language_notes(saved.language):
         click.echo(note, err=True)
     if preview:
         body = Markdown(clean(draft.body_markdown))

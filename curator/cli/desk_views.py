@@ -216,9 +216,10 @@ def post_preview(post: Post) -> Panel:
     """The post as subscribers will read it: title, text, the credit the export adds."""
     credit = Text(f"\nRead the full report from {clean(post.source_name)}: ", style="bold")
     credit.append(clean(post.source_url), style="cyan")
-    body = Group(Markdown(clean(post.body_markdown)), credit)
-    tags = shown(", ".join(post.tags)) if post.tags else None
-    title = shown(f"Preview: {post.title}", "bold")
+    heading = Text(clean(post.title) + "\n", style="bold")
+    body = Group(heading, Markdown(clean(post.body_markdown)), credit)
+    tags = shown("tags: " + ", ".join(post.tags)) if post.tags else None
+    title = "Preview: the post as subscribers will read it"
     return Panel(body, title=title, title_align="left", subtitle=tags, subtitle_align="left")
 
 
@@ -248,11 +249,11 @@ def parse_when(text: str, now: datetime, *, future: bool) -> datetime:
     return now + step if future else now - step
 
 
-def language_notes(report: LanguageReport, crisis_line: str) -> list[str]:
+def language_notes(report: LanguageReport) -> list[str]:
     """The language check as lines for the editor (warnings, never rewrites)."""
     notes = term_notes(report)
     if report.missing_crisis_line:
-        notes.append(f"note: on overdose or suicide, publishing adds the crisis line: {crisis_line}")
+        notes.append("note: the post is on overdose or suicide: publishing adds the crisis line")
     return notes
 
 

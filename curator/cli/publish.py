@@ -44,7 +44,7 @@ def publish(app: AppContext, item_id: int, allow_terms: bool, editor: str | None
             click.echo(f"language: {found}", err=True)
         raise
     click.echo(f"published item {item_id} as {published.post.slug}")
-    for note in views.language_notes(published.language, app.config.review.crisis_line):
+    for note in views.language_notes(published.language):
         click.echo(note, err=True)
     export_now(app)
 

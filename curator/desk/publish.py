@@ -129,7 +129,7 @@ def compose_post(
     """The post as it will be stored: the draft's text rendered and sanitised, the
     source credited (the export adds "Read the full report"), `editor` as its
     publisher; a post on overdose or suicide ends with the crisis line once."""
-    body = with_crisis_line(markdown.strip_comments(draft.body_markdown), crisis_line)
+    body = with_crisis_line(markdown.strip_comments(draft.body_markdown), crisis_line, draft.title)
     return Post(
         id=0,
         item_id=item.id,
@@ -147,10 +147,10 @@ def compose_post(
     )
 
 
-def with_crisis_line(body: str, crisis_line: str) -> str:
-    """The body, ending with the crisis line if it is on overdose or suicide and the
-    editor did not write the line (or its number) already."""
-    if not wording.needs_crisis_line(body, crisis_line):
+def with_crisis_line(body: str, crisis_line: str, title: str = "") -> str:
+    """The body, ending with the crisis line if the post is on overdose or suicide and
+    the editor did not write the line (or its number) already."""
+    if not wording.needs_crisis_line(f"{title}\n{body}", crisis_line):
         return body
     return f"{body.rstrip()}\n\n*{crisis_line.strip()}*\n"
 
