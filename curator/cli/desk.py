@@ -13,6 +13,7 @@ import click
 
 from curator.cli import desk_views as views
 from curator.cli.context import (
+    COUNT,
     EDITOR_HELP,
     ROW_ID,
     AppContext,
@@ -21,7 +22,7 @@ from curator.cli.context import (
     pass_app,
     shown,
 )  # fmt: skip
-from curator.cli.listing import Column, Count, json_option, limit_option, print_rows, say_if_cut
+from curator.cli.listing import Column, json_option, limit_option, print_rows, say_if_cut
 from curator.desk import actions
 from curator.desk.states import Action, holder
 from curator.errors import DatabaseLocked
@@ -34,7 +35,7 @@ _STATES = click.Choice([s.value for s in ItemState])
 def editor_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--editor and --expect-version, shared by every command that changes an item."""
     command = click.option(
-        "--expect-version", type=Count(), default=None, metavar="N",
+        "--expect-version", type=COUNT, default=None, metavar="N",
         help="Refuse the change unless the item still has this version (as read by a script).",
     )(command)  # fmt: skip
     return click.option("--editor", default=None, help=EDITOR_HELP)(command)

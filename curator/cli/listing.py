@@ -19,27 +19,15 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from curator.cli.context import SQLITE_MAX
+from curator.cli.context import COUNT
 
 DEFAULT_LIMIT = 50
-
-
-class Count(click.IntRange):
-    """A whole number from 1 up, without click's `[1<=x<=9223372036854775807]` in --help."""
-
-    name = "N"
-
-    def __init__(self, maximum: int = SQLITE_MAX) -> None:
-        super().__init__(1, maximum)
-
-    def _describe_range(self) -> str:
-        return ""
 
 
 def limit_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """--limit N, the same on every listing command."""
     return click.option(
-        "--limit", type=Count(), default=DEFAULT_LIMIT, metavar="N",
+        "--limit", type=COUNT, default=DEFAULT_LIMIT, metavar="N",
         help=f"Show at most N (default {DEFAULT_LIMIT}).",
     )(command)  # fmt: skip
 

@@ -87,7 +87,7 @@ def main() -> None:
     """Run the CLI. Every error is one line on stderr starting `error:`: a usage error
     (a missing or wrong argument) exits 2, anything else that stops a command exits 1."""
     try:
-        cli.main(standalone_mode=False)
+        cli.main(prog_name="curator", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)

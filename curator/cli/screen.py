@@ -20,7 +20,8 @@ from curator.screen.run import ProcessReport, process_pending, rescore_items
     "--limit",
     type=COUNT,
     default=None,
-    help="At most this many entries (default: extract.batch).",
+    metavar="N",
+    help="Extract at most N entries (default: extract.batch).",
 )
 @pass_app
 def extract(app: AppContext, limit: int | None) -> None:
