@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from desk_factory import add_item, write_config
-
 from rich.console import Console
 from rich.text import Text
 
