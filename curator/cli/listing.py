@@ -83,11 +83,15 @@ def _lines(columns: Sequence[Column], rows: list[list[Text]], width: int | None)
 
 
 def _fitting(columns: Sequence[Column], rows: list[list[Text]], width: int | None) -> list[int]:
-    """The columns shown: all of them, less optional ones while the main one lacks room."""
-    keep = list(range(len(columns)))
+    """The columns shown: all but optional ones with nothing in them, and in a terminal
+    fewer optional ones while the main one lacks room."""
+    keep = [
+        i for i, column in enumerate(columns)
+        if not column.optional or any(row[i].plain for row in rows)
+    ]  # fmt: skip
     if width is None:
         return keep
-    for i in reversed(range(len(columns))):
+    for i in reversed(keep[:]):
         others = [j for j in keep if not columns[j].main]
         used = sum(_width(columns[j], rows, j, True) for j in others) + len(GAP) * len(others)
         if width - used >= 20 or not columns[i].optional:

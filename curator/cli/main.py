@@ -7,6 +7,7 @@ import logging
 import sys
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -71,16 +72,34 @@ class LazyGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
     """Curator finds, screens and publishes news about addiction and recovery."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # httpx logs every request at INFO; our own one line per source says more.
-    logging.getLogger("httpx").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    set_up_logging(verbose, service=ctx.invoked_subcommand == "serve")
     app = AppContext(config_path=config_path, verbose=verbose)
     ctx.obj = app
     ctx.call_on_close(app.close)
+
+
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time, so that a progress bar, which
+    stands in for it while it runs, prints the lines above itself."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        return
+
+
+def set_up_logging(verbose: bool, *, service: bool) -> None:
+    """The service logs what it does (INFO); a command in a terminal says it in its
+    own output and logs only warnings, unless -v asks for every detail."""
+    handler = _CurrentStderr()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    quiet = logging.INFO if service else logging.WARNING
+    logging.basicConfig(level=logging.DEBUG if verbose else quiet, handlers=[handler])
+    # httpx logs every request at INFO; our own one line per source says more.
+    logging.getLogger("httpx").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def main() -> None:
