@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "posts": "publish:posts",
     "search": "desk:search",
     "export": "export:export",
+    "report": "report:report",
 }
 
 
