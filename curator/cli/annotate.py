@@ -18,7 +18,16 @@ from rich.panel import Panel
 
 from curator.cli import desk_views as views
 from curator.cli.body_file import read_body_file
-from curator.cli.context import ROW_ID, AppContext, clean, editor_name, now, pass_app, shown
+from curator.cli.context import (
+    EDITOR_HELP,
+    ROW_ID,
+    AppContext,
+    clean,
+    editor_name,
+    now,
+    pass_app,
+    shown,
+)
 from curator.desk.actions import SavedDraft
 from curator.desk.annotate import Annotation, EditorFailed, Terminal, annotate_item
 
@@ -34,7 +43,7 @@ from curator.desk.annotate import Annotation, EditorFailed, Terminal, annotate_i
     help="Take the body from this UTF-8 file ('-' for stdin), not an editor.",
 )
 @click.option("--preview/--no-preview", default=True, help="Show the rendered draft.")
-@click.option("--editor", default=None, help="Your name (default: $CURATOR_EDITOR, else login).")
+@click.option("--editor", default=None, help=EDITOR_HELP)
 @pass_app
 def annotate(app: AppContext, item_id: int, title: str | None, tags: tuple[str, ...],
              body_file: str | None, preview: bool, editor: str | None) -> None:  # fmt: skip
