@@ -198,11 +198,9 @@ def show_item(
     if item.description and item.description != item.summary:
         console.print(Panel(shown(item.description), title="feed description", title_align="left"))
     for text in texts:
-        note = f" ({text.note})" if text.note else ""
-        title = shown(f"{text.source_name}: {text.url}{note}")
-        console.print(
-            Panel(shown(text.text or "(no text extracted)"), title=title, title_align="left")
-        )
+        note = f" · {text.note}" if text.note else ""
+        body = Group(shown(text.url, "cyan"), Text(""), shown(text.text or "(no text extracted)"))
+        console.print(Panel(body, title=shown(f"{text.source_name}{note}"), title_align="left"))
     if draft is not None:
         body = Group(shown(f"{draft.title}  [{', '.join(draft.tags)}]", "bold"),
                      Markdown(clean(draft.body_markdown)))  # fmt: skip
