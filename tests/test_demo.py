@@ -50,7 +50,7 @@ def test_demo_polls_screens_publishes_and_exports_offline_from_any_folder(tmp_pa
          "--json"], capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     counts = json.loads(status.stdout)
-    assert counts["sources"] == 15 and counts["disabled"] == 0 and counts["entries"] == 101
+    assert counts["sources"] == 15 and counts["disabled"] == 0 and counts["entries"] == 50
     assert len(feedparser.parse((tmp_path / "export/atom.xml").read_bytes()).entries) == 1
 
 
