@@ -148,17 +148,19 @@ def test_an_editors_day_in_review_at_80x24(day: tuple[Store, Terminal, list[int]
     # The next card: the extraction note shows; reject it with a reason.
     screen = term.wait(KEYS)
     fits(screen, "2 of 4 · #2", "Fentanyl test strips reach rural pharmacies",
-         "page gone (HTTP 404)")  # fmt: skip
+         "page gone (HTTP 404)", "last card: item 1: published")  # fmt: skip
     term.key("r", "Reason for rejecting")
     screen = term.answer("covered last week", KEYS)
-    fits(screen, "3 of 4 · #3", "City council debates a budget for parks", "5h ago")
+    fits(screen, "3 of 4 · #3", "City council debates a budget for parks", "5h ago",
+         "last card: item 2: rejected")  # fmt: skip
     assert store.items.get(second).state.value == "rejected"
     assert store.items.get(second).reject_reason == "covered last week"
 
     # Snooze the third for two days.
     term.key("s", "Snooze for")
     screen = term.answer("2d", KEYS)
-    fits(screen, "4 of 4 · #4", "Peer recovery coaches join emergency rooms")
+    fits(screen, "4 of 4 · #4", "Peer recovery coaches join emergency rooms",
+         "last card: item 3: snoozed, until")  # fmt: skip
     snoozed = store.items.get(third)
     assert snoozed.state.value == "snoozed" and snoozed.snoozed_until is not None
     assert snoozed.snoozed_until > datetime.now(UTC) + timedelta(days=1)

@@ -20,7 +20,7 @@ import click
 from curator.cli import desk_views as views
 from curator.cli.annotate import report_saved, terminal
 from curator.cli.context import EDITOR_HELP, AppContext, clean, editor_name, now, pass_app
-from curator.cli.desk import queue_filter
+from curator.cli.desk import outcome, queue_filter
 from curator.cli.listing import limit_option
 from curator.cli.publish import export_now
 from curator.config import topic_labels
@@ -53,6 +53,7 @@ class Walk:
     wanted: QueueFilter
     total: int
     passed: set[int] = field(default_factory=set)
+    news: str = ""  # what became of the last card, said under the next one
 
     def position(self) -> tuple[int, int]:
         return len(self.passed), max(self.total, len(self.passed))
@@ -81,6 +82,7 @@ def review(app: AppContext, topic: str | None, source: str | None, since: str | 
         except BaseException:
             _release(app, item.id, name)
             raise
+        walk.news = "last card: " + outcome(app.store.items.get(item.id), now())
     click.echo("The queue is empty. Thank you!" if len(walk.passed) < limit else "That's all.")
 
 
@@ -125,6 +127,9 @@ def _draw(walk: Walk, item: Item) -> None:
         height=app.console.height,
     )  # fmt: skip
     app.console.print(views.card(item, now(), view))
+    if walk.news:
+        click.echo(walk.news)
+        walk.news = ""
 
 
 def _act_on_key(app: AppContext, item: Item, editor: str, key: str) -> After:
