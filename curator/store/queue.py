@@ -61,7 +61,7 @@ class QueueStore:
 
     def count(self, wanted: QueueFilter, now: datetime) -> int:
         """How many items `queue` would list without its limit."""
-        where, params = _queue_conditions(wanted, now)
+        where, params = _queue_conditions(wanted, now, ranked=False)
         sql = f"SELECT count(*) FROM items WHERE {' AND '.join(where)}"
         with translate_errors("items"):
             return int(self.db.execute(sql, params).fetchone()[0])
@@ -88,14 +88,18 @@ class QueueStore:
         return search_all(self.db, query, limit)
 
 
-def _queue_conditions(wanted: QueueFilter, now: datetime) -> tuple[list[str], list[Any]]:
+def _queue_conditions(
+    wanted: QueueFilter, now: datetime, *, ranked: bool = True
+) -> tuple[list[str], list[Any]]:
     # Unary + keeps SQLite on the rank index: most items wait, so walking in rank
     # order finds --limit of them at once (the state index would sort them all).
-    due_snooze = "(+state = 'snoozed' AND snoozed_until <= ?)"
+    # A count (`ranked=False`) has nothing to sort, and counts fastest on the state index.
+    state = "+state" if ranked else "state"
+    due_snooze = f"({state} = 'snoozed' AND snoozed_until <= ?)"
     if wanted.state is None:
-        where, params = [f"(+state IN {_WAITING} OR {due_snooze})"], [to_db(now)]
+        where, params = [f"({state} IN {_WAITING} OR {due_snooze})"], [to_db(now)]
     elif wanted.state is ItemState.NEW:
-        where, params = [f"(+state = 'new' OR {due_snooze})"], [to_db(now)]
+        where, params = [f"({state} = 'new' OR {due_snooze})"], [to_db(now)]
     else:
         where, params = ["state = ?"], [wanted.state.value]
     if wanted.topic:

@@ -22,10 +22,10 @@ _POST_HIT = """SELECT posts.item_id, posts.title, posts.slug, posts.retracted_at
     snippet(posts_fts, -1, '[', ']', '…', 12)
     FROM posts_fts JOIN posts ON posts.rowid = posts_fts.rowid
     WHERE posts_fts MATCH ? AND posts_fts.rowid = ?"""
-# What a match must be found in once links are taken out (see `_outside_links`).
+# The text a match must be found in once links are taken out (see `_outside_links`).
 _SEARCHED = {
-    "items_fts": "SELECT title || ' ' || summary || ' ' || description FROM items WHERE rowid = ?",
-    "posts_fts": "SELECT title || ' ' || body_markdown FROM posts WHERE rowid = ?",
+    "items_fts": "SELECT rowid, title || ' ' || summary || ' ' || description FROM items",
+    "posts_fts": "SELECT rowid, title || ' ' || body_markdown FROM posts",
 }
 _LINK = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
@@ -56,34 +56,44 @@ def search_all(db: sqlite_utils.Database, query: str, limit: int = 20) -> Search
     link (`naloxone` in `https://.../naloxone-study`) is no match."""
     match, words = fts_query(query), _words(query)
     with translate_errors("search"):
-        post_ids = _found(db, match, "posts_fts", words)
-        item_ids = _found(db, match, "items_fts", words)
-        posts = [db.execute(_POST_HIT, [match, rowid]).fetchone() for rowid in post_ids[:limit]]
-        items = [
-            db.execute(_ITEM_HIT, [match, rowid]).fetchone()
-            for rowid in item_ids[: max(0, limit - len(posts))]
-        ]
+        post_ids, posts_found = _found(db, match, "posts_fts", words, limit)
+        item_ids, items_found = _found(db, match, "items_fts", words, limit - len(post_ids))
+        posts = [db.execute(_POST_HIT, [match, rowid]).fetchone() for rowid in post_ids]
+        items = [db.execute(_ITEM_HIT, [match, rowid]).fetchone() for rowid in item_ids]
     hits = [
         SearchHit("post", i, t, _one_line(snip), "retracted" if gone else "published", slug)
         for i, t, slug, gone, snip in posts
     ]
     hits += [SearchHit("item", i, t, _one_line(snip), state) for i, t, state, snip in items]
-    return SearchPage(hits, len(post_ids) + len(item_ids))
+    return SearchPage(hits, posts_found + items_found)
 
 
-def _found(db: sqlite_utils.Database, match: str, table: str, words: list[str]) -> list[int]:
-    """Best first: the newest 1,000 matches, ranked, without those found only in links."""
+def _found(
+    db: sqlite_utils.Database, match: str, table: str, words: list[str], limit: int
+) -> tuple[list[int], int]:
+    """The best `limit` of the newest 1,000 matches, without those found only in links,
+    and how many matches there are (less those seen to be only in links)."""
     sql = (
         f"SELECT rowid FROM (SELECT rowid, rank FROM {table} WHERE {table} MATCH ? "
         "ORDER BY rowid DESC LIMIT 1000) ORDER BY rank"
     )
     ranked = [row[0] for row in db.execute(sql, [match]).fetchall()]
-    return [rowid for rowid in ranked if _outside_links(db, table, rowid, words)]
+    kept: list[int] = []
+    start = 0
+    while len(kept) < limit and start < len(ranked):  # texts read only as far as needed
+        batch = ranked[start : start + limit]
+        marks = ", ".join("?" for _ in batch)
+        texts = dict(db.execute(f"{_SEARCHED[table]} WHERE rowid IN ({marks})", batch).fetchall())
+        kept += [rowid for rowid in batch if _outside_links(texts.get(rowid) or "", words)]
+        start += len(batch)
+    return kept[:limit], len(ranked) - (start - len(kept))
 
 
-def _outside_links(db: sqlite_utils.Database, table: str, rowid: int, words: list[str]) -> bool:
-    row = db.execute(_SEARCHED[table], [rowid]).fetchone()
-    found = set(_WORD.findall(_LINK.sub(" ", (row[0] if row else "") or "").casefold()))
+def _outside_links(text: str, words: list[str]) -> bool:
+    """Whether every word is in the text outside its links."""
+    if "://" not in text and "www." not in text.lower():  # most texts: nothing to take out
+        return True
+    found = set(_WORD.findall(_LINK.sub(" ", text).casefold()))
     return all(word in found for word in words)
 
 
