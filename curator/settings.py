@@ -113,7 +113,7 @@ class ReviewSettings:
     claim_ttl: timedelta = setting("2h", "how long a claim holds")
     crisis_line: str = setting(
         "If you or someone you love is in crisis, call or text 988.",
-        "reminder for posts on overdose or suicide",
+        "ends a post on overdose or suicide that lacks it",
     )
 
 

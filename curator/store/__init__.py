@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from curator.models import NewItem, SavedEntry, ScreenedEntry
+from curator.store.activity import ActivityStore
 from curator.store.articles import ArticleStore
 from curator.store.database import open_database, translate_errors, write_transaction
 from curator.store.drafts import DraftStore
@@ -40,6 +41,7 @@ class Store:
     posts: PostStore
     exports: ExportStore
     retention: RetentionStore
+    activity: ActivityStore
 
     @classmethod
     def open(cls, path: Path, busy_timeout: timedelta = timedelta(seconds=5)) -> Store:
@@ -57,6 +59,7 @@ class Store:
             posts=PostStore(db),
             exports=ExportStore(db),
             retention=RetentionStore(db),
+            activity=ActivityStore(db),
         )
 
     @contextlib.contextmanager

@@ -127,6 +127,13 @@ class ItemStore:
             [*(s.value for s in states), limit],
         )
 
+    def count_in(self, states: tuple[ItemState, ...]) -> int:
+        """How many items `ranked` would list without its limit."""
+        marks = ", ".join("?" for _ in states)
+        sql = f"SELECT count(*) FROM items WHERE state IN ({marks})"
+        with translate_errors("items"):
+            return int(self.db.execute(sql, [s.value for s in states]).fetchone()[0])
+
     def create(self, new: NewItem, now: datetime) -> int:
         """Insert the item, link its entry, and write its first history row."""
         note = new.relevance.reasons[0] if new.relevance.reasons else "no topic matched"
