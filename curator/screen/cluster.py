@@ -20,7 +20,7 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from curator.models import StorySignature
@@ -42,7 +42,8 @@ NAMES_PENALTY = 0.1  # titles naming someone or somewhere the other article neve
 MAX_TERMS = 200  # a story's terms kept, the most used first, as its reports add up
 QUERY_TERMS = 60  # an entry's most telling terms look up the stories that share them
 SHORTLIST = 50  # the stories sharing most of them are scored in full
-COMMON = 0.2  # a term in more than this share of stories looks nothing up (it says little)
+LOOKUPS = 6000  # postings followed an entry, at most (8,000 stories: ~2 ms)
+_LOG_HALF = math.log(0.5)  # of a term no story uses yet
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
@@ -123,9 +124,12 @@ class StoryIndex:
         self._terms: list[array[int]] = []  # per position: its term ids
         self._counts: list[array[float]] = []  # per position: how often each was used
         self._latest = array("d")  # per position: its latest report's time (POSIX)
+        self._lengths = array("d")  # per position: its weights' length, as last worked out
+        self._length_at = array("I")  # per position: the stories held then (0: not yet)
         self._shingle_counts = array("I")  # per position: its first lead's 3-grams
         self._vocabulary: dict[str, int] = {}
         self._story_counts = array("I")  # per term id: how many stories use it
+        self._log_counts = array("d")  # per term id: log(stories using it + 0.5)
         self._by_address = _Postings()
         self._by_term = _Postings()
         self._by_shingle = _Postings()
@@ -187,20 +191,29 @@ class StoryIndex:
             chosen = [pair for pair in chosen if pair[0].first_seen_at >= self.earliest]
         return sorted(chosen, key=lambda pair: pair[0].item_id)
 
-    def evidence(self, item_id: int, entry: StorySignature, query: _Query) -> Evidence:
-        """What `entry` (weighed as `query`) has in common with story `item_id`."""
+    def evidence(
+        self, item_id: int, entry: StorySignature, query: _Query, threshold: float | None = None
+    ) -> Evidence:
+        """What `entry` (weighed as `query`) has in common with story `item_id`. Names
+        only count against, so below `threshold` without them they are not read."""
         position = self._positions[item_id]
         story = self.items[position]
         days = abs(entry.first_seen_at.timestamp() - self._latest[position]) / 86400
         ours, theirs = title_numbers(entry.title), title_numbers(story.title)
         differ = bool(ours - theirs and theirs - ours)
-        return Evidence(
+        evidence = Evidence(
             self._cosine(position, query),
             _dice(frozenset(title_terms(entry.title)), frozenset(title_terms(story.title))),
             days,
             (", ".join(sorted(ours)), ", ".join(sorted(theirs))) if differ else (),
-            _shared_names(entry, story),
-            self._unshared_names(position, entry, query),
+            (),
+        )
+        if threshold is not None and evidence.score < threshold:
+            return evidence
+        return replace(
+            evidence,
+            shared_names=_shared_names(entry, story),
+            unshared_names=self._unshared_names(position, entry, query),
         )
 
     def _unshared_names(
@@ -224,6 +237,8 @@ class StoryIndex:
         self._terms.append(array("I"))
         self._counts.append(array("f"))
         self._latest.append(report.first_seen_at.timestamp())
+        self._lengths.append(1.0)
+        self._length_at.append(0)
         shingles = _hashed(_shingles(report.lead))
         for shingle in shingles:
             self._by_shingle.add(shingle, position)
@@ -238,42 +253,68 @@ class StoryIndex:
             if term_id not in held:
                 self._by_term.add(term_id, position)
                 self._story_counts[term_id] += 1
+                self._log_counts[term_id] = math.log(self._story_counts[term_id] + 0.5)
             held[term_id] = held.get(term_id, 0.0) + count
         kept = heapq.nlargest(MAX_TERMS, held.items(), key=lambda pair: pair[1])
         self._terms[position] = array("I", (term_id for term_id, _ in kept))
         self._counts[position] = array("f", (count for _, count in kept))
+        self._length_at[position] = 0  # its length is worked out again when next needed
 
     def _term_id(self, term: str) -> int:
         term_id = self._vocabulary.get(term)
         if term_id is None:
             term_id = self._vocabulary[term] = len(self._vocabulary)
             self._story_counts.append(0)
+            self._log_counts.append(_LOG_HALF)
         return term_id
 
     def _idf(self, term_id: int | None) -> float:
-        used = 0 if term_id is None else self._story_counts[term_id]
-        return math.log((len(self.items) + 1) / (used + 0.5))
+        used = _LOG_HALF if term_id is None else self._log_counts[term_id]
+        return math.log(len(self.items) + 1) - used
 
     def _sharing_terms(self, query: _Query) -> list[int]:
         """The `SHORTLIST` stories sharing the most weight of the entry's most telling
-        terms; terms used by more than `COMMON` of the stories are not looked up."""
-        common = max(50, COMMON * len(self.items))
+        terms. Most telling first, and no more than `LOOKUPS` postings in all: a term many
+        stories use says little and would cost the most to follow."""
         telling = heapq.nlargest(QUERY_TERMS, query.weights.items(), key=lambda pair: pair[1])
         shared: dict[int, float] = {}
+        budget = LOOKUPS
         for term_id, weight in telling:
-            if self._story_counts[term_id] <= common:
-                for position in self._by_term.get(term_id):
-                    shared[position] = shared.get(position, 0.0) + weight
+            budget -= self._story_counts[term_id]
+            if budget < 0:
+                break
+            for position in self._by_term.get(term_id):
+                shared[position] = shared.get(position, 0.0) + weight
         return heapq.nlargest(SHORTLIST, shared, key=shared.__getitem__)
 
     def _cosine(self, position: int, query: _Query) -> float:
-        weights = [
-            (term_id, _damped(count) * self._idf(term_id))
-            for term_id, count in zip(self._terms[position], self._counts[position], strict=True)
-        ]
-        length = math.sqrt(sum(w * w for _, w in weights)) or 1.0
-        ours = query.weights
-        return sum(w * ours.get(term_id, 0.0) for term_id, w in weights) / length
+        """The dot product over the terms both have, by the story's length (kept, and
+        worked out again once the index has grown a tenth: the weights drift slowly)."""
+        everything, logs = math.log(len(self.items) + 1), self._log_counts
+        counts = dict(zip(self._terms[position], self._counts[position], strict=True))
+        dot = sum(
+            weight * _damped(counts[term_id]) * (everything - logs[term_id])
+            for term_id, weight in query.weights.items()
+            if term_id in counts
+        )
+        return dot / self._length(position) if dot else 0.0
+
+    def _length(self, position: int) -> float:
+        if len(self.items) > self._length_at[position] * 1.1:
+            everything, logs = math.log(len(self.items) + 1), self._log_counts
+            self._lengths[position] = (
+                math.sqrt(
+                    sum(
+                        (_damped(count) * (everything - logs[term_id])) ** 2
+                        for term_id, count in zip(
+                            self._terms[position], self._counts[position], strict=True
+                        )
+                    )
+                )
+                or 1.0
+            )
+            self._length_at[position] = len(self.items)
+        return self._lengths[position]
 
 
 class _Postings:
@@ -328,7 +369,7 @@ def match_story(
             explanation = f"wire copy: {shared:.0%} of the lead's 3-grams shared"
             score, match = 1.0, StoryMatch(story.item_id, MatchReason.SHARED_LEAD, explanation)
         else:
-            evidence = stories.evidence(story.item_id, entry, query)
+            evidence = stories.evidence(story.item_id, entry, query, threshold)
             score = evidence.score
             match = StoryMatch(story.item_id, MatchReason.SAME_STORY, evidence.explain())
         if score >= threshold and (best is None or score > best[0]):

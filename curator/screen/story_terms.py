@@ -9,6 +9,7 @@ terms are taken from both, the title's counted twice.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -102,6 +103,7 @@ def title_terms(title: str) -> Counter[str]:
     return Counter(_terms(title, 60))
 
 
+@functools.lru_cache(maxsize=512)  # a story's names, read again for each entry it meets
 def names(title: str, lead: str) -> dict[str, str]:
     """Folded name -> as written: the capitalised words of the title and the lead's
     start that are not there because they begin a sentence (people, places, agencies,
@@ -116,6 +118,7 @@ def names(title: str, lead: str) -> dict[str, str]:
     return found
 
 
+@functools.lru_cache(maxsize=512)
 def title_names(title: str, lead: str) -> frozenset[str]:
     """The folded names a title gives, its first word included ("Ohio overdose deaths
     fall" names Ohio); a Title Case headline's are the words its lead writes as names."""
