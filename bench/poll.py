@@ -5,6 +5,8 @@ changed, warm with 10% of the feeds changed.
     pip install -r bench/requirements.txt   # bench-only: reader, fastfeedparser, psutil
     python bench/poll.py                    # 1,000 feeds, 3 reps
     python bench/poll.py --feeds 300 --reps 1 --tools curator,floor
+    python bench/poll.py --baseline /tmp/old   # + "curator@base": the curator package of
+                                               # an older checkout (git archive), same run
 
 Tools run interleaved rep by rep (each rep: every tool cold, then every tool warm,
 then 10% changed and every tool again; the tools' order turns from rep to rep), each
@@ -355,14 +357,15 @@ def run_reader(root: Path, port: int, count: int) -> int:
 
 
 def run_one(tool: str, root: Path, port: int, count: int) -> None:
+    """`tool` polls the feeds once, in `root` (its own folder)."""
     started = time.perf_counter()
     if tool in ("floor", "ffp-floor"):
         parser = "fastfeedparser" if tool == "ffp-floor" else "feedparser"
-        entries = run_floor(root / tool, port, count, parser)
+        entries = run_floor(root, port, count, parser)
     elif tool == "reader":
-        entries = run_reader(root / tool, port, count)
+        entries = run_reader(root, port, count)
     else:
-        entries = run_curator(root / tool, port, count, 0 if tool == "curator-1proc" else 2)
+        entries = run_curator(root, port, count, 0 if tool == "curator-1proc" else 2)
     wall = time.perf_counter() - started
     main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"wall": wall, "entries": entries, "main_peak_kb": main_peak}))
@@ -425,13 +428,22 @@ class TreeMemory:
             self.processes = max(self.processes, len(tree))
 
 
-def measure(tool: str, root: Path, port: int, count: int) -> dict[str, float]:
+def measure(
+    tool: str, root: Path, port: int, count: int, baseline: Path | None = None
+) -> dict[str, float]:
     """One (tool, scenario) in a fresh process: its wall and entries, the CPU of its
-    whole tree, and the tree's peak memory."""
-    command = [sys.executable, __file__, "--run", tool, "--root", str(root), "--port", str(port),
-               "--feeds", str(count)]  # fmt: skip
+    whole tree, and the tree's peak memory. A tool ending in "@base" runs the curator
+    package found in `baseline`."""
+    name, _, base = tool.partition("@")
+    command = [sys.executable, __file__, "--run", name, "--root", str(root), "--port", str(port),
+               "--feeds", str(count), "--folder", tool]  # fmt: skip
+    env = dict(os.environ)
+    if base and baseline is not None:
+        env["PYTHONPATH"] = str(baseline)  # ahead of the installed (editable) curator
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
     memory = TreeMemory(child.pid)
     out, err = child.communicate()
     memory.stop()
@@ -455,8 +467,11 @@ def available_tools(wanted: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in wanted if t not in missing)
 
 
-def one_rep(root: Path, port: int, count: int, tools: tuple[str, ...]) -> list[Row]:
-    """Every tool through the three scenarios, from fresh databases and feeds."""
+def one_rep(
+    root: Path, port: int, count: int, tools: tuple[str, ...], baseline: Path | None
+) -> list[Row]:
+    """Every tool through the three scenarios, from fresh databases and feeds; each
+    measurement printed as a JSON line as it comes (a long run keeps what it did)."""
     for tool in tools:
         shutil.rmtree(root / tool, ignore_errors=True)
         (root / tool).mkdir()
@@ -466,7 +481,9 @@ def one_rep(root: Path, port: int, count: int, tools: tuple[str, ...]) -> list[R
         if scenario == "warm-10%-changed":
             change_ten_percent(root, count)
         for tool in tools:
-            rows.append((scenario, tool, measure(tool, root, port, count)))
+            result = measure(tool, root, port, count, baseline)
+            print(json.dumps({"scenario": scenario, "tool": tool, **result}), flush=True)
+            rows.append((scenario, tool, result))
     return rows
 
 
@@ -478,16 +495,20 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated")
-    parser.add_argument("--run", choices=TOOLS, help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", type=Path, help="a checkout to run as curator@base")
+    parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
-        run_one(args.run, args.root, args.port, args.feeds)
+        run_one(args.run, args.root / args.folder, args.port, args.feeds)
         return
     if importlib.util.find_spec("psutil") is None:
         raise SystemExit("psutil is not installed (pip install -r bench/requirements.txt)")
     tools = available_tools(tuple(args.tools.split(",")))
+    if args.baseline is not None:
+        tools += ("curator@base",)
     become_subreaper()
     root = Path(tempfile.mkdtemp(prefix="curator-bench-"))
     root.chmod(0o755)
@@ -501,7 +522,7 @@ def main() -> None:
     try:
         for rep in range(args.reps):
             turned = tools[rep % len(tools) :] + tools[: rep % len(tools)]
-            rows += one_rep(root, port, args.feeds, turned)
+            rows += one_rep(root, port, args.feeds, turned, args.baseline)
             print(f"rep {rep + 1} done, load {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         server.terminate()

@@ -41,8 +41,9 @@ _XML_PARSER = etree.XMLParser(
 )
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([\w.:-]+)", re.I)
-# feedparser reads xml:base, and a plain `base` attribute too, on any element.
-_BASE_OR_DOCTYPE = re.compile(rb"<!DOCTYPE|[\s:]base\s*=", re.I)
+_BEFORE_BASE = frozenset({b" ", b"\t", b"\n", b"\r", b":"})
+_EQUALS = re.compile(rb"\s*=")
+_ENTRY_TAG = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]")
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TEXT_TYPES = {"text": "text/plain", "html": "text/html", "plain": "text/plain"}
 
@@ -64,17 +65,30 @@ class RawFeed:
 
 def read_fast(body: bytes, headers: dict[str, str]) -> RawFeed | None:
     """The feed read as feedparser reads it, or None when feedparser must read it."""
-    if not _plain_utf8(body, headers) or _BASE_OR_DOCTYPE.search(body):
+    lowered = body.lower()  # feedparser lower-cases element and attribute names
+    if not _plain_utf8(body, headers) or b"<!doctype" in lowered or _sets_a_base(lowered):
         return None
+    # <item> and <entry> in any namespace and case: feedparser reads each as an entry
+    expected = len(_ENTRY_TAG.findall(lowered))
     try:
         root = etree.fromstring(body, _XML_PARSER)
         if root.tag == "rss" and root.get("version") == "2.0":
-            return _rss(root)
+            return _rss(root, expected)
         if root.tag == ATOM + "feed":
-            return _atom(root)
+            return _atom(root, expected)
     except (etree.XMLSyntaxError, NotFast, ValueError):
         return None
     return None
+
+
+def _sets_a_base(lowered: bytes) -> bool:
+    """An xml:base, or a plain `base` attribute (feedparser reads both on any element)."""
+    at = lowered.find(b"base")
+    while at != -1:
+        if lowered[at - 1 : at] in _BEFORE_BASE and _EQUALS.match(lowered, at + 4):
+            return True
+        at = lowered.find(b"base", at + 4)
+    return False
 
 
 def _plain_utf8(body: bytes, headers: dict[str, str]) -> bool:
@@ -246,13 +260,13 @@ def _ignorable(element: etree._Element) -> None:
         raise NotFast(f"element {tag}")
 
 
-def _rss(root: etree._Element) -> RawFeed:
+def _rss(root: etree._Element, expected: int) -> RawFeed:
     channels = root.findall("channel")
     if len(channels) != 1 or len(root) != 1:
         raise NotFast("not one channel")
     channel = channels[0]
     items = channel.findall("item")
-    if _entries_anywhere(root) != len(items):
+    if expected != len(items):
         raise NotFast("items outside the channel")  # feedparser reads them too
     title, link = _feed_title(channel, "title"), None
     for child in channel:
@@ -263,13 +277,6 @@ def _rss(root: etree._Element) -> RawFeed:
         else:
             _other_feed_element(child, "title", "item")
     return RawFeed(title, link, tuple(_rss_item(item) for item in items))
-
-
-def _entries_anywhere(root: etree._Element) -> int:
-    """Elements feedparser may read as entries: an <item> or <entry> in any namespace,
-    at any depth (it lower-cases names, and maps Atom's and RSS 1.0's to none)."""
-    names = (e.tag.rsplit("}", 1)[-1] for e in root.iter() if isinstance(e.tag, str))
-    return sum(1 for name in names if name.lower() in ("item", "entry"))
 
 
 def _feed_title(parent: etree._Element, tag: str) -> str:
@@ -382,9 +389,9 @@ def _atom_entry(element: etree._Element) -> dict[str, Any]:
     return entry.raw
 
 
-def _atom(root: etree._Element) -> RawFeed:
+def _atom(root: etree._Element, expected: int) -> RawFeed:
     entries = root.findall(ATOM + "entry")
-    if _entries_anywhere(root) != len(entries):
+    if expected != len(entries):
         raise NotFast("entries nested elsewhere")
     title, link = _feed_title(root, ATOM + "title"), None
     for child in root:
