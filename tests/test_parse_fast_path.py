@@ -28,7 +28,8 @@ HEADER_CASES = ({}, {"Content-Type": "application/rss+xml; charset=UTF-8"})
 
 
 def corpus() -> list[Path]:
-    return sorted(p for folder in FOLDERS for p in folder.rglob("*") if p.suffix == ".xml")
+    kinds = {".xml", ".rss", ".atom", ".rdf"}
+    return sorted(p for folder in FOLDERS for p in folder.rglob("*") if p.suffix in kinds)
 
 
 def both_ways(body: bytes, headers: dict[str, str]) -> tuple[object, object] | None:
