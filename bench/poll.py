@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import ctypes
 import importlib.util
 import json
@@ -381,16 +382,29 @@ def become_subreaper() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
-def reap_orphans() -> None:
-    """Wait for descendants that came back to us, so their time is in RUSAGE_CHILDREN
-    (the feed server, our own child too, keeps running: WNOHANG passes it by)."""
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
+def reap_orphans(pids: set[int], timeout: float = 20.0) -> None:
+    """Wait until every descendant seen (`pids`) is gone, reaping those that came back
+    to us, so that all their time is in RUSAGE_CHILDREN before it is read (a pool's
+    workers may outlive the tool's main process by a moment)."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(-1, os.WNOHANG)[0] > 0:  # the feed server stays: WNOHANG
+                pass
+        if not any(psutil.pid_exists(pid) and _alive(pid) for pid in pids):
             return
-        if pid == 0:
-            return
+        time.sleep(0.02)
+
+
+def _alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 class TreeMemory:
@@ -403,6 +417,7 @@ class TreeMemory:
         self._error = psutil.Error
         self.peak_rss = self.peak_pss = 0
         self.processes = 1
+        self.seen: set[int] = {pid}
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -426,6 +441,7 @@ class TreeMemory:
                 rss, pss = rss + info.rss, pss + getattr(info, "pss", info.rss)
             self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
             self.processes = max(self.processes, len(tree))
+            self.seen.update(process.pid for process in tree)
 
 
 def measure(
@@ -447,7 +463,7 @@ def measure(
     memory = TreeMemory(child.pid)
     out, err = child.communicate()
     memory.stop()
-    reap_orphans()
+    reap_orphans(memory.seen - {child.pid})
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if child.returncode != 0:
         raise SystemExit(f"{tool} failed:\n{err[-2000:]}")
