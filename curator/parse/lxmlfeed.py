@@ -329,8 +329,8 @@ def _atom_entry_link(entry: _Entry, element: etree._Element) -> None:
     if rel == "enclosure":
         kind = element.get("type", "text/html").lower()
         href = feedparser_urljoin("", _href(element) or "")
-        link = {"href": href, "type": kind, "length": element.get("length")}
-        entry.raw["enclosures"].append({k: v for k, v in link.items() if v is not None})
+        enclosure = {"href": href, "type": kind, "length": element.get("length")}
+        entry.raw["enclosures"].append({k: v for k, v in enclosure.items() if v is not None})
         return
     link = _atom_link(element, entry.raw.get("link"))
     if link is not None:
