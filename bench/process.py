@@ -1,12 +1,15 @@
 """Pipeline speed on the bundled pages: extraction, summaries, scoring, clustering.
 
-    python bench/process.py [--pages N] [--cycle N]
+    python bench/process.py [--pages N] [--cycle N] [--real-pages]
 
 Stage throughput repeats the 16 bundled pages to N (default 500), network
-excluded. The full cycle runs `process_pending` on --cycle new entries (default
-1,000) from 20 sources against a local HTTP server on 127.0.0.1 that gives each
-entry a distinct story, so it counts HTTP, robots.txt, extraction, summary, score,
-clustering against every earlier item, and one commit per entry.
+excluded. A row for extraction on the real pages of `../shared/corpora/webpages` (read
+from there, as bench/extraction.py reads them; left out when the folder is missing)
+gives the CPU time of each page, median and mean (`--real-pages`: that row alone).
+The full cycle runs `process_pending` on --cycle new entries (default 1,000) from
+20 sources against a local HTTP server on 127.0.0.1 that gives each entry a distinct
+story, so it counts HTTP, robots.txt, extraction, summary, score, clustering against
+every earlier item, and one commit per entry.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import gc
 import itertools
 import random
 import re
+import statistics
 import tempfile
 import threading
 import time
@@ -125,6 +129,32 @@ def place_in_window(articles: list[Article], stories: list[StorySignature]) -> N
     median, slow = spent[len(spent) // 2] * 1000, spent[len(spent) * 9 // 10] * 1000
     print(f"| place one entry against 8,000 stories (CPU) | median {median:.1f} ms | "
           f"90th percentile {slow:.1f} ms | |")  # fmt: skip
+
+
+def real_pages() -> None:
+    """extract_article on each real page, timed one by one (CPU: the steadier figure)."""
+    from extraction import CORPUS, curator_text, load_pages  # bench/extraction.py
+
+    if not (CORPUS / "manifest.jsonl").is_file():
+        print(f"| extract, real pages: {CORPUS} not found, row left out |")
+        return
+    pages = load_pages(CORPUS)
+    times = []
+    started = time.perf_counter()
+    for page in pages:
+        cpu = time.process_time()
+        curator_text(page)
+        times.append(time.process_time() - cpu)
+    elapsed, used = time.perf_counter() - started, sum(times)
+    print(
+        f"| {'extract, real pages':<34} | {len(pages):>5} | {elapsed:>7.2f} s | {used:>7.2f} s "
+        f"| {len(pages) / elapsed:>7.1f} pages/s | {len(pages) / used:>7.1f} pages/s |"
+    )
+    sizes = sorted(len(page.html) for page in pages)
+    print(
+        f"\nreal pages (median {sizes[len(sizes) // 2] / 1024:.0f} KB): CPU a page median "
+        f"{1000 * statistics.median(times):.1f} ms, mean {1000 * statistics.mean(times):.1f} ms\n"
+    )
 
 
 def memory_a_story(stories: list[StorySignature]) -> float:
@@ -253,8 +283,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=500)
     parser.add_argument("--cycle", type=int, default=1000)
+    parser.add_argument("--real-pages", action="store_true", help="only the real pages' row")
     args = parser.parse_args()
     print(HEADER)
+    real_pages()
+    if args.real_pages:
+        return
     per_story = stages(args.pages)
     full_cycle(args.cycle)
     print(f"index memory: {per_story / 1024:.1f} KB a story of 8,000 (tracemalloc)")
