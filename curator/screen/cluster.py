@@ -32,7 +32,7 @@ from curator.screen.story_terms import (
     title_terms,
 )
 
-SHINGLE_WORDS = 60  # a lead's first words, compared as 3-grams for wire copy
+SHINGLE_WORDS = 40  # a lead's first words, compared as 3-grams for wire copy
 LEAD_SIMILARITY = 0.5  # Jaccard of those 3-grams that makes two leads one wire text
 LEAD_KEPT = 600  # characters of a story's first lead the index keeps (its 3-grams)
 TITLE_WEIGHT = 0.33  # of the titles' word overlap, on top of the text's cosine
@@ -41,7 +41,7 @@ FOLLOW_UP_PENALTY = 0.1  # titles giving different numbers
 NAMES_PENALTY = 0.1  # titles naming someone or somewhere the other article never mentions
 MAX_TERMS = 200  # a story's terms kept, the most used first, as its reports add up
 QUERY_TERMS = 60  # an entry's most telling terms look up the stories that share them
-SHORTLIST = 50  # the stories sharing most of them are scored in full
+SHORTLIST = 30  # the stories sharing most of them are scored in full
 LOOKUPS = 6000  # postings followed an entry, at most (8,000 stories: ~2 ms)
 _LOG_HALF = math.log(0.5)  # of a term no story uses yet
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
@@ -203,7 +203,7 @@ class StoryIndex:
         differ = bool(ours - theirs and theirs - ours)
         evidence = Evidence(
             self._cosine(position, query),
-            _dice(frozenset(title_terms(entry.title)), frozenset(title_terms(story.title))),
+            _dice(title_terms(entry.title), title_terms(story.title)),
             days,
             (", ".join(sorted(ours)), ", ".join(sorted(theirs))) if differ else (),
             (),
@@ -258,7 +258,8 @@ class StoryIndex:
         kept = heapq.nlargest(MAX_TERMS, held.items(), key=lambda pair: pair[1])
         self._terms[position] = array("I", (term_id for term_id, _ in kept))
         self._counts[position] = array("f", (count for _, count in kept))
-        self._length_at[position] = 0  # its length is worked out again when next needed
+        self._length_at[position] = 0  # its length is worked out again, now
+        self._length(position)
 
     def _term_id(self, term: str) -> int:
         term_id = self._vocabulary.get(term)
@@ -292,10 +293,10 @@ class StoryIndex:
         worked out again once the index has grown a tenth: the weights drift slowly)."""
         everything, logs = math.log(len(self.items) + 1), self._log_counts
         counts = dict(zip(self._terms[position], self._counts[position], strict=True))
+        ours = query.weights
         dot = sum(
-            weight * _damped(counts[term_id]) * (everything - logs[term_id])
-            for term_id, weight in query.weights.items()
-            if term_id in counts
+            ours[term_id] * _damped(counts[term_id]) * (everything - logs[term_id])
+            for term_id in counts.keys() & ours.keys()
         )
         return dot / self._length(position) if dot else 0.0
 

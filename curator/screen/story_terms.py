@@ -99,8 +99,9 @@ def story_terms(title: str, lead: str) -> Counter[str]:
     return terms
 
 
-def title_terms(title: str) -> Counter[str]:
-    return Counter(_terms(title, 60))
+@functools.lru_cache(maxsize=4096)  # a story's title meets many entries
+def title_terms(title: str) -> frozenset[str]:
+    return frozenset(_terms(title, 60))
 
 
 @functools.lru_cache(maxsize=512)  # a story's names, read again for each entry it meets
@@ -129,6 +130,7 @@ def title_names(title: str, lead: str) -> frozenset[str]:
     return frozenset(fold(w.lower()) for w in words if _is_name(w, 1, title_case=False))
 
 
+@functools.lru_cache(maxsize=4096)
 def title_numbers(title: str) -> frozenset[str]:
     """The numbers a title gives, counts written out included ("six overdoses" is 6,
     "a third year" is 3), with thousands separators and percent signs dropped: what
