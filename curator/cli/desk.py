@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from curator.cli import desk_views as views
+from curator.cli import story_views
 from curator.cli.context import ROW_ID, AppContext, editor_name, now, pass_app, shown
 from curator.desk import actions
 from curator.desk.states import Action, holder
@@ -82,15 +83,19 @@ def show(app: AppContext, item_id: int, as_json: bool, pager: bool) -> None:
         store.drafts.latest(item_id),
         store.items.history(item_id),
     )
+    coverage = story_views.Coverage.of(item, store.stories.reports(item_id),
+                                 store.stories.outlets_since_post(item_id))  # fmt: skip
     if as_json:
         record = {"item": item, "articles": texts, "draft": draft, "history": events}
+        record |= coverage.fields()
         click.echo(views.to_json(record))
         return
-    if pager and app.console.is_terminal:
-        with app.console.pager(styles=True):
-            views.show_item(app.console, item, now(), texts, draft, events)
-    else:
+    with app.console.pager(styles=True) if pager and app.console.is_terminal else _unpaged():
         views.show_item(app.console, item, now(), texts, draft, events)
+        story_views.show_coverage(app.console, coverage)
+
+
+_unpaged = contextlib.nullcontext
 
 
 @click.command()

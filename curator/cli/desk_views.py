@@ -51,7 +51,7 @@ def age(moment: datetime, now: datetime) -> str:
 
 def queue_table(items: list[Item], now: datetime) -> Table:
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for name in ("id", "age", "score"):
+    for name in ("id", "age", "score", "outlets"):
         table.add_column(name, justify="right")
     for name in ("topics", "title", "source(s)", "state", "held by"):
         table.add_column(name, overflow="fold" if name == "title" else "ellipsis")
@@ -60,6 +60,7 @@ def queue_table(items: list[Item], now: datetime) -> Table:
             str(item.id),
             age(item.first_seen_at, now),
             f"{item.score:.1f}",
+            str(item.outlets),
             shown(", ".join(item.topics)),
             shown(item.title),
             shown(_sources(item)),

@@ -38,6 +38,9 @@ COMMANDS: dict[str, str] = {
     "retract": "publish:retract",
     "posts": "publish:posts",
     "search": "desk:search",
+    "merge": "stories:merge",
+    "split": "stories:split",
+    "stories": "stories:stories",
     "export": "export:export",
 }
 

@@ -23,6 +23,7 @@ from curator.store.posts import PostStore
 from curator.store.queue import QueueStore
 from curator.store.retention import RetentionStore
 from curator.store.sources import SourceStore
+from curator.store.stories import StoryStore
 
 __all__ = ["Store"]
 
@@ -40,6 +41,7 @@ class Store:
     posts: PostStore
     exports: ExportStore
     retention: RetentionStore
+    stories: StoryStore
 
     @classmethod
     def open(cls, path: Path, busy_timeout: timedelta = timedelta(seconds=5)) -> Store:
@@ -57,6 +59,7 @@ class Store:
             posts=PostStore(db),
             exports=ExportStore(db),
             retention=RetentionStore(db),
+            stories=StoryStore(db),
         )
 
     @contextlib.contextmanager
