@@ -238,3 +238,11 @@ def test_a_correction_that_cannot_be_done_is_refused_in_one_line(
     assert isinstance(result.exception, ReviewError)
     assert str(result.exception).startswith(message.format(**names))
     assert desk.labels() == before
+
+
+def test_a_filtered_item_that_takes_in_a_queued_one_joins_the_queue(desk: Desk) -> None:
+    filtered = desk.story("Below the threshold", "Ledger", state="filtered")
+    queued = desk.story("In the queue", "Wire")
+    assert desk.run("merge", str(filtered), str(queued)).exit_code == 0
+    assert desk.store.items.get(filtered).state.value == "new"
+    assert desk.store.items.history(filtered)[-1].from_state.value == "filtered"

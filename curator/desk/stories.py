@@ -31,6 +31,8 @@ from curator.models import (
 )
 from curator.urls import normalize_url
 
+_QUEUED = frozenset({ItemState.NEW, ItemState.IN_REVIEW, ItemState.DRAFTED})
+
 
 @dataclass(frozen=True)
 class Covered:
@@ -53,7 +55,7 @@ def decide_merge(
     target, later = items[0], items[1:]
     moves = tuple(EntryMove(r.entry_id, c.item.id, c.item.id) for c in later for r in c.reports)
     named = ", ".join(f"#{c.item.id}" for c in later)
-    touches = [_touch(target.item, target.item.state, f"merged in {named}")]
+    touches = [_touch(target.item, _merged_state(items), f"merged in {named}")]
     touches += [
         _touch(c.item, ItemState.MERGED, f"merged into #{target.item.id}", target.item.id)
         for c in later
@@ -144,6 +146,14 @@ def _state_before_merge(history: Sequence[HistoryEvent]) -> ItemState:
     merges = [e for e in history if e.to_state is ItemState.MERGED and e.from_state]
     state = merges[-1].from_state if merges else None
     return state if state is not None and state is not ItemState.MERGED else ItemState.NEW
+
+
+def _merged_state(items: Sequence[Covered]) -> ItemState:
+    """The first item's state, but a filtered one merged with a queued one is queued:
+    the editor's merge must not take a story off the queue."""
+    state = items[0].item.state
+    queued = any(c.item.state in _QUEUED for c in items[1:])
+    return ItemState.NEW if state is ItemState.FILTERED and queued else state
 
 
 def _touch(item: Item, to: ItemState, note: str, merged_into: int | None = None) -> ItemTouch:
