@@ -10,7 +10,7 @@ import pytest
 
 from curator.config import Config
 from curator.desk.corrections import merge_items, split_item
-from curator.models import ParsedEntry
+from curator.models import ParsedEntry, Relevance
 from curator.screen.run import process_pending
 from curator.screen.window import StoryWindow
 from curator.store import Store
@@ -76,3 +76,20 @@ def test_after_a_merge_a_report_worded_like_the_merged_item_joins_the_survivor(
 
     assert (report.created, report.joined) == (0, 1)
     assert item_of(store, wire) == survivor
+
+
+def test_an_entry_placed_in_an_item_merged_meanwhile_joins_the_survivor(
+    feed_text_only: Config, store: Store, now: datetime
+) -> None:
+    """A run places entries by the index it read as it began; an editor may merge the
+    item it chose before the entry is written."""
+    clinic, ohio = add_entry(store, "ledger", CLINIC, now), add_entry(store, "tribune", OHIO, now)
+    process_pending(feed_text_only, store, now)
+    survivor, merged = item_of(store, clinic), item_of(store, ohio)
+    merge_items(store, [survivor, merged], "ana", now)
+    late = add_entry(store, "wire", "Ohio overdose deaths fall 18% as naloxone spreads wide", now)
+
+    store.items.join(merged, late, Relevance(0.0, (), (), kept=False), now, "same story")
+
+    assert item_of(store, late) == survivor
+    assert store.items.get(survivor).outlets == 3

@@ -25,9 +25,9 @@ class StoryWindow:
     an editor merged or split items since it was built (a new labelled pair): built
     again from the entries as they are grouped now, it learns the merge and gives a
     split entry's words and address to its new item.
-    An item's title, addresses and first-seen time never change; the words of entries
-    that join its items later are learned as this process places them (another
-    process's joins are read when the index is built again)."""
+    An item's title, addresses and first-seen time never change (but by a split, which
+    builds it again); the words of entries that join its items later are learned as this
+    process places them (another process's joins are read when the index is built again)."""
 
     def __init__(self) -> None:
         self._index: StoryIndex | None = None
