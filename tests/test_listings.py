@@ -119,7 +119,9 @@ def test_to_a_pipe_every_item_is_one_whole_line(desk: Path) -> None:
     )  # fmt: skip
     lines = result.stdout.splitlines()
     # the header; "held by" only when someone holds an item
-    assert lines[0].split() == ["id", "age", "score", "title", "source(s)", "topics", "state"]
+    assert lines[0].split() == [
+        "id", "age", "score", "outlets", "title", "source(s)", "topics", "state"
+    ]  # fmt: skip
     assert len(lines) == 51 and all(LONG.strip() in line for line in lines[1:])
     assert "50 of 55; --limit 55 shows them all" in result.stderr
 

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from curator.cli import desk_views as views
+from curator.cli import story_views
 from curator.cli.context import (
     COUNT,
     EDITOR_HELP,
@@ -104,15 +105,20 @@ def show(app: AppContext, item_id: int, as_json: bool, pager: bool) -> None:
         store.drafts.latest(item_id),
         store.items.history(item_id),
     )
+    coverage = story_views.Coverage.of(item, store.stories.reports(item_id),
+                                 store.stories.outlets_since_post(item_id))  # fmt: skip
     if as_json:
         record = {"item": item, "articles": texts, "draft": draft, "history": events}
+        record |= coverage.fields()
         click.echo(views.to_json(record))
         return
     if not (pager and app.console.is_terminal):
         views.show_item(app.console, item, now(), texts, draft, events)
+        story_views.show_coverage(app.console, coverage)
         return
     with app.console.pager(styles=pager_keeps_colour()):
         views.show_item(app.console, item, now(), texts, draft, events)
+        story_views.show_coverage(app.console, coverage)
 
 
 def pager_keeps_colour() -> bool:

@@ -55,6 +55,7 @@ def age(moment: datetime, now: datetime) -> str:
 
 QUEUE_COLUMNS = (
     Column("id", "right"), Column("age", "right"), Column("score", "right"),
+    Column("outlets", "right"),
     Column("title", main=True), Column("source(s)", max_width=18, optional=True),
     Column("topics", max_width=20, optional=True), Column("state"),
     Column("held by", max_width=10, optional=True),
@@ -68,6 +69,7 @@ def queue_rows(items: list[Item], now: datetime, topics: Sequence[Topic]) -> lis
             shown(str(item.id)),
             shown(age(item.first_seen_at, now)),
             shown(f"{item.score:.1f}"),
+            shown(str(item.outlets)),
             shown(item.title),
             shown(_sources(item)),
             shown(", ".join(topic_labels(topics, item.topics))),

@@ -39,6 +39,9 @@ COMMANDS: dict[str, str] = {
     "retract": "publish:retract",
     "posts": "publish:posts",
     "search": "desk:search",
+    "merge": "stories:merge",
+    "split": "stories:split",
+    "stories": "stories:stories",
     "export": "export:export",
     "report": "report:report",
 }

@@ -6,6 +6,11 @@
      ├──snooze(until)──▶ snoozed ──(time)──▶ new
      └──reject(reason)─▶ rejected ──reopen──▶ new      (in_review / drafted may be rejected too)
     filtered ──promote──▶ new
+    any but merged ──merge into another──▶ merged      (terminal: hidden from the queue;
+                                                        a split may give it back its entries)
+
+Merge and split (`desk/stories.py`) move entries between items; a published or
+retracted item takes part only when forced (`CORRECTED_ONLY_BY_FORCE`).
 
 `decide` only decides: it takes the item as read and `now`, and returns the
 `ItemChange` the store applies against the version that was read. A claim held
@@ -56,6 +61,9 @@ ALLOWED: dict[Action, frozenset[ItemState]] = {
     Action.PROMOTE: frozenset({S.FILTERED}),
     Action.WAKE: frozenset({S.NEW, S.SNOOZED}),  # a due snooze reads as new
 }
+# Items whose entries a merge or split may move, and those it moves only when forced.
+CORRECTABLE = frozenset(S) - {S.MERGED}
+CORRECTED_ONLY_BY_FORCE = frozenset({S.PUBLISHED, S.RETRACTED})
 _HINTS: dict[Action, str] = {
     Action.PUBLISH: "only a drafted item can be published; run `curator annotate {id}` first",
     Action.SAVE_DRAFT: "only a new, in-review or drafted item can be annotated",

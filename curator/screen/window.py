@@ -20,28 +20,35 @@ class StoryWindow:
     the last it read (made by this process or another). It is built again, reaching a
     quarter window further back than asked (for retries of older entries), when a run
     needs older stories than it holds, when its oldest are more than 3/4 of a window
-    older than a run needs (so about every half window), or when the last item it saw or
-    the newest it holds is not in the database as it read it (a restored copy).
-    An item's title, addresses and first-seen time never change; the words of entries
-    that join its items later are learned as this process places them (another
-    process's joins are read when the index is built again)."""
+    older than a run needs (so about every half window), when the last item it saw or
+    the newest it holds is not in the database as it read it (a restored copy), or when
+    an editor merged or split items since it was built (a new labelled pair): built
+    again from the entries as they are grouped now, it learns the merge and gives a
+    split entry's words and address to its new item.
+    An item's title, addresses and first-seen time never change (but by a split, which
+    builds it again); the words of entries that join its items later are learned as this
+    process places them (another process's joins are read when the index is built again)."""
 
     def __init__(self) -> None:
         self._index: StoryIndex | None = None
         self._built_from: datetime | None = None  # it holds the items first seen since
         self._last_seen: ItemIdentity | None = None  # the newest item when it last read
+        self._corrections = 0  # the editors' last labelled pair when it was built
 
     def index(self, store: Store, earliest: datetime, window: timedelta) -> StoryIndex:
         """The stories first seen from `earliest` on, up to date with `store`."""
         newest = store.items.newest()  # before reading, so no item falls between
+        corrections = store.stories.last_label_id()
         built_from, index = self._built_from, self._index
         if (
             index is None
             or built_from is None
             or not built_from <= earliest <= built_from + window * 3 / 4
             or not self._unchanged(store, index)
+            or corrections != self._corrections
         ):
             self._index = index = None  # the old one goes before the new one is built
+            self._corrections = corrections
             built_from = self._built_from = earliest - window / 4
             index = self._index = StoryIndex(store.items.signatures(built_from, 0, LEAD_CHARS))
         else:

@@ -24,6 +24,7 @@ from curator.store.posts import PostStore
 from curator.store.queue import QueueStore
 from curator.store.retention import RetentionStore
 from curator.store.sources import SourceStore
+from curator.store.stories import StoryStore
 
 __all__ = ["Store"]
 
@@ -42,6 +43,7 @@ class Store:
     exports: ExportStore
     retention: RetentionStore
     activity: ActivityStore
+    stories: StoryStore
 
     @classmethod
     def open(cls, path: Path, busy_timeout: timedelta = timedelta(seconds=5)) -> Store:
@@ -60,6 +62,7 @@ class Store:
             exports=ExportStore(db),
             retention=RetentionStore(db),
             activity=ActivityStore(db),
+            stories=StoryStore(db),
         )
 
     @contextlib.contextmanager

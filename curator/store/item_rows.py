@@ -44,6 +44,7 @@ def item_from_row(row: dict[str, Any]) -> Item:
         site_name=row["site_name"],
         changed_by=row["changed_by"],
         changed_at=from_db(row["changed_at"]),
+        merged_into=row.get("merged_into"),
     )
 
 

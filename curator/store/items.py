@@ -186,6 +186,7 @@ class ItemStore:
         and the item was filtered: then it goes to the queue (a history row, a version
         bump), and its new state is returned."""
         with translate_errors("items"), write_transaction(self.db):
+            item_id = self._surviving(item_id)
             self._link(entry_id, item_id, reason or None)
             self.db.execute(
                 "UPDATE items SET outlets = (SELECT count(DISTINCT source_id) FROM entries "
@@ -271,6 +272,17 @@ class ItemStore:
                     continue  # someone acted on it meanwhile: theirs stands
                 applied += 1
         return applied
+
+    def _surviving(self, item_id: int) -> int:
+        """The item a merge sent `item_id` into (an editor may merge while a run places
+        entries by an index read before), else `item_id` itself."""
+        row = self.db.execute(
+            "WITH RECURSIVE chain(id, next) AS (SELECT id, merged_into FROM items WHERE id = ?"
+            " UNION SELECT i.id, i.merged_into FROM items i JOIN chain c ON i.id = c.next)"
+            " SELECT id FROM chain WHERE next IS NULL",
+            [item_id],
+        ).fetchone()
+        return int(row[0]) if row else item_id
 
     def _link(self, entry_id: int, item_id: int, reason: str | None = None) -> None:
         """Put an entry in an item; a new reason replaces the old, none keeps it (an

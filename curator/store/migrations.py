@@ -243,3 +243,31 @@ def m013_entry_cluster_reason(db: Database) -> None:
     """Why an entry is in its item ("same story: score 0.31 (text 0.35, ...)"), shown
     to editors beside each outlet's report."""
     db.execute("ALTER TABLE entries ADD COLUMN cluster_reason TEXT")
+
+
+@MIGRATIONS()
+def m013_story_labels(db: Database) -> None:
+    """Editors' merges and splits: the pairs of entries they said are (or are not) one
+    story, kept to measure clustering on this desk's own news (`curator stories eval`);
+    the item a merged item went into, and the item a merged entry came from (so a split
+    can put it back)."""
+    db.execute(
+        """
+        CREATE TABLE story_labels (
+            id INTEGER PRIMARY KEY,
+            entry_a INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+            entry_b INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+            same INTEGER NOT NULL,             -- 1: one story, 0: two stories
+            editor TEXT NOT NULL,
+            at TEXT NOT NULL,
+            CHECK (entry_a < entry_b AND same IN (0, 1))
+        )
+        """
+    )
+    db.execute("CREATE INDEX story_labels_pair ON story_labels(entry_a, entry_b, id)")
+    db.execute(
+        "ALTER TABLE items ADD COLUMN merged_into INTEGER REFERENCES items(id) ON DELETE SET NULL"
+    )
+    db.execute(
+        "ALTER TABLE entries ADD COLUMN merged_from INTEGER REFERENCES items(id) ON DELETE SET NULL"
+    )
