@@ -165,6 +165,8 @@ def from_mapping(raw: dict[str, Any], path: Path | None = None, root: Path | Non
             key = f"{section}.{name}"
             if name in _TABLES.get(section, ()):
                 continue
+            if key in _REPLACED:
+                raise ConfigError(key, _REPLACED[key])
             if key not in _BY_KEY:
                 raise ConfigError(key, "unknown setting")
             values[key] = _coerce(_BY_KEY[key], value, root)
@@ -307,6 +309,13 @@ def _language_terms(value: Any) -> tuple[LanguageTerm, ...]:
                 raise ConfigError(f"{where}.{k}", "missing or not a string")
         result.append(LanguageTerm(body["term"], body["instead"]))
     return tuple(result)
+
+
+# Settings that are gone, and what to write instead.
+_REPLACED = {
+    "cluster.similarity": "replaced by cluster.threshold, a same-story score (0.22 by default;"
+    " see the README's 'Same story, one item')",
+}
 
 
 def _only(body: dict[str, Any], allowed: set[str], where: str) -> None:

@@ -314,3 +314,17 @@ def test_stories_first_seen_before_the_index_earliest_are_not_candidates():
     assert match_story(same_address, index, THRESHOLD, WINDOW) is None
     other = story(0, "Naloxone vending machine", "https://b.example/y")
     assert match_story(other, index, THRESHOLD, WINDOW).item_id == 2  # type: ignore[union-attr]
+
+
+def test_the_old_title_similarity_setting_says_what_replaced_it(tmp_path):
+    from curator import config as config_module
+    from curator.errors import ConfigError
+
+    path = tmp_path / "config.toml"
+    path.write_text("[cluster]\nsimilarity = 0.6\n", encoding="utf-8")
+    try:
+        config_module.load(path)
+    except ConfigError as e:
+        assert "cluster.similarity" in str(e) and "cluster.threshold" in str(e)
+    else:
+        raise AssertionError("an old cluster.similarity was accepted")
