@@ -44,6 +44,8 @@ def item_from_row(row: dict[str, Any]) -> Item:
         site_name=row["site_name"],
         changed_by=row["changed_by"],
         changed_at=from_db(row["changed_at"]),
+        learned=row.get("learned"),
+        learned_reasons=tuple(json.loads(row.get("learned_reasons") or "[]")),
     )
 
 
