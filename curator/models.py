@@ -398,3 +398,17 @@ class LearnedModel:
     held_back: HeldBack | None
     weights: ModelWeights
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class LearnedMark:
+    """What the model says of one item: its probability, its reasons, and the state it
+    moves to when the model is confident (None: it stays where the rules put it)."""
+
+    item_id: int
+    version: int
+    probability: float
+    reasons: tuple[str, ...]
+    read_state: str
+    move_to: ItemState | None = None
+    note: str = ""

@@ -153,7 +153,9 @@ class LearningSettings:
     min_decisions: int = setting(
         50, "decisions of each kind (kept, off topic) before a model may be used", 10, 100000
     )
-    retrain_every: int = setting(25, "new decisions after which the service trains again", 1, 100000)
+    retrain_every: int = setting(
+        25, "new decisions after which the service trains again", 1, 100000
+    )
     confidence: float = setting(
         0.85, "probability at which the model may move an item between new and filtered", 0.5, 1
     )

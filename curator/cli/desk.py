@@ -12,6 +12,7 @@ import click
 from curator.cli import desk_views as views
 from curator.cli.context import ROW_ID, AppContext, editor_name, now, pass_app, shown
 from curator.desk import actions
+from curator.desk.labels import off_topic_reason
 from curator.desk.states import Action, holder
 from curator.errors import DatabaseLocked
 from curator.models import Item, ItemState
@@ -42,12 +43,16 @@ def editor_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--editor", default=None, help="Who 'mine' is (default: $CURATOR_EDITOR or login).")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
+@click.option("--by-model", is_flag=True, help="Only items the learned model would filter.")
 @pass_app
 def queue(
     app: AppContext, state: str | None, topic: str | None, source: str | None,
     since: str | None, mine: bool, editor: str | None, limit: int, as_json: bool,
+    by_model: bool,
 ) -> None:  # fmt: skip
-    """The items waiting, best first (score, recency, number of outlets)."""
+    """The items waiting, best first (the learned model's probability once it is used,
+    then score, recency, number of outlets). `--state filtered --by-model` lists what
+    the model would filter, the closest calls first: `curator promote ID` brings one back."""
     moment = now()
     with contextlib.suppress(DatabaseLocked):  # a busy service must not hide the queue
         actions.wake_due(app.store, moment)
@@ -58,6 +63,7 @@ def queue(
         since=views.parse_when(since, moment, future=False) if since else None,
         mine=editor_name(editor) if mine else None,
         limit=limit,
+        by_model=by_model,
     )
     items = app.store.queue.queue(wanted, moment)
     if as_json:
@@ -145,12 +151,16 @@ def release(app: AppContext, item_id: int, editor: str | None, expect_version: i
 
 @click.command()
 @click.argument("item_id", type=ROW_ID)
-@click.option("--reason", required=True, help="Why (kept in the history).")
+@click.option("--reason", help="Why (kept in the history).")
+@click.option(
+    "--off-topic", is_flag=True, help="Not about addiction or recovery: the model learns from it."
+)
 @editor_options
 @pass_app
-def reject(app: AppContext, item_id: int, reason: str, editor: str | None,
+def reject(app: AppContext, item_id: int, reason: str | None, off_topic: bool, editor: str | None,
            expect_version: int | None) -> None:  # fmt: skip
-    """Take the item off the queue, with a reason."""
+    """Take the item off the queue, with a reason (--off-topic teaches the model)."""
+    reason = off_topic_reason(reason) if off_topic else reason
     _act(app, item_id, Action.REJECT, editor, expect_version, reason=reason)
 
 
@@ -211,4 +221,5 @@ def _listed(item: Item, moment: Any) -> dict[str, Any]:
         "sources": item.source_names, "outlets": item.outlets,
         "first_seen_at": item.first_seen_at, "held_by": holder(item, moment),
         "claim_expires_at": item.claim_expires_at if holder(item, moment) else None,
+        "learned": item.learned, "learned_reasons": item.learned_reasons,
     }  # fmt: skip

@@ -82,8 +82,17 @@ def card(item: Item, now: datetime) -> Panel:
     lines.append(
         clean(f"score {item.score:.1f}: {'; '.join(item.reasons) or 'no reasons'}\n"), style="dim"
     )
+    if item.learned is not None:
+        lines.append(clean(f"{learned_line(item)}\n"), style="dim")
     lines.append(clean(f"\n{item.summary or item.description or '(no summary)'}"))
     return Panel(lines, title=shown(f"#{item.id} {item.title}", "bold"), title_align="left")
+
+
+def learned_line(item: Item) -> str:
+    """The model's view beside the rules': "learned 0.93: +al-anon +families −earnings"."""
+    return (
+        f"learned {item.learned or 0:.2f}: {' '.join(item.learned_reasons) or 'no word stood out'}"
+    )
 
 
 def history_table(events: list[HistoryEvent]) -> Table:

@@ -21,6 +21,7 @@ from curator.cli.context import AppContext, clean, editor_name, now, pass_app
 from curator.cli.publish import export_now
 from curator.desk import actions
 from curator.desk.annotate import Annotation, annotate_item
+from curator.desk.labels import off_topic_reason
 from curator.desk.publish import draft_report, publish_item
 from curator.desk.states import Action
 from curator.errors import CuratorError
@@ -89,6 +90,8 @@ def _next(app: AppContext, item: Item, editor: str) -> bool:
 
 def _reject(app: AppContext, item: Item, editor: str) -> bool:
     reason = click.prompt("Reason for rejecting")
+    if click.confirm("Off topic (the model learns from it)?", default=False):
+        reason = off_topic_reason(reason)
     actions.act(app.store, app.config, item.id, Action.REJECT, editor, now(),
                 expected_version=item.version, reason=reason)  # fmt: skip
     click.echo(f"item {item.id}: rejected")

@@ -19,6 +19,7 @@ from curator.store.drafts import DraftStore
 from curator.store.entries import EntryStore
 from curator.store.exports import ExportStore
 from curator.store.items import ItemStore
+from curator.store.learning import LearningStore
 from curator.store.posts import PostStore
 from curator.store.queue import QueueStore
 from curator.store.retention import RetentionStore
@@ -40,6 +41,7 @@ class Store:
     posts: PostStore
     exports: ExportStore
     retention: RetentionStore
+    learning: LearningStore
 
     @classmethod
     def open(cls, path: Path, busy_timeout: timedelta = timedelta(seconds=5)) -> Store:
@@ -57,6 +59,7 @@ class Store:
             posts=PostStore(db),
             exports=ExportStore(db),
             retention=RetentionStore(db),
+            learning=LearningStore(db),
         )
 
     @contextlib.contextmanager
