@@ -50,7 +50,8 @@ def char_document(title: str, text: str) -> str:
 
 def topic_features(rows: Sequence[Decision], topics: Sequence[Topic]) -> np.ndarray:
     """The rules' points per topic, squashed (log1p) so one topic cannot dominate."""
-    points = [topic_points(row.title, row.text, topics) for row in rows]
+    chosen = tuple(topics)
+    points = [topic_points(row.title, row.text, chosen) for row in rows]
     return np.log1p(np.asarray(points, dtype=np.float64).reshape(len(rows), len(topics)))
 
 

@@ -68,9 +68,11 @@ def score_article(
     )
 
 
-def topic_points(title: str, text: str, topics: Sequence[Topic]) -> tuple[float, ...]:
+@lru_cache(maxsize=16384)
+def topic_points(title: str, text: str, topics: tuple[Topic, ...]) -> tuple[float, ...]:
     """Each topic's points, in the order of `topics`: the rules' evidence as numbers
-    (a learned model reads them beside the words)."""
+    (a learned model reads them beside the words; training reads each row several
+    times, hence the cache)."""
     fields = (_field("title", title), _field("body", text))
     return tuple(_evidence(topic, fields, CONTEXT_WINDOW)[0] for topic in topics)
 

@@ -32,7 +32,8 @@ _PROMOTED = """(SELECT max(h.at) FROM history h WHERE h.item_id = i.id
                AND h.from_state = 'filtered' AND h.to_state = 'new' AND h.editor != 'curator')"""
 _DESK_DECISIONS = f"""
 SELECT i.id, i.title, coalesce(nullif({_LEAD}, ''), i.summary, '') AS text,
-       coalesce({_SOURCE}, '') AS source, i.state, i.changed_at, {_PROMOTED} AS promoted_at
+       coalesce({_SOURCE}, '') AS source, i.state,
+       coalesce(i.changed_at, i.first_seen_at) AS changed_at, {_PROMOTED} AS promoted_at
 FROM items i
 WHERE i.state IN ('published', 'drafted')
    OR (i.state = 'rejected' AND i.reject_reason LIKE '{OFF_TOPIC}%')
