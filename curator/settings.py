@@ -157,7 +157,7 @@ class LearningSettings:
         25, "new decisions after which the service trains again", 1, 100000
     )
     confidence: float = setting(
-        0.85, "probability at which the model may move an item between new and filtered", 0.5, 1
+        0.6, "probability at which the model may move an item between new and filtered", 0.5, 1
     )
     tick: timedelta = setting("10m", "how often the service looks for new decisions")
 

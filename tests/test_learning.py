@@ -120,7 +120,9 @@ def test_status_counts_decisions_until_there_are_enough_of_each_kind(
 def test_too_few_decisions_train_no_model(learning_config: Config, now) -> None:
     rows = [Decision(f"Story {n}", "text", "", n % 2 == 0, now) for n in range(15)]
 
-    assert learning.train(rows, learning_config.topics, 2.0, learning_config.learning, now, 1) is None
+    assert (
+        learning.train(rows, learning_config.topics, 2.0, learning_config.learning, now, 1) is None
+    )
 
 
 def test_a_model_is_used_only_when_it_beats_the_rules() -> None:

@@ -137,7 +137,7 @@ def _label_row(line: str, where: str, now: datetime) -> Decision:
     if not isinstance(title, str) or not title.strip() or not isinstance(text, str):
         raise LabelsError(f'{where}: needs a "title" and a "text" (strings)')
     if label is None:
-        raise LabelsError(f"{where}: needs a \"label\" (true or false)")
+        raise LabelsError(f'{where}: needs a "label" (true or false)')
     if isinstance(label, str):
         label = label.strip().lower()
     if not isinstance(label, bool | int | str) or (label not in _TRUE and label not in _FALSE):

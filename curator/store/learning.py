@@ -51,6 +51,28 @@ class ItemToScore:
     row: Decision
 
 
+@dataclasses.dataclass(frozen=True)
+class SourceYield:
+    """What became of a source's items first seen in a period: how many the editors
+    published and how many they rejected."""
+
+    items: int
+    published: int
+    rejected: int
+
+    def share(self, count: int) -> str:
+        return f"{count / self.items:.0%}" if self.items else "-"
+
+
+_YIELD = """
+SELECT e.source_id, count(DISTINCT i.id),
+       count(DISTINCT CASE WHEN i.state IN ('published', 'retracted') THEN i.id END),
+       count(DISTINCT CASE WHEN i.state = 'rejected' THEN i.id END)
+FROM entries e JOIN items i ON i.id = e.item_id
+WHERE i.first_seen_at >= ? GROUP BY e.source_id
+"""
+
+
 class LearningStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
@@ -126,6 +148,12 @@ class LearningStore:
         with translate_errors("learned_models"):
             rows = list(self.db.query(f"SELECT * FROM learned_models {clause}"))
         return _model(rows[0]) if rows else None
+
+    def source_yields(self, since: datetime) -> dict[int, SourceYield]:
+        """Per source id: its items first seen since `since`, published and rejected."""
+        with translate_errors("items"):
+            rows = self.db.execute(_YIELD, [to_db(since)]).fetchall()
+        return {row[0]: SourceYield(row[1], row[2], row[3]) for row in rows}
 
     def to_score(self, version: int, limit: int) -> list[ItemToScore]:
         """New and filtered items not yet scored by model `version`."""
