@@ -1,6 +1,7 @@
 """A desk that learns: replay a labelled stream and watch the queue improve.
 
     python bench/learn.py [--per-day 25] [--top-new 12] [--top-filtered 4] [--seed 14]
+    python bench/learn.py --seeds 1,2,3,4    # the row at 200 decisions, for other orders
     python bench/learn.py --speed 10000      # training and scoring time, model size
 
 The labelled rows (tests/data/relevance.jsonl and tests/data/desk_decisions.jsonl, 616
@@ -152,14 +153,16 @@ def _pr(truth: dict[int, bool], kept: dict[int, bool]) -> dict[str, float]:
     }
 
 
-def replay(args: argparse.Namespace) -> None:
+HEADER = (
+    "| decisions | kept/off | model | unseen | new-vs-filtered P / R (model) "
+    "| P / R (rules) | top-20 P (model) | top-20 P (rules) |\n|---|---|---|---|---|---|---|---|"
+)
+
+
+def replay(args: argparse.Namespace, seed: int, *, stop_at: int | None = None) -> Desk:
+    """Run the desk day by day, printing a line every 50 decisions (or only at `stop_at`)."""
     config = config_module.load(ROOT / "config.toml")
-    desk = Desk(config, load_rows(config, args.seed))
-    print(
-        "| decisions | kept/off | model | unseen | new-vs-filtered P / R (model) "
-        "| P / R (rules) | top-20 P (model) | top-20 P (rules) |"
-    )
-    print("|---|---|---|---|---|---|---|---|")
+    desk = Desk(config, load_rows(config, seed))
     reported, number = 0, 0
     while len(desk.decided) < len(desk.rows) and desk.arrived < len(desk.rows) + args.per_day:
         number += 1
@@ -167,16 +170,20 @@ def replay(args: argparse.Namespace) -> None:
         desk.maybe_train(START + timedelta(days=number, hours=12))
         while len(desk.decided) >= reported + REPORT_EVERY:
             reported += REPORT_EVERY
-            _print_line(desk, reported)
+            if stop_at is None or reported == stop_at:
+                _print_line(desk, reported, f"seed {seed}: " if stop_at else "")
+        if stop_at is not None and reported >= stop_at:
+            break
+    return desk
 
 
-def _print_line(desk: Desk, reported: int) -> None:
+def _print_line(desk: Desk, reported: int, label: str = "") -> None:
     f = figures(desk)
     kept = sum(d.relevant for d in desk.decided.values())
     model = desk.model
     state = "none" if model is None else f"v{model.version} {'used' if model.active else 'off'}"
     print(
-        f"| {reported} ({len(desk.decided)}) | {kept}/{len(desk.decided) - kept} | {state} "
+        f"| {label}{reported} ({len(desk.decided)}) | {kept}/{len(desk.decided) - kept} | {state} "
         f"| {f['unseen']} | {f['model_p']:.3f} / {f['model_r']:.3f} "
         f"| {f['rules_p']:.3f} / {f['rules_r']:.3f} | {f['model_top']:.2f} | {f['rules_top']:.2f} |"
     )
@@ -227,12 +234,18 @@ def main() -> None:
     parser.add_argument("--top-new", type=int, default=12)
     parser.add_argument("--top-filtered", type=int, default=4)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--seeds", default="", help="orders to replay to 200 decisions: 1,2,3")
     parser.add_argument("--speed", type=int, default=0, help="time training on N decisions")
     args = parser.parse_args()
     if args.speed:
         speed(args.speed, args.seed)
+        return
+    print(HEADER)
+    if args.seeds:
+        for seed in (int(s) for s in args.seeds.split(",")):
+            replay(args, seed, stop_at=200)
     else:
-        replay(args)
+        replay(args, args.seed)
 
 
 if __name__ == "__main__":

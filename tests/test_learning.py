@@ -239,7 +239,7 @@ def make_run(tmp_path: Path, store: Store) -> Callable:
 
     def build() -> Callable:
         def run(*args: str, input: str | None = None):
-            runner = CliRunner(env={"CURATOR_EDITOR": "ana"})
+            runner = CliRunner(env={"CURATOR_EDITOR": "ana", "COLUMNS": "160"})
             return runner.invoke(cli, ["--config", str(path), *args], input=input)
 
         return run
@@ -262,3 +262,52 @@ def test_cli_reject_off_topic_and_learn_status(
     assert "learning: 0 of 50 decisions of each kind (0 kept, 1 off topic)" in status.output
     assert "imported 80 labelled rows" in imported.output
     assert "learning: 40 of 50 decisions of each kind (40 kept, 41 off topic)" in imported.output
+
+
+def test_sources_list_shows_what_share_of_each_sources_items_the_editors_kept(
+    store: Store, now, make_run: Callable
+) -> None:
+    for state in ("published", "rejected", "rejected", "new"):
+        add_item(store.db, now, title=f"Noisy {state} {now}", sources=("Noisy",), state=state)
+    add_item(store.db, now, title="Old one", sources=("Noisy",), state="published",
+             age=timedelta(days=40))  # fmt: skip
+    run = make_run()
+
+    listed = {row["name"]: row for row in json.loads(run("sources", "list", "--json").output)}
+    table = run("sources", "list").output
+
+    noisy = listed["Noisy"]
+    assert (noisy["items_30d"], noisy["published_30d"], noisy["rejected_30d"]) == (4, 1, 2)
+    assert "4 · 25% · 50%" in table
+
+
+def test_the_scorer_reads_the_stored_numbers_as_scikit_learn_would(
+    learning_config: Config, labelled_file: Path, now
+) -> None:
+    """The scorer computes TF-IDF by hand from the stored vocabularies and idf; the
+    same numbers put back into scikit-learn's vectorizers must give the same margin."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from curator.screen import learned_model as lm
+
+    rows = read_labels(labelled_file.read_text(encoding="utf-8").splitlines(), "x", now)
+    weights, _ = lm.fit_weights(rows, learning_config.topics)
+    blocks = []
+    for params, token, vocabulary, idf, document in (
+        (lm._WORD, lm._TOKEN, weights.word_vocabulary, weights.word_idf, lm.word_document),
+        (lm._CHAR, None, weights.char_vocabulary, weights.char_idf, lm.char_document),
+    ):
+        vectorizer = TfidfVectorizer(vocabulary=vocabulary, **params,
+                                     **({"token_pattern": token} if token else {}))  # fmt: skip
+        vectorizer.idf_ = np.asarray(idf)
+        blocks.append(vectorizer.transform([document(r.title, r.text) for r in rows]))
+    blocks.append(sparse.csr_matrix(lm.topic_features(rows, learning_config.topics)))
+    blocks.append(lm.source_features(rows, weights.sources))
+    margins = sparse.hstack(blocks, format="csr") @ np.asarray(weights.coefficients)
+    expected = 1.0 / (1.0 + np.exp(-(margins + weights.intercept)))
+
+    found = Scorer(weights, learning_config.topics).probabilities(rows)
+
+    assert np.allclose(found, expected, atol=1e-9)

@@ -73,7 +73,7 @@ def list_sources(app: AppContext, as_json: bool) -> None:
     table.add_column("errs", justify="right")
     table.add_column("next poll", min_width=11)
     table.add_column("entries", justify="right")
-    table.add_column("30 days: items, published, rejected", justify="right")
+    table.add_column("30 days: items · published · rejected", justify="right")
     if wide:
         table.add_column("url", ratio=3, overflow="fold")
     for s in found:

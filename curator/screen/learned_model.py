@@ -9,13 +9,16 @@ and never code; it gives each item a probability and the words that weighed most
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 from curator.config import Topic
 from curator.models import Decision, ModelWeights
@@ -69,8 +72,13 @@ def source_features(rows: Sequence[Decision], sources: Sequence[str]) -> sparse.
     return sparse.csr_matrix((data, (rows_at, columns)), shape=(len(rows), len(sources)))
 
 
-def fit_weights(rows: Sequence[Decision], topics: Sequence[Topic]) -> ModelWeights:
-    """Train on `rows` (both kinds present) and return the model as plain numbers."""
+def fit_weights(
+    rows: Sequence[Decision], topics: Sequence[Topic], *, older: int | None = None
+) -> tuple[ModelWeights, ModelWeights | None]:
+    """Train on `rows` (both kinds present) and return the model as plain numbers; with
+    `older`, also a model fitted on the first `older` rows only, for the held-back check.
+    Both share the vocabularies, fitted once on every row: a word seen only in the newer
+    rows gets no weight from the older ones, and the text is read once, not twice."""
     words = TfidfVectorizer(token_pattern=_TOKEN, min_df=2, max_features=MAX_FEATURES, **_WORD)
     chars = TfidfVectorizer(min_df=2, max_features=MAX_FEATURES, **_CHAR)
     word_matrix = words.fit_transform([word_document(r.title, r.text) for r in rows])
@@ -81,18 +89,27 @@ def fit_weights(rows: Sequence[Decision], topics: Sequence[Topic]) -> ModelWeigh
         format="csr",
     )
     labels = np.asarray([r.relevant for r in rows], dtype=int)
-    model = LogisticRegression(C=C, max_iter=2000)
-    model.fit(features, labels)
-    return ModelWeights(
-        word_vocabulary={term: int(i) for term, i in words.vocabulary_.items()},
-        word_idf=tuple(_rounded(words.idf_)),
-        char_vocabulary={term: int(i) for term, i in chars.vocabulary_.items()},
-        char_idf=tuple(_rounded(chars.idf_)),
-        topics=tuple(t.name for t in topics),
-        sources=sources,
-        coefficients=tuple(_rounded(model.coef_[0])),
-        intercept=float(model.intercept_[0]),
-    )
+
+    def weights(upto: int) -> ModelWeights:
+        model = _fit(features[:upto], labels[:upto])
+        return ModelWeights(
+            word_vocabulary={term: int(i) for term, i in words.vocabulary_.items()},
+            word_idf=tuple(_rounded(words.idf_)),
+            char_vocabulary={term: int(i) for term, i in chars.vocabulary_.items()},
+            char_idf=tuple(_rounded(chars.idf_)),
+            topics=tuple(t.name for t in topics),
+            sources=sources,
+            coefficients=tuple(_rounded(model.coef_[0])),
+            intercept=float(model.intercept_[0]),
+        )
+
+    return weights(len(rows)), (weights(older) if older else None)
+
+
+def _fit(features: sparse.csr_matrix, labels: np.ndarray) -> LogisticRegression:
+    # One BLAS thread: on a busy two-core machine more threads only wait for each other.
+    with threadpool_limits(limits=1):
+        return LogisticRegression(C=C, max_iter=2000).fit(features, labels)
 
 
 def _rounded(values: np.ndarray) -> list[float]:
@@ -101,7 +118,10 @@ def _rounded(values: np.ndarray) -> list[float]:
 
 
 class Scorer:
-    """A stored model made usable: vectorizers rebuilt from its vocabularies and idf."""
+    """A stored model made usable from its numbers alone. Scoring one item is done here,
+    in a few dictionary look-ups per n-gram (the same analyzers, sublinear tf, idf and
+    L2 norm as scikit-learn's TfidfVectorizer): its transform costs milliseconds in
+    checks for a single text."""
 
     def __init__(self, weights: ModelWeights, topics: Sequence[Topic]) -> None:
         by_name = {t.name: t for t in topics}
@@ -109,66 +129,82 @@ class Scorer:
         self.topics = tuple(by_name[name] for name in weights.topics if name in by_name)
         self.topic_columns = [i for i, name in enumerate(weights.topics) if name in by_name]
         self.weights = weights
-        self.words = _vectorizer(weights.word_vocabulary, weights.word_idf, _WORD, _TOKEN)
-        self.chars = _vectorizer(weights.char_vocabulary, weights.char_idf, _CHAR, None)
-        self.coefficients = np.asarray(weights.coefficients)
-        self.names = _feature_names(weights)
-
-    def features(self, rows: Sequence[Decision]) -> sparse.csr_matrix:
-        return sparse.hstack(
-            [
-                self.words.transform([word_document(r.title, r.text) for r in rows]),
-                self.chars.transform([char_document(r.title, r.text) for r in rows]),
-                self._topic_matrix(rows),
-                source_features(rows, self.weights.sources),
-            ],
-            format="csr",
+        coefficients = weights.coefficients
+        words, chars = len(weights.word_vocabulary), len(weights.char_vocabulary)
+        self.words = _Block(
+            _analyzer(_WORD, _TOKEN), weights.word_vocabulary, weights.word_idf,
+            coefficients[:words],
+        )  # fmt: skip
+        self.chars = _Block(
+            _analyzer(_CHAR, None), weights.char_vocabulary, weights.char_idf,
+            coefficients[words : words + chars],
+        )  # fmt: skip
+        rest = coefficients[words + chars :]
+        self.topic_coefficients = np.asarray(rest[: len(weights.topics)])
+        self.source_coefficients = dict(
+            zip(weights.sources, rest[len(weights.topics) :], strict=True)
         )
 
-    def _topic_matrix(self, rows: Sequence[Decision]) -> np.ndarray:
-        matrix = np.zeros((len(rows), len(self.weights.topics)))
-        matrix[:, self.topic_columns] = topic_features(rows, self.topics)
-        return matrix
-
     def probabilities(self, rows: Sequence[Decision]) -> np.ndarray:
-        if not rows:
-            return np.zeros(0)
-        margins = self.features(rows) @ self.coefficients + self.weights.intercept
-        return np.asarray(1.0 / (1.0 + np.exp(-margins)))
+        return np.asarray([self.score(row).probability for row in rows])
 
     def score(self, row: Decision) -> Scored:
         """The probability for one item and the readable features that weighed most."""
-        features = self.features([row])
-        margin = float((features @ self.coefficients)[0] + self.weights.intercept)
-        contributions = features.multiply(self.coefficients).tocsr()
-        named = [
-            (float(value), self.names[column])
-            for column, value in zip(contributions.indices, contributions.data, strict=True)
-            if self.names[column] and abs(value) >= MIN_WEIGHT
-        ]
-        named.sort(key=lambda pair: -abs(pair[0]))
-        kept = [f"+{name}" for value, name in named if value > 0][:REASONS_EACH_WAY]
-        dropped = [f"−{name}" for value, name in named if value < 0][:REASONS_EACH_WAY]
-        return Scored(float(1.0 / (1.0 + np.exp(-margin))), (*kept, *dropped))
+        named = self.words.contributions(word_document(row.title, row.text))
+        margin = sum(named.values()) + self.weights.intercept
+        margin += sum(self.chars.contributions(char_document(row.title, row.text)).values())
+        topics = self._topic_row(row) * self.topic_coefficients
+        for name, value in zip(self.weights.topics, topics, strict=True):
+            named[f"topic {name}"] = float(value)
+            margin += float(value)
+        source = self.source_coefficients.get(row.source, 0.0) * SOURCE_WEIGHT
+        named[f"source {row.source}"] = source
+        margin += source
+        return Scored(float(1.0 / (1.0 + math.exp(-margin))), _reasons(named))
+
+    def _topic_row(self, row: Decision) -> np.ndarray:
+        values = np.zeros(len(self.weights.topics))
+        values[self.topic_columns] = topic_features([row], self.topics)[0]
+        return values
 
 
-def _vectorizer(
-    vocabulary: dict[str, int], idf: Sequence[float], params: dict, token: str | None
-) -> TfidfVectorizer:
+@dataclass(frozen=True)
+class _Block:
+    """One vectorizer's part of the model: its analyzer, and per n-gram (idf, weight)."""
+
+    analyzer: Callable[[str], list[str]]
+    vocabulary: dict[str, int]
+    idf: Sequence[float]
+    coefficients: Sequence[float]
+
+    def contributions(self, document: str) -> dict[str, float]:
+        """Each known n-gram's share of the margin: (1 + log tf) * idf, L2-normalised,
+        times its weight."""
+        counts = Counter(g for g in self.analyzer(document) if g in self.vocabulary)
+        values = {g: (1.0 + math.log(n)) * self.idf[self.vocabulary[g]] for g, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+        return {g: v / norm * self.coefficients[self.vocabulary[g]] for g, v in values.items()}
+
+
+def _analyzer(params: dict, token: str | None) -> Callable[[str], list[str]]:
     extra = {"token_pattern": token} if token else {}
-    vectorizer = TfidfVectorizer(vocabulary=vocabulary, **params, **extra)
-    vectorizer.idf_ = np.asarray(idf)
-    return vectorizer
+    analyzer: Callable[[str], list[str]] = TfidfVectorizer(**params, **extra).build_analyzer()
+    return analyzer
 
 
-def _feature_names(weights: ModelWeights) -> list[str]:
-    """A readable name per column: words and topics; "" for character n-grams and for
-    words like "a" and "about", which weigh but explain nothing to an editor."""
-    words = [""] * len(weights.word_vocabulary)
-    for term, column in weights.word_vocabulary.items():
-        if not all(word in ENGLISH_STOP_WORDS for word in term.split()):
-            words[column] = term
-    chars = [""] * len(weights.char_vocabulary)
-    topics = [f"topic {name}" for name in weights.topics]
-    sources = [f"source {name}" for name in weights.sources]
-    return [*words, *chars, *topics, *sources]
+def _reasons(named: dict[str, float]) -> tuple[str, ...]:
+    """The readable features that weighed most each way; stop words and weights under
+    MIN_WEIGHT explain nothing to an editor."""
+    shown = [
+        (value, name)
+        for name, value in named.items()
+        if abs(value) >= MIN_WEIGHT and not _only_stop_words(name)
+    ]
+    shown.sort(key=lambda pair: -abs(pair[0]))
+    kept = [f"+{name}" for value, name in shown if value > 0][:REASONS_EACH_WAY]
+    dropped = [f"−{name}" for value, name in shown if value < 0][:REASONS_EACH_WAY]
+    return (*kept, *dropped)
+
+
+def _only_stop_words(name: str) -> bool:
+    return all(word in ENGLISH_STOP_WORDS for word in name.split())

@@ -81,9 +81,11 @@ def train(
     ordered = sorted(decisions, key=lambda d: d.decided_at)
     cut = len(ordered) - max(1, round(len(ordered) * HELD_BACK_SHARE))
     older, newest = ordered[:cut], ordered[cut:]
+    both_kinds = count_decisions(older).negatives and count_decisions(older).positives
+    weights, older_weights = fit_weights(ordered, topics, older=cut if both_kinds else None)
     held = None
-    if count_decisions(older).negatives and count_decisions(older).positives:
-        scorer = Scorer(fit_weights(older, topics), topics)
+    if older_weights is not None:
+        scorer = Scorer(older_weights, topics)
         held = held_back_figures(scorer, newest, topics, threshold, settings.confidence)
     return LearnedModel(
         version=version,
@@ -93,7 +95,7 @@ def train(
         negatives=counts.negatives,
         active=held is not None and beats_rules(held),
         held_back=held,
-        weights=fit_weights(ordered, topics),
+        weights=weights,
     )
 
 

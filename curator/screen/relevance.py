@@ -112,7 +112,8 @@ def _evidence(
     title_hits = sum(counts["title"].values())
     body_hits = sum(counts["body"].values())
     points = TITLE_WEIGHT * min(title_hits, TITLE_CAP) + _body_points(body_hits)
-    excluded = next((t for t in topic.excludes if any(_positions(f, t) for f in fields)), None)
+    matched = {t for f in fields for t in _present(f, topic.excludes) if _positions(f, t)}
+    excluded = next((t for t in _distinct(topic.excludes) if t in matched), None)
     if excluded is not None and points < STRONG_EVIDENCE:
         return 0.0, counts, excluded
     return points * topic.weight, counts, excluded
@@ -124,12 +125,13 @@ def _topic_counts(
     """How often each of the topic's terms occurs in the title and in the body."""
     counts: dict[str, dict[str, int]] = {"title": defaultdict(int), "body": defaultdict(int)}
     for field in fields:
-        for term in _distinct(topic.terms):
+        for term in _present(field, topic.terms):
             counts[field.name][term] += len(_positions(field, term))
-        found = [(t, ps) for t in _distinct(topic.context_terms) if (ps := _positions(field, t))]
+        present = _present(field, topic.context_terms)
+        found = [(t, ps) for t in present if (ps := _positions(field, t))]
         if not found:
             continue  # the context words are looked up only when a context term is there
-        context = [p for c in topic.context for p in _positions(field, c)]
+        context = [p for c in _present(field, topic.context) for p in _positions(field, c)]
         for term, positions in found:
             near = [p for p in positions if any(abs(p - c) <= window for c in context)]
             counts[field.name][term] += len(near)
@@ -143,6 +145,25 @@ def _distinct(terms: tuple[str, ...]) -> tuple[str, ...]:
     for term in terms:
         first.setdefault(_term_words(term), term)
     return tuple(first.values())
+
+
+@lru_cache(maxsize=1024)
+def _by_first_word(terms: tuple[str, ...]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """The distinct terms grouped by their first stemmed word, each with its place."""
+    groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for place, term in enumerate(_distinct(terms)):
+        words = _term_words(term)
+        if words:
+            groups[words[0]].append((place, term))
+    return {word: tuple(group) for word, group in groups.items()}
+
+
+def _present(field: _Field, terms: tuple[str, ...]) -> list[str]:
+    """The distinct `terms` whose first word is in `field`, in their listed order. One
+    set intersection, so the many terms a text does not contain cost nothing."""
+    groups = _by_first_word(terms)
+    hits = sorted(pair for word in groups.keys() & field.index.keys() for pair in groups[word])
+    return [term for _, term in hits]
 
 
 def _body_points(hits: int) -> float:
