@@ -47,7 +47,7 @@ def learn(app: AppContext, import_path: Path | None, status_only: bool) -> None:
 
 
 def _print_status(app: AppContext) -> None:
-    counts = learning.count_decisions(app.store.learning.decisions())
+    counts = learning.DecisionCounts(*app.store.learning.decision_counts())
     latest = app.store.learning.latest_model()
     app.console.print(learning.status_line(counts, latest, app.config.learning), highlight=False)
     if latest is None or not learning.enough_decisions(counts, app.config.learning):

@@ -43,11 +43,13 @@ class LearnReport:
 def learn(config: Config, store: Store, now: datetime, *, force: bool = False) -> LearnReport:
     """Train a new version when `retrain_every` decisions came in since the last (or
     when `force`d), then score the items the model in use has not scored yet."""
-    decisions = store.learning.decisions()
-    latest = store.learning.latest_model()
     trained = None
-    if force or learning.due_for_training(len(decisions), latest, config.learning):
-        trained = _train(config, store, decisions, now)
+    counts = learning.DecisionCounts(*store.learning.decision_counts())
+    due = learning.enough_decisions(counts, config.learning) and learning.due_for_training(
+        counts.total, store.learning.latest_trained_on(), config.learning
+    )
+    if force or due:
+        trained = _train(config, store, store.learning.decisions(), now)
     scored, moved = score_waiting(config, store, now)
     return LearnReport(trained, scored, moved)
 

@@ -3,8 +3,9 @@ title and text, the topic rules' points and the source, weighed by one linear mo
 
 `fit_weights` trains (scikit-learn's logistic regression: its probabilities are
 calibrated by the log loss it minimises) and returns `ModelWeights`, plain numbers.
-`Scorer` rebuilds the vectorizers from those numbers alone, so a stored model is data
-and never code; it gives each item a probability and the words that weighed most.
+`Scorer` scores from those numbers alone (with the same text analyzers), so a stored
+model is data and never code; it gives each item a probability and the words that
+weighed most.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from curator.models import Decision, ModelWeights
 from curator.screen.relevance import topic_points
 
 TEXT_CHARS = 3000  # the lead says what a story is about; the rest costs time
-CHAR_TEXT_CHARS = 300  # character n-grams read the title and the start of the text
+CHAR_TEXT_CHARS = 0  # character n-grams read the title only (the text costs time, adds little)
 MAX_FEATURES = 40000  # per vectorizer: bounds the model's size
 REASONS_EACH_WAY = 3
 MIN_WEIGHT = 0.05  # a contribution smaller than this explains nothing
@@ -52,7 +53,7 @@ def word_document(title: str, text: str) -> str:
 
 
 def char_document(title: str, text: str) -> str:
-    return f"{title}\n{text[:CHAR_TEXT_CHARS]}"
+    return f"{title}\n{text[:CHAR_TEXT_CHARS]}" if CHAR_TEXT_CHARS else title
 
 
 def topic_features(rows: Sequence[Decision], topics: Sequence[Topic]) -> np.ndarray:
@@ -63,7 +64,7 @@ def topic_features(rows: Sequence[Decision], topics: Sequence[Topic]) -> np.ndar
 
 
 def source_features(rows: Sequence[Decision], sources: Sequence[str]) -> sparse.csr_matrix:
-    """One column per known source: 1 for the item's own."""
+    """One column per known source: SOURCE_WEIGHT for the item's own."""
     index = {name: i for i, name in enumerate(sources)}
     cells = [(r, index[row.source]) for r, row in enumerate(rows) if row.source in index]
     data = np.full(len(cells), SOURCE_WEIGHT)

@@ -46,12 +46,12 @@ def enough_decisions(counts: DecisionCounts, settings: LearningSettings) -> bool
     return min(counts.positives, counts.negatives) >= settings.min_decisions
 
 
-def due_for_training(
-    decisions: int, latest: LearnedModel | None, settings: LearningSettings
-) -> bool:
-    """The service trains again after `retrain_every` decisions since the last model."""
-    trained_on = latest.decisions if latest else 0
-    return decisions - trained_on >= settings.retrain_every or (latest is None and decisions > 0)
+def due_for_training(decisions: int, trained_on: int | None, settings: LearningSettings) -> bool:
+    """The service trains again after `retrain_every` decisions since the last version
+    (`trained_on` decisions; None when there is none yet, and then at once)."""
+    if trained_on is None:
+        return decisions > 0
+    return decisions - trained_on >= settings.retrain_every
 
 
 def combined_keep(rules_kept: bool, probability: float | None, confidence: float) -> bool:

@@ -89,6 +89,17 @@ class LearningStore:
             ]
         return sorted([*imported, *desk], key=lambda d: d.decided_at)
 
+    def decision_counts(self) -> tuple[int, int]:
+        """(kept, not kept) over every label, without reading their texts."""
+        sql = f"""SELECT coalesce(sum(state != 'rejected'), 0), coalesce(sum(state = 'rejected'), 0)
+                  FROM ({_DESK_DECISIONS})"""
+        with translate_errors("labels"):
+            desk = self.db.execute(sql).fetchone()
+            imported = self.db.execute(
+                "SELECT coalesce(sum(relevant), 0), coalesce(sum(1 - relevant), 0) FROM labels"
+            ).fetchone()
+        return int(desk[0]) + int(imported[0]), int(desk[1]) + int(imported[1])
+
     def import_labels(self, rows: Sequence[Decision], origin: str) -> int:
         """Add labelled rows (from `curator learn --import`) in one transaction."""
         with translate_errors("labels"), write_transaction(self.db):
@@ -135,6 +146,15 @@ class LearningStore:
     def active_model(self) -> LearnedModel | None:
         """The newest version that is used: the one that beat the rules."""
         return self._model("WHERE active = 1 ORDER BY version DESC LIMIT 1")
+
+    def latest_trained_on(self) -> int | None:
+        """On how many decisions the newest version was trained (None: no version yet),
+        read without loading its weights."""
+        with translate_errors("learned_models"):
+            row = self.db.execute(
+                "SELECT decisions FROM learned_models ORDER BY version DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else int(row[0])
 
     def model_size(self, version: int) -> int:
         """Bytes of the stored weights."""
