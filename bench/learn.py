@@ -33,6 +33,7 @@ from curator.models import Decision, LearnedModel
 from curator.screen import learning
 from curator.screen.learned_model import Scorer
 from curator.screen.relevance import score_article
+from curator.store.learning import TEXT_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = (ROOT / "tests/data/relevance.jsonl", ROOT / "tests/data/desk_decisions.jsonl")
@@ -200,8 +201,8 @@ def speed(decisions: int, seed: int) -> None:
     made = []
     for n in range(decisions):
         r = rows[n % len(rows)]
-        # an article-length text: the row's summary, then other summaries as its body
-        body = " ".join([r["summary"], *rng.sample(summaries, 12)])
+        # an article as the store gives it (3,000 characters): the summary, then others
+        body = " ".join([r["summary"], *rng.sample(summaries, 36)])[:TEXT_CHARS]
         when = START + timedelta(minutes=n)
         made.append(Decision(r["title"], body, r.get("source", ""), r["relevant"], when))
     started, cpu = time.perf_counter(), time.process_time()
