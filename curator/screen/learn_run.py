@@ -22,6 +22,7 @@ from curator.store.learning import TEXT_CHARS, ItemToScore
 
 SCORE_BATCH = 500
 MAX_LABEL_ROWS = 200_000
+MAX_LABEL_BYTES = 500_000_000
 MAX_TITLE_CHARS = 1000
 _TRUE = {True, "1", "true", "yes", "relevant", "kept", "on-topic"}
 _FALSE = {False, "0", "false", "no", "irrelevant", "off-topic"}
@@ -156,8 +157,13 @@ def _label_row(line: str, where: str, now: datetime) -> Decision:
 
 
 def import_labels(store: Store, path: Path, now: datetime) -> int:
-    """Import a labelled JSONL file (all rows or none); the count imported."""
+    """Import a labelled JSONL file (all rows or none); the count imported. A device
+    (/dev/zero) or a file over MAX_LABEL_BYTES is refused before it is read."""
     try:
+        if not path.is_file() and path.exists():
+            raise LabelsError(f"{path}: not a regular file")
+        if path.stat().st_size > MAX_LABEL_BYTES:
+            raise LabelsError(f"{path}: larger than {MAX_LABEL_BYTES:,} bytes")
         with path.open(encoding="utf-8") as f:
             rows = read_labels(f, str(path), now)
     except FileNotFoundError as e:

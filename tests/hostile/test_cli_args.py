@@ -96,6 +96,11 @@ CASES: list[tuple[str, list[str]]] = [
     ("search: no query", ["search"]),
     ("search: an empty query", ["search", ""]),
     ("export --out: a file outside the project", ["export", "--out", ESCAPE]),
+    ("learn --import: no such file", ["learn", "--import", "nosuch.jsonl"]),
+    ("learn --import: a file outside the project", ["learn", "--import", ESCAPE]),
+    ("learn --import: a device that never ends", ["learn", "--import", "/dev/zero"]),
+    ("learn --import: binary bytes", ["learn", "--import", "binary.dat"]),
+    ("learn: an extra argument", ["learn", SQL]),
     ("an unknown command", [SQL]),
 ]
 
