@@ -72,7 +72,8 @@ class Desk:
         self.rows = [row for n, row in enumerate(rows) if n % UNSEEN_EVERY]
         self.arrived = 0
         self.decided: dict[int, Decision] = {}
-        self.model: LearnedModel | None = None
+        self.model: LearnedModel | None = None  # the newest version
+        self.used: LearnedModel | None = None  # the newest that beat the rules
         self.scorer: Scorer | None = None
         self.trained_on = 0
         self.probabilities: dict[int, float] = {}
@@ -107,14 +108,16 @@ class Desk:
             list(self.decided.values()), self.config.topics, self.config.relevance.threshold,
             settings, now, (self.model.version + 1) if self.model else 1,
         )  # fmt: skip
-        if model is not None:
-            self.model = model
-            self.scorer = Scorer(model.weights, self.config.topics) if model.active else None
-            self.probabilities = {}
-            self.unseen_probabilities: list[float] | None = None
-            if self.scorer is not None:
-                found = self.scorer.probabilities([row.decision for row in self.unseen])
-                self.unseen_probabilities = [float(p) for p in found]
+        if model is None:
+            return
+        self.model = model
+        if not model.active:
+            return  # as in the service: the newest version that beat the rules stays in use
+        self.used = model
+        self.scorer = Scorer(model.weights, self.config.topics)
+        self.probabilities = {}
+        found = self.scorer.probabilities([row.decision for row in self.unseen])
+        self.unseen_probabilities = [float(p) for p in found]
 
     def score_pending(self) -> None:
         """As the service does: the model in use scores every item it has not scored."""
@@ -183,6 +186,8 @@ def _print_line(desk: Desk, reported: int, label: str = "") -> None:
     kept = sum(d.relevant for d in desk.decided.values())
     model = desk.model
     state = "none" if model is None else f"v{model.version} {'used' if model.active else 'off'}"
+    if model is not None and not model.active and desk.used is not None:
+        state += f" (v{desk.used.version} used)"
     print(
         f"| {label}{reported} ({len(desk.decided)}) | {kept}/{len(desk.decided) - kept} | {state} "
         f"| {f['unseen']} | {f['model_p']:.3f} / {f['model_r']:.3f} "
