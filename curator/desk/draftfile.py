@@ -1,15 +1,17 @@
-"""The draft file an editor writes in: TOML front matter, then Markdown.
+"""The draft file an editor writes in: a short header, then Markdown.
 
-    +++
-    title = "What a new naloxone study means for families"
-    tags = ["overdose", "naloxone"]
-    +++
+    Title: What a new naloxone study means for families
+    Tags: overdose, naloxone
+    ---
 
     > the summary, as a quoted starting point
 
-    Read the full report: [title](link) (Source)
+    <!-- how to go on, how to save; the article text, to draw from; removed on save -->
 
-    <!-- the article text, to draw from; removed on save -->
+Most posts need only a title and tags, so that is all the header asks; scripts may
+write the same, or the TOML front matter between `+++` lines that drafts used before.
+The credit ("Read the full report from …") is the export's and the crisis line is
+added on publishing, so the template writes neither.
 
 Also where text goes when it cannot be saved yet: a recovery file beside the
 database (data/recovery/item-42-<time>.md), offered by the next annotate of the item.
@@ -17,7 +19,7 @@ database (data/recovery/item-42-<time>.md), offered by the next annotate of the 
 
 from __future__ import annotations
 
-import json
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,8 +30,10 @@ from curator.errors import CuratorError
 from curator.models import Draft, Item
 from curator.store.queue import ArticleText
 
-FENCE = "+++"
+FENCE = "+++"  # TOML front matter, as drafts were first written
+RULE = "---"  # the end of the simple header
 GUIDE = "Write three or four short paragraphs on what this means for families."
+_HEADER_LINE = re.compile(r"^(title|tags)\s*:(.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,16 +47,21 @@ class DraftText:
 
 def template(
     item: Item, draft: Draft | None, texts: list[ArticleText], credit: str,
-    title: str | None = None, tags: tuple[str, ...] = (),
+    title: str | None = None, tags: tuple[str, ...] = (), how_to_save: str = "",
 ) -> str:  # fmt: skip
     """The file the editor starts from: the latest draft, or the summary as a quote."""
     if draft is not None:
         head = DraftText(title or draft.title, tags or draft.tags, draft.body_markdown)
     else:
         quoted = "\n".join(f"> {line}" if line else ">" for line in item.summary.splitlines())
-        link = f"Read the full report: [{item.title}]({item.url}) ({credit})"
-        head = DraftText(title or item.title, tags or item.topics, f"{quoted}\n\n{link}\n")
-    notes = [GUIDE, "Everything inside this comment is removed when the draft is saved."]
+        head = DraftText(title or item.title, tags, f"{quoted}\n")
+    notes = [
+        GUIDE,
+        f'Curator adds "Read the full report from {credit}" and, on overdose or suicide,',
+        "the crisis line: you need not write them.",
+        *([how_to_save] if how_to_save else []),
+        "Everything inside this comment is removed when the draft is saved.",
+    ]
     for text in texts:
         notes += ["", f"--- {text.source_name}: {text.url}", text.text.replace("-->", "- ->")]
     body = head.body.rstrip()
@@ -60,26 +69,18 @@ def template(
 
 
 def front_matter(text: DraftText) -> str:
-    # JSON strings are valid TOML basic strings.
-    tags = ", ".join(json.dumps(tag) for tag in text.tags)
-    return f"{FENCE}\ntitle = {json.dumps(text.title)}\ntags = [{tags}]\n{FENCE}\n"
+    """'Title: …' and 'Tags: a, b' (one line each), then the rule."""
+    title = " ".join(text.title.split())
+    tags = ", ".join(" ".join(tag.replace(",", " ").split()) for tag in text.tags)
+    return f"Title: {title}\nTags: {tags}\n{RULE}\n"
 
 
 def parse(text: str, fallback_title: str, where: str) -> DraftText:
     """The editor's file -> title, tags, body (comments removed)."""
-    head: dict[str, object] = {}
-    body = text
     if text.lstrip().startswith(FENCE):
-        lines = text.lstrip().splitlines()
-        try:
-            end = lines.index(FENCE, 1)
-        except ValueError:
-            raise CuratorError(f"{where}: the front matter has no closing {FENCE}") from None
-        try:
-            head = tomllib.loads("\n".join(lines[1:end]))
-        except tomllib.TOMLDecodeError as e:
-            raise CuratorError(f"{where}: the front matter is not valid TOML ({e})") from e
-        body = "\n".join(lines[end + 1 :])
+        head, body = _toml_header(text.lstrip(), where)
+    else:
+        head, body = _simple_header(text)
     title, tags = head.get("title", fallback_title), head.get("tags", [])
     if not isinstance(title, str) or not isinstance(tags, list):
         raise CuratorError(f"{where}: title must be text and tags a list of text")
@@ -87,6 +88,34 @@ def parse(text: str, fallback_title: str, where: str) -> DraftText:
     if not body.strip():
         raise CuratorError(f"{where}: the draft is empty")
     return DraftText(title.strip() or fallback_title, tuple(str(t) for t in tags), body)
+
+
+def _simple_header(text: str) -> tuple[dict[str, object], str]:
+    """'Title:' and 'Tags:' lines ended by '---'; without them, the text is all body."""
+    lines = text.lstrip("\n").splitlines()
+    head: dict[str, object] = {}
+    for number, line in enumerate(lines):
+        if line.strip() == RULE and head:
+            return head, "\n".join(lines[number + 1 :])
+        found = _HEADER_LINE.match(line.strip())
+        if found is None:
+            break
+        key, value = found.group(1).lower(), found.group(2).strip()
+        head[key] = [t.strip() for t in value.split(",") if t.strip()] if key == "tags" else value
+    return {}, text
+
+
+def _toml_header(text: str, where: str) -> tuple[dict[str, object], str]:
+    lines = text.splitlines()
+    try:
+        end = lines.index(FENCE, 1)
+    except ValueError:
+        raise CuratorError(f"{where}: the front matter has no closing {FENCE}") from None
+    try:
+        head = tomllib.loads("\n".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as e:
+        raise CuratorError(f"{where}: the front matter is not valid TOML ({e})") from e
+    return head, "\n".join(lines[end + 1 :])
 
 
 def recovery_dir(database: Path) -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from curator.models import NewItem, SavedEntry, ScreenedEntry
+from curator.store.activity import ActivityStore
 from curator.store.articles import ArticleStore
 from curator.store.database import open_database, translate_errors, write_transaction
 from curator.store.drafts import DraftStore
@@ -42,6 +43,7 @@ class Store:
     exports: ExportStore
     retention: RetentionStore
     learning: LearningStore
+    activity: ActivityStore
 
     @classmethod
     def open(cls, path: Path, busy_timeout: timedelta = timedelta(seconds=5)) -> Store:
@@ -60,6 +62,7 @@ class Store:
             exports=ExportStore(db),
             retention=RetentionStore(db),
             learning=LearningStore(db),
+            activity=ActivityStore(db),
         )
 
     @contextlib.contextmanager
@@ -79,7 +82,9 @@ class Store:
             item = screened.item
             if isinstance(item, NewItem):
                 return SavedEntry(self.items.create(item, now))
-            promoted = self.items.join(item.item_id, item.entry_id, item.relevance, now)
+            promoted = self.items.join(
+                item.item_id, item.entry_id, item.relevance, now, item.reason
+            )
             return SavedEntry(item.item_id, promoted is not None)
 
     def integrity_ok(self) -> bool:

@@ -239,6 +239,13 @@ def m012_relevance_source_filter(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m013_entry_cluster_reason(db: Database) -> None:
+    """Why an entry is in its item ("same story: score 0.31 (text 0.35, ...)"), shown
+    to editors beside each outlet's report."""
+    db.execute("ALTER TABLE entries ADD COLUMN cluster_reason TEXT")
+
+
+@MIGRATIONS()
 def m014_learning(db: Database) -> None:
     """What the editors keep, learned: imported labels, the model's versions as plain
     numbers (JSON, never pickle), and each item's probability and reasons. The queue
