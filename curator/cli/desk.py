@@ -188,7 +188,7 @@ def release(app: AppContext, item_id: int, editor: str | None, expect_version: i
 
 @click.command()
 @click.argument("item_id", type=ROW_ID)
-@click.option("--reason", help="Why (kept in the history).")
+@click.option("--reason", help="Why (kept in the history); required without --off-topic.")
 @click.option(
     "--off-topic", is_flag=True, help="Not about addiction or recovery: the model learns from it."
 )
@@ -197,6 +197,8 @@ def release(app: AppContext, item_id: int, editor: str | None, expect_version: i
 def reject(app: AppContext, item_id: int, reason: str | None, off_topic: bool, editor: str | None,
            expect_version: int | None) -> None:  # fmt: skip
     """Take the item off the queue, with a reason (--off-topic teaches the model)."""
+    if not reason and not off_topic:
+        raise click.UsageError("missing option '--reason' or '--off-topic'")
     reason = off_topic_reason(reason) if off_topic else reason
     _act(app, item_id, Action.REJECT, editor, expect_version, reason=reason)
 
