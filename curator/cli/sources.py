@@ -56,7 +56,7 @@ SOURCE_COLUMNS = (
     Column("status", max_width=30), Column("errs", "right"), Column("next poll"),
     Column("entries", "right"), Column("url", max_width=40, optional=True),
     # last, so that a narrow terminal drops it first
-    Column("30 days · published · rejected", "right", optional=True),
+    Column("30d · pub% · rej%", "right", optional=True),
 )  # fmt: skip
 
 
