@@ -19,6 +19,7 @@ end of real news pages (5-20 KB).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import multiprocessing
 import os
@@ -51,6 +52,11 @@ ON_TOPIC = "naloxone overdose fentanyl treatment recovery families methadone har
 OFF_TOPIC = "football weather stocks election traffic concert recipe gardening fashion"
 HEADER = "| day | RSS MB | peak MB | DB MB | entries | items | posts | polls | dropped | free MB |"
 NEUTRAL = ["county", "study", "report", "program", "data", "city", "officials", "week", "said"]
+# Each story's own particulars (names, places, figures), drawn as real text draws its words:
+# a few common, most rare. Without them every page told one story, and clustering by the
+# articles' words joined them all.
+PARTICULARS = [f"w{n}" for n in range(20_000)]
+ZIPF = list(itertools.accumulate(1 / (n + 1) for n in range(len(PARTICULARS))))
 
 
 # --- the feed server (its own process) ------------------------------------------------
@@ -59,8 +65,9 @@ NEUTRAL = ["county", "study", "report", "program", "data", "city", "officials", 
 def _entry(n: int, k: int, period: int) -> str:
     rng = random.Random(n * 100_003 + k)
     vocabulary = (ON_TOPIC if rng.random() < 0.4 else OFF_TOPIC).split()
-    title = " ".join(rng.sample(vocabulary, 4) + rng.sample(NEUTRAL, 3)).capitalize()
-    words = " ".join(rng.choices(vocabulary + NEUTRAL, k=60))
+    own = rng.choices(PARTICULARS, cum_weights=ZIPF, k=40)
+    title = " ".join(rng.sample(vocabulary, 4) + rng.sample(NEUTRAL, 3) + own[:3]).capitalize()
+    words = " ".join(rng.choices(vocabulary + NEUTRAL + own, k=60))
     moment = START + timedelta(hours=k * period - n % period)
     return (
         f"<item><title>{escape(f'{title} ({n}-{k})')}</title><guid>s{n}-e{k}</guid>"
@@ -72,7 +79,7 @@ def _entry(n: int, k: int, period: int) -> str:
 def _page(n: int, k: int) -> bytes:
     rng = random.Random(n * 100_003 + k)
     vocabulary = (ON_TOPIC if rng.random() < 0.4 else OFF_TOPIC).split()
-    words = vocabulary + NEUTRAL
+    words = vocabulary + NEUTRAL + rng.choices(PARTICULARS, cum_weights=ZIPF, k=40)
 
     def sentence() -> str:
         return " ".join(rng.choices(words, k=rng.randint(10, 30))).capitalize() + "."

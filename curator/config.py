@@ -23,6 +23,7 @@ from curator.settings import (
     CuratorSettings,
     ExportSettings,
     ExtractSettings,
+    LearningSettings,
     NetworkSettings,
     PollSettings,
     RelevanceSettings,
@@ -109,6 +110,7 @@ class Config:
     review: ReviewSettings
     export: ExportSettings
     retention: RetentionSettings
+    learning: LearningSettings
     sources: tuple[SourceConfig, ...] = ()
     topics: tuple[Topic, ...] = ()
     language_terms: tuple[LanguageTerm, ...] = ()

@@ -14,6 +14,7 @@
     ├── PostNotFound(slug)
     ├── ExportError(path)         the export could not be written
     ├── OpmlError                 an OPML file that cannot be read (defined in opml.py)
+    ├── LabelsError               a labelled file `curator learn --import` refuses (learn_run.py)
     └── ServiceError              e.g. another service holds the database
 
 Each message is one line that names the thing at fault. Foreign errors are

@@ -1,4 +1,4 @@
-"""The service's jobs: poll, process (with retention) and export, each a `service.Job`
+"""The service's jobs: poll, process (with retention), export and learn, each a `service.Job`
 whose run opens its own connection to the database (the jobs run in their own
 threads) and returns its one-line outcome for the log. `curator serve --once` and
 the scheduled service run the same jobs."""
@@ -11,6 +11,7 @@ from datetime import datetime
 from curator.config import Config
 from curator.poll import poll_due
 from curator.poll.sources import sync_config_sources
+from curator.screen.learn_run import learn, score_waiting
 from curator.screen.retention import drop_old_screened_text
 from curator.screen.run import process_pending
 from curator.screen.window import StoryWindow
@@ -46,6 +47,7 @@ def service_jobs(config: Config) -> list[Job]:
         Job("poll", config.poll.tick, _with_store(config, _poll)),
         Job("process", config.extract.tick, _with_store(config, process_with_window)),
         Job("export", config.export.tick, _with_store(config, _export)),
+        Job("learn", config.learning.tick, _with_store(config, _learn)),
     ]
 
 
@@ -75,6 +77,9 @@ def _process(
     report = process_pending(config, store, now, should_stop=should_stop, window=window)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(report.statuses.items()))
     line = f"{report.examined} entries ({counts or 'none'}), {report.created} new items"
+    scored, moved = score_waiting(config, store, now)
+    if scored:
+        line += f"; the model scored {scored} items, moved {moved}"
     pruned = drop_old_screened_text(config, store, now)
     if pruned.articles or pruned.entries:
         line += f"; retention emptied {pruned.articles} articles, {pruned.entries} entries"
@@ -86,3 +91,13 @@ def _export(config: Config, store: Store, now: datetime, should_stop: ShouldStop
     return (
         f"{report.posts} posts; {len(report.written)} files written, {report.unchanged} unchanged"
     )
+
+
+def _learn(config: Config, store: Store, now: datetime, should_stop: ShouldStop) -> str:
+    """Train again once learning.retrain_every new decisions came in; score the rest."""
+    report = learn(config, store, now)
+    line = "no new model"
+    if report.trained is not None:
+        used = "used" if report.trained.active else "not used"
+        line = f"model v{report.trained.version} on {report.trained.decisions} decisions ({used})"
+    return line + f"; {report.scored} items scored, {report.moved} moved"

@@ -146,6 +146,22 @@ class RetentionSettings:
     )
 
 
+@dataclass(frozen=True)
+class LearningSettings:
+    """[learning]: the model that learns from the editors' decisions (docs/learning.md)."""
+
+    min_decisions: int = setting(
+        50, "decisions of each kind (kept, off topic) before a model may be used", 10, 100000
+    )
+    retrain_every: int = setting(
+        25, "new decisions after which the service trains again", 1, 100000
+    )
+    confidence: float = setting(
+        0.6, "probability at which the model may move an item between new and filtered", 0.5, 1
+    )
+    tick: timedelta = setting("10m", "how often the service looks for new decisions")
+
+
 SECTIONS: dict[str, type] = {
     "curator": CuratorSettings,
     "network": NetworkSettings,
@@ -157,6 +173,7 @@ SECTIONS: dict[str, type] = {
     "review": ReviewSettings,
     "export": ExportSettings,
     "retention": RetentionSettings,
+    "learning": LearningSettings,
 }
 _KINDS = {str: "str", int: "int", float: "float", bool: "bool", timedelta: "duration", Path: "path"}
 

@@ -24,6 +24,8 @@ from curator.store import Store
 FAKE_EDITOR = Path(__file__).with_name("fake_editor.py")
 KEYS = r"\[q\]uit"
 POST = "Schools that keep naloxone stop overdoses. Ask your school about its kit."
+# Longer than the card has room for: with the learned model's line it must still fit.
+LONG_SUMMARY = "Each coach sees a patient within the hour and calls again the next week. " * 12
 
 
 class Terminal:
@@ -76,13 +78,15 @@ def day(tmp_path: Path) -> Iterator[tuple[Store, Terminal, list[int]]]:
                  sources=("NIDA News", "STAT"), score=9.0,
                  summary="Schools that stocked naloxone reversed 40 overdoses in a year. "
                  "Nurses and coaches were trained in an afternoon.",
-                 reasons=("title: naloxone (overdose)", "body: overdose ×3 (overdose)")),
+                 reasons=("title: naloxone (overdose)", "body: overdose ×3 (overdose)"),
+                 learned=0.93, learned_reasons=("+naloxone", "+schools", "−budget")),
         add_item(store.db, now, title="Fentanyl test strips reach rural pharmacies", score=7.0,
                  summary="Pharmacies in three states now hand out test strips."),
         add_item(store.db, now, title="City council debates a budget for parks", score=5.0,
                  summary="The council met on Tuesday.", age=timedelta(hours=5)),
         add_item(store.db, now, title="Peer recovery coaches join emergency rooms", score=3.0,
-                 summary="Coaches who are in recovery meet patients after an overdose."),
+                 summary="Coaches who are in recovery meet patients after an overdose. "
+                 + LONG_SUMMARY, learned=0.31, learned_reasons=("+recovery", "−hospital")),
     ]  # fmt: skip
     store.db.execute(
         "UPDATE entries SET extract_note = 'page gone (HTTP 404)' WHERE item_id = ?", [ids[1]]
@@ -109,7 +113,8 @@ def test_an_editors_day_in_review_at_80x24(day: tuple[Store, Terminal, list[int]
     screen = term.wait(KEYS)
     fits(screen, "1 of 4 · #1", "Naloxone in schools: a year of kits that saved lives",
          "reversed 40 overdoses", "NIDA News, STAT (2 outlets)", "score 9.0",
-         "title: naloxone (overdose) (+1 more: ?)")  # fmt: skip
+         "title: naloxone (overdose) (+1 more: ?)",
+         "learned 0.93: +naloxone +schools −budget")  # fmt: skip
     lines = screen.splitlines()
     assert lines[0].startswith("╭─ 1 of 4") and "Naloxone in schools" in lines[1]
     url = store.items.get(first).url
@@ -118,6 +123,7 @@ def test_an_editors_day_in_review_at_80x24(day: tuple[Store, Terminal, list[int]
     # Why: every reason, one a line.
     screen = term.key("?", "body: overdose ×3")
     assert "title: naloxone (overdose)" in screen
+    assert "learned 0.93: +naloxone +schools −budget" in screen
 
     # Open: no browser in this terminal; the link stays on the card.
     screen = term.key("o", "the link is on the card")
@@ -150,7 +156,8 @@ def test_an_editors_day_in_review_at_80x24(day: tuple[Store, Terminal, list[int]
     fits(screen, "2 of 4 · #2", "Fentanyl test strips reach rural pharmacies",
          "page gone (HTTP 404)", "last card: item 1: published")  # fmt: skip
     term.key("r", "Reason for rejecting")
-    screen = term.answer("covered last week", KEYS)
+    term.answer("covered last week", r"Off topic \(the model learns from it\)\? \[y/N\]")
+    screen = term.answer("n", KEYS)  # covered already: not a lesson for the model
     fits(screen, "3 of 4 · #3", "City council debates a budget for parks", "5h ago",
          "last card: item 2: rejected")  # fmt: skip
     assert store.items.get(second).state.value == "rejected"
@@ -160,7 +167,8 @@ def test_an_editors_day_in_review_at_80x24(day: tuple[Store, Terminal, list[int]
     term.key("s", "Snooze for")
     screen = term.answer("2d", KEYS)
     fits(screen, "4 of 4 · #4", "Peer recovery coaches join emergency rooms",
-         "last card: item 3: snoozed, until")  # fmt: skip
+         "last card: item 3: snoozed, until", "learned 0.31: +recovery −hospital")  # fmt: skip
+    assert screen.splitlines()[0].startswith("╭─ 4 of 4"), screen  # a long summary still fits
     snoozed = store.items.get(third)
     assert snoozed.state.value == "snoozed" and snoozed.snoozed_until is not None
     assert snoozed.snoozed_until > datetime.now(UTC) + timedelta(days=1)

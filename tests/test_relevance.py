@@ -109,3 +109,48 @@ def test_the_default_topics_hold_precision_and_recall_on_the_labelled_set(projec
     print(f"relevance on {len(rows)} labelled rows: precision {precision:.2f}, recall {recall:.2f}")
 
     assert precision >= 0.9 and recall >= 0.9, (precision, recall)
+
+
+def test_an_exclude_silences_weak_evidence_but_not_strong():
+    weak = score_article("Veterinary clinic news", "A fentanyl patch for a dog.", [OPIOIDS], 2.0)
+    strong = score_article(
+        "Veterinary sedative found in fentanyl",
+        "Officials warn the fentanyl supply now carries the sedative; fentanyl deaths rose.",
+        [OPIOIDS],
+        2.0,
+    )
+
+    assert not weak.kept and weak.reasons == ("excluded: veterinary (opioids)",)
+    assert strong.kept and "exclude overruled: veterinary (opioids)" in strong.reasons
+
+
+def test_the_default_topics_keep_what_the_old_excludes_silenced(project_config: Config):
+    """Issue 14: "vets" silenced veterans' overdoses, "veterinary" the sedatives found with
+    fentanyl, "smartphone" an app that keeps people in treatment."""
+    kept = [
+        ("Overdose deaths among veterans rise", "The VA says overdoses killed more vets than ever; "
+         "advocates want naloxone at every clinic."),
+        ("Medetomidine, a veterinary sedative, found in the fentanyl supply",
+         "Health officials say the sedative turns up in fentanyl and causes severe withdrawal."),
+        ("Smartphone app helps people stay in addiction treatment",
+         "Patients who used the app's reminders stayed in outpatient treatment longer."),
+    ]  # fmt: skip
+    for title, text in kept:
+        result = score_article(title, text, project_config.topics, 2.0)
+        assert result.kept, (title, result.reasons)
+
+
+def test_the_default_topics_know_family_support_and_nicotine(project_config: Config):
+    kept = [
+        ("Alateen group marks 20 years", "Teens who grew up with a parent's drinking meet weekly."),
+        ("Nicotine pouches surge among young men", "Addiction specialists worry about Zyn."),
+        ("Teen vaping falls to a decade low", "Fewer students used e-cigarettes last month."),
+    ]
+    dropped = [
+        ("Smartphone addiction: how to cut your screen time", "Turn off notifications."),
+        ("Local vets offer free rabies shots", "The clinic will vaccinate cats and dogs."),
+    ]
+    for title, text in kept:
+        assert score_article(title, text, project_config.topics, 2.0).kept, title
+    for title, text in dropped:
+        assert not score_article(title, text, project_config.topics, 2.0).kept, title

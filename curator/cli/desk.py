@@ -25,6 +25,7 @@ from curator.cli.context import (
 )  # fmt: skip
 from curator.cli.listing import Column, json_option, limit_option, print_rows, say_if_cut
 from curator.desk import actions
+from curator.desk.labels import off_topic_reason
 from curator.desk.states import Action, holder
 from curator.errors import DatabaseLocked
 from curator.models import Item, ItemState
@@ -53,17 +54,21 @@ def editor_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--editor", default=None, help=EDITOR_HELP)
 @limit_option
 @json_option
+@click.option("--by-model", is_flag=True, help="Only items the learned model would filter.")
 @pass_app
 def queue(
     app: AppContext, state: str | None, topic: str | None, source: str | None,
     since: str | None, mine: bool, editor: str | None, limit: int, as_json: bool,
+    by_model: bool,
 ) -> None:  # fmt: skip
-    """The items waiting, best first (score, recency, number of outlets)."""
+    """The items waiting, best first (the learned model's probability once it is used,
+    then score, recency, number of outlets). `--state filtered --by-model` lists what
+    the model would filter, the closest calls first: `curator promote ID` brings one back."""
     moment = now()
     with contextlib.suppress(DatabaseLocked):  # a busy service must not hide the queue
         actions.wake_due(app.store, moment)
     mine_of = editor_name(editor) if mine else None
-    wanted = queue_filter(state, topic, source, since, mine_of, limit, moment)
+    wanted = queue_filter(state, topic, source, since, mine_of, limit, moment, by_model=by_model)
     items = app.store.queue.queue(wanted, moment)
     if as_json:
         click.echo(views.to_json([_listed(item, moment) for item in items]))
@@ -77,10 +82,10 @@ def queue(
 
 def queue_filter(
     state: str | None, topic: str | None, source: str | None, since: str | None,
-    mine: str | None, limit: int, moment: datetime,
+    mine: str | None, limit: int, moment: datetime, *, by_model: bool = False,
 ) -> QueueFilter:  # fmt: skip
     """The options of `queue` and `review` as the store's filter; `mine` names the
-    editor whose items to list."""
+    editor whose items to list, `by_model` keeps what the learned model would filter."""
     return QueueFilter(
         state=ItemState(state) if state else None,
         topic=topic,
@@ -88,6 +93,7 @@ def queue_filter(
         since=views.parse_when(since, moment, future=False) if since else None,
         mine=mine,
         limit=limit,
+        by_model=by_model,
     )
 
 
@@ -188,12 +194,18 @@ def release(app: AppContext, item_id: int, editor: str | None, expect_version: i
 
 @click.command()
 @click.argument("item_id", type=ROW_ID)
-@click.option("--reason", required=True, help="Why (kept in the history).")
+@click.option("--reason", help="Why (kept in the history); required without --off-topic.")
+@click.option(
+    "--off-topic", is_flag=True, help="Not about addiction or recovery: the model learns from it."
+)
 @editor_options
 @pass_app
-def reject(app: AppContext, item_id: int, reason: str, editor: str | None,
+def reject(app: AppContext, item_id: int, reason: str | None, off_topic: bool, editor: str | None,
            expect_version: int | None) -> None:  # fmt: skip
-    """Take the item off the queue, with a reason."""
+    """Take the item off the queue, with a reason (--off-topic teaches the model)."""
+    if not reason and not off_topic:
+        raise click.UsageError("missing option '--reason' or '--off-topic'")
+    reason = off_topic_reason(reason) if off_topic else reason
     _act(app, item_id, Action.REJECT, editor, expect_version, reason=reason)
 
 
@@ -259,4 +271,5 @@ def _listed(item: Item, moment: Any) -> dict[str, Any]:
         "sources": item.source_names, "outlets": item.outlets,
         "first_seen_at": item.first_seen_at, "held_by": holder(item, moment),
         "claim_expires_at": item.claim_expires_at if holder(item, moment) else None,
+        "learned": item.learned, "learned_reasons": item.learned_reasons,
     }  # fmt: skip

@@ -96,7 +96,8 @@ class CardView:
 def card(item: Item, now: datetime, view: CardView = CardView()) -> Panel:
     """The review card: the title and summary first, then who and when, the link and
     why, a line each, so that it fits 80x24 with the keys below it."""
-    room = max(3, view.height - 14)  # the lines the summary may take at ~72 columns
+    learned = [] if item.learned is None else [_one_line(learned_line(item), "dim")]
+    room = max(3, view.height - 14 - len(learned))  # the summary's lines at ~72 columns
     summary = _cut(clean(item.summary or item.description or "(no summary)"), room * 72)
     lines = Group(
         Text(clean(item.title), style="bold"),
@@ -106,6 +107,7 @@ def card(item: Item, now: datetime, view: CardView = CardView()) -> Panel:
         _one_line(_byline(item, now, view), "dim"),
         _one_line(item.url, "cyan"),
         _one_line(_why(item, view), "dim"),
+        *learned,
     )
     where = f"{view.position[0]} of {view.position[1]} · " if view.position else ""
     title = shown(f"{where}#{item.id} · {item.state.value}")
@@ -139,9 +141,18 @@ def _cut(text: str, most: int) -> str:
     return text if len(text) <= most else text[:most].rsplit(" ", 1)[0] + " …"
 
 
+def learned_line(item: Item) -> str:
+    """The model's view beside the rules': "learned 0.93: +al-anon +families −earnings"."""
+    return (
+        f"learned {item.learned or 0:.2f}: {' '.join(item.learned_reasons) or 'no word stood out'}"
+    )
+
+
 def reasons_text(item: Item) -> Text:
-    """Every reason of the score, one a line (the card's `?`)."""
+    """Every reason of the score, one a line, and the learned model's view (the card's `?`)."""
     lines = [f"score {item.score:.1f}", *(f"  {reason}" for reason in item.reasons)]
+    if item.learned is not None:
+        lines.append(learned_line(item))
     return shown("\n".join(lines))
 
 

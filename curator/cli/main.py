@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "split": "stories:split",
     "stories": "stories:stories",
     "export": "export:export",
+    "learn": "learn:learn",
     "report": "report:report",
 }
 

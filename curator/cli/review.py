@@ -26,6 +26,7 @@ from curator.cli.publish import export_now
 from curator.config import topic_labels
 from curator.desk import actions
 from curator.desk.annotate import Annotation, annotate_item
+from curator.desk.labels import off_topic_reason
 from curator.desk.publish import preview_post, publish_item
 from curator.desk.states import Action
 from curator.errors import CuratorError
@@ -147,6 +148,8 @@ def _next(app: AppContext, item: Item, editor: str) -> After:
 
 def _reject(app: AppContext, item: Item, editor: str) -> After:
     reason = click.prompt("Reason for rejecting")
+    if click.confirm("Off topic (the model learns from it)?", default=False):
+        reason = off_topic_reason(reason)
     actions.act(app.store, app.config, item.id, Action.REJECT, editor, now(),
                 expected_version=item.version, reason=reason)  # fmt: skip
     click.echo(f"item {item.id}: rejected")

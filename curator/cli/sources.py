@@ -6,7 +6,7 @@ Every command first brings the [[sources]] of config.toml into the database
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -18,6 +18,9 @@ from curator.config import SOURCE_FILTERS
 from curator.models import Source
 from curator.poll import add_source, import_sources
 from curator.poll.opml import read_opml, write_opml
+from curator.store.learning import SourceYield
+
+YIELD_PERIOD = timedelta(days=30)
 
 
 @click.group()
@@ -52,6 +55,8 @@ SOURCE_COLUMNS = (
     Column("id", "right"), Column("name", main=True), Column("last poll"),
     Column("status", max_width=30), Column("errs", "right"), Column("next poll"),
     Column("entries", "right"), Column("url", max_width=40, optional=True),
+    # last, so that a narrow terminal drops it first
+    Column("30d · pub% · rej%", "right", optional=True),
 )  # fmt: skip
 
 
@@ -61,12 +66,15 @@ SOURCE_COLUMNS = (
 @pass_app
 @syncs_sources
 def list_sources(app: AppContext, limit: int, as_json: bool) -> None:
-    """Every source with its health: last poll and status, errors in a row, next poll
-    (times UTC)."""
+    """Every source with its health (last poll and status, errors in a row, next poll;
+    times UTC) and its yield: of its items first seen in 30 days, the share published
+    and rejected."""
     everything = app.store.sources.all()
     found = everything[:limit]
+    yields = app.store.learning.source_yields(now() - YIELD_PERIOD)
     if as_json:
-        click.echo(json.dumps([source_json(s) for s in found], indent=2))
+        listed = [source_json(s) | yield_json(yields.get(s.id)) for s in found]
+        click.echo(json.dumps(listed, indent=2))
     else:
         rows: list[list[str | Text]] = [
             [
@@ -78,6 +86,7 @@ def list_sources(app: AppContext, limit: int, as_json: bool) -> None:
                 when(s.next_poll_at) if s.enabled else "-",
                 str(s.entry_count),
                 shown(s.url),
+                yield_cell(yields.get(s.id)),
             ]
             for s in found
         ]
@@ -137,6 +146,19 @@ def health(source: Source) -> str:
 def when(moment: datetime | None) -> str:
     """A UTC time, short: '12-01 14:05'."""
     return moment.strftime("%m-%d %H:%M") if moment else "-"
+
+
+def yield_cell(found: SourceYield | None) -> str:
+    """ "40 · 25% · 60%": a source that brings mostly rejects is one a desk may drop."""
+    if found is None or not found.items:
+        return "-"
+    return f"{found.items} · {found.share(found.published)} · {found.share(found.rejected)}"
+
+
+def yield_json(found: SourceYield | None) -> dict[str, object]:
+    found = found or SourceYield(0, 0, 0)
+    return {"items_30d": found.items, "published_30d": found.published,
+            "rejected_30d": found.rejected}  # fmt: skip
 
 
 def source_json(s: Source) -> dict[str, object]:

@@ -3,8 +3,10 @@
 Matching is on whole words, case-insensitive, with simple plurals folded
 ("overdoses" matches "overdose"); a term may be a phrase ("opioid use
 disorder"). A title match weighs TITLE_WEIGHT body matches. A topic's
-`excludes` silence it; its `context_terms` count only when one of its
-`context` words is within `window` words in the same field.
+`excludes` silence it unless its own evidence is strong (STRONG_EVIDENCE points:
+a title match and two mentions in the text): "vets" must not silence a story on
+veterans' overdoses. Its `context_terms` count only when one of its `context`
+words is within `window` words in the same field.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ TITLE_WEIGHT = 3.0
 TITLE_CAP = 2  # title hits counted per topic
 BODY_CAP = 3.0  # most points body hits can give one topic
 CONTEXT_WINDOW = 12
+STRONG_EVIDENCE = TITLE_WEIGHT + 2.0  # points (before the weight) an exclude cannot silence
 ALL_ON_TOPIC = "source: all on topic"
 # "non-opioid" and "anti-drug" are one word each: they name what a thing is not
 _WORD = re.compile(r"(?:non-|anti-)?[a-z0-9]+")
@@ -65,6 +68,15 @@ def score_article(
     )
 
 
+@lru_cache(maxsize=16384)
+def topic_points(title: str, text: str, topics: tuple[Topic, ...]) -> tuple[float, ...]:
+    """Each topic's points, in the order of `topics`: the rules' evidence as numbers
+    (a learned model reads them beside the words; training reads each row several
+    times, hence the cache)."""
+    fields = (_field("title", title), _field("body", text))
+    return tuple(_evidence(topic, fields, CONTEXT_WINDOW)[0] for topic in topics)
+
+
 def on_topic_by_source(relevance: Relevance) -> Relevance:
     """A source marked `filter = "all"` publishes nothing off topic: kept whatever
     the score, and the first reason says why."""
@@ -77,38 +89,81 @@ def _score_topic(
     topic: Topic, fields: tuple[_Field, ...], window: int
 ) -> tuple[float, str, list[str]]:
     """(points, topic name, reasons) for one topic."""
-    for term in topic.excludes:
-        if any(_positions(f, term) for f in fields):
-            return 0.0, topic.name, [f"excluded: {term} ({topic.name})"]
-    counts: dict[str, dict[str, int]] = {"title": defaultdict(int), "body": defaultdict(int)}
-    for field in fields:
-        for term in _distinct(topic.terms):
-            counts[field.name][term] += len(_positions(field, term))
-        context = [p for c in topic.context for p in _positions(field, c)]
-        for term in _distinct(topic.context_terms):
-            near = [
-                p for p in _positions(field, term) if any(abs(p - c) <= window for c in context)
-            ]
-            counts[field.name][term] += len(near)
-    title_hits = sum(counts["title"].values())
-    body_hits = sum(counts["body"].values())
-    points = TITLE_WEIGHT * min(title_hits, TITLE_CAP) + _body_points(body_hits)
-    points *= topic.weight
+    points, counts, excluded = _evidence(topic, fields, window)
+    if excluded is not None and points == 0:
+        return 0.0, topic.name, [f"excluded: {excluded} ({topic.name})"]
     reasons = [
         f"{where}: {term}{f' ×{n}' if n > 1 else ''} ({topic.name})"
         for where in ("title", "body")
         for term, n in sorted(counts[where].items(), key=lambda kv: -kv[1])
         if n > 0
     ]
+    if excluded is not None:
+        reasons.append(f"exclude overruled: {excluded} ({topic.name})")
     return points, topic.name, reasons
 
 
-def _distinct(terms: Sequence[str]) -> list[str]:
+def _evidence(
+    topic: Topic, fields: tuple[_Field, ...], window: int
+) -> tuple[float, dict[str, dict[str, int]], str | None]:
+    """(weighted points, term counts per field, the exclude that matched): the points
+    are 0 when an exclude matched and the evidence is not strong enough to overrule it."""
+    counts = _topic_counts(topic, fields, window)
+    title_hits = sum(counts["title"].values())
+    body_hits = sum(counts["body"].values())
+    points = TITLE_WEIGHT * min(title_hits, TITLE_CAP) + _body_points(body_hits)
+    matched = {t for f in fields for t in _present(f, topic.excludes) if _positions(f, t)}
+    excluded = next((t for t in _distinct(topic.excludes) if t in matched), None)
+    if excluded is not None and points < STRONG_EVIDENCE:
+        return 0.0, counts, excluded
+    return points * topic.weight, counts, excluded
+
+
+def _topic_counts(
+    topic: Topic, fields: tuple[_Field, ...], window: int
+) -> dict[str, dict[str, int]]:
+    """How often each of the topic's terms occurs in the title and in the body."""
+    counts: dict[str, dict[str, int]] = {"title": defaultdict(int), "body": defaultdict(int)}
+    for field in fields:
+        for term in _present(field, topic.terms):
+            counts[field.name][term] += len(_positions(field, term))
+        present = _present(field, topic.context_terms)
+        found = [(t, ps) for t in present if (ps := _positions(field, t))]
+        if not found:
+            continue  # the context words are looked up only when a context term is there
+        context = [p for c in _present(field, topic.context) for p in _positions(field, c)]
+        for term, positions in found:
+            near = [p for p in positions if any(abs(p - c) <= window for c in context)]
+            counts[field.name][term] += len(near)
+    return counts
+
+
+@lru_cache(maxsize=1024)
+def _distinct(terms: tuple[str, ...]) -> tuple[str, ...]:
     """One term per stemmed form: "family" and "families" are one word, counted once."""
     first: dict[tuple[str, ...], str] = {}
     for term in terms:
         first.setdefault(_term_words(term), term)
-    return list(first.values())
+    return tuple(first.values())
+
+
+@lru_cache(maxsize=1024)
+def _by_first_word(terms: tuple[str, ...]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """The distinct terms grouped by their first stemmed word, each with its place."""
+    groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for place, term in enumerate(_distinct(terms)):
+        words = _term_words(term)
+        if words:
+            groups[words[0]].append((place, term))
+    return {word: tuple(group) for word, group in groups.items()}
+
+
+def _present(field: _Field, terms: tuple[str, ...]) -> list[str]:
+    """The distinct `terms` whose first word is in `field`, in their listed order. One
+    set intersection, so the many terms a text does not contain cost nothing."""
+    groups = _by_first_word(terms)
+    hits = sorted(pair for word in groups.keys() & field.index.keys() for pair in groups[word])
+    return [term for _, term in hits]
 
 
 def _body_points(hits: int) -> float:

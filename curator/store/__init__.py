@@ -20,6 +20,7 @@ from curator.store.drafts import DraftStore
 from curator.store.entries import EntryStore
 from curator.store.exports import ExportStore
 from curator.store.items import ItemStore
+from curator.store.learning import LearningStore
 from curator.store.posts import PostStore
 from curator.store.queue import QueueStore
 from curator.store.retention import RetentionStore
@@ -42,6 +43,7 @@ class Store:
     posts: PostStore
     exports: ExportStore
     retention: RetentionStore
+    learning: LearningStore
     activity: ActivityStore
     stories: StoryStore
 
@@ -61,6 +63,7 @@ class Store:
             posts=PostStore(db),
             exports=ExportStore(db),
             retention=RetentionStore(db),
+            learning=LearningStore(db),
             activity=ActivityStore(db),
             stories=StoryStore(db),
         )

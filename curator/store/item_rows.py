@@ -45,6 +45,8 @@ def item_from_row(row: dict[str, Any]) -> Item:
         changed_by=row["changed_by"],
         changed_at=from_db(row["changed_at"]),
         merged_into=row.get("merged_into"),
+        learned=row.get("learned"),
+        learned_reasons=tuple(json.loads(row.get("learned_reasons") or "[]")),
     )
 
 

@@ -28,6 +28,7 @@ from curator.models import (
     ItemChange,
     ItemIdentity,
     ItemState,
+    LearnedMark,
     NewItem,
     Relevance,
     StorySignature,
@@ -235,6 +236,27 @@ class ItemStore:
             reason = relevance.reasons[0] if relevance.reasons else "no match"
             self._move(item_id, row[0], earned, f"re-scored: {reason}", now)
             return earned
+
+    def mark_learned(self, marks: list[LearnedMark], now: datetime) -> int:
+        """Store the model's probability and reasons on items, and move those it is
+        confident about (a history row, a version bump), in one transaction. An item
+        whose state changed since it was read is left alone. Returns the moves made."""
+        moved = 0
+        with translate_errors("items"), write_transaction(self.db):
+            for mark in marks:
+                self.db.execute(
+                    "UPDATE items SET learned = ?, learned_reasons = ?, learned_version = ?"
+                    " WHERE id = ?",
+                    [mark.probability, json.dumps(list(mark.reasons)), mark.version, mark.item_id],
+                )
+                row = self.db.execute(
+                    "SELECT state FROM items WHERE id = ?", [mark.item_id]
+                ).fetchone()
+                if mark.move_to is None or row is None or row[0] != mark.read_state:
+                    continue
+                self._move(mark.item_id, row[0], mark.move_to, mark.note, now)
+                moved += 1
+        return moved
 
     def _move(self, item_id: int, old: str, new: ItemState, note: str, now: datetime) -> None:
         """Curator's own state change: a version bump and a history row (in the

@@ -271,3 +271,45 @@ def m013_story_labels(db: Database) -> None:
     db.execute(
         "ALTER TABLE entries ADD COLUMN merged_from INTEGER REFERENCES items(id) ON DELETE SET NULL"
     )
+
+
+@MIGRATIONS()
+def m014_learning(db: Database) -> None:
+    """What the editors keep, learned: imported labels, the model's versions as plain
+    numbers (JSON, never pickle), and each item's probability and reasons. The queue
+    ranks by the probability (0.5 while no model is used), then by the rules' score."""
+    db.execute(
+        """
+        CREATE TABLE labels (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            relevant INTEGER NOT NULL,
+            origin TEXT NOT NULL,             -- the file it was imported from
+            added_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE learned_models (
+            version INTEGER PRIMARY KEY,
+            trained_at TEXT NOT NULL,
+            decisions INTEGER NOT NULL,
+            positives INTEGER NOT NULL,
+            negatives INTEGER NOT NULL,
+            active INTEGER NOT NULL,
+            held_back TEXT,                   -- JSON: the figures that switched it on (or not)
+            weights TEXT NOT NULL,            -- JSON: vocabularies, idf, coefficients
+            seconds REAL NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("ALTER TABLE items ADD COLUMN learned REAL")
+    db.execute("ALTER TABLE items ADD COLUMN learned_reasons TEXT")
+    db.execute("ALTER TABLE items ADD COLUMN learned_version INTEGER")
+    db.execute(
+        "CREATE INDEX items_learned_rank ON items(coalesce(learned, 0.5) DESC, score DESC,"
+        " first_seen_at DESC, outlets DESC, id DESC)"
+    )

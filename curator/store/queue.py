@@ -18,7 +18,9 @@ from curator.store.search import SearchPage, search_all
 from curator.store.times import to_db
 
 _WAITING = "('new', 'in_review', 'drafted')"
-_RANK = "score DESC, first_seen_at DESC, outlets DESC, id DESC"
+# The learned model's probability first (0.5 while none is used), then the rules' score.
+_RANK = "coalesce(learned, 0.5) DESC, score DESC, first_seen_at DESC, outlets DESC, id DESC"
+_BY_MODEL_RANK = "learned DESC, score DESC, id DESC"  # what the model filters, closest calls first
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class QueueFilter:
     since: datetime | None = None
     mine: str | None = None  # an editor's name: only items they hold
     limit: int = 50
+    by_model: bool = False  # only items the learned model would filter
 
 
 @dataclass(frozen=True)
@@ -49,13 +52,14 @@ class QueueStore:
         self.db = db
 
     def queue(self, wanted: QueueFilter, now: datetime) -> list[Item]:
-        """Waiting items, best first: score, then recency, then number of outlets."""
+        """Waiting items, best first: the learned probability, score, recency, outlets."""
         where, params = _queue_conditions(wanted, now)
+        rank = _BY_MODEL_RANK if wanted.by_model else _RANK
         # Rank and cut first; the source names are looked up for the chosen rows only.
         sql = (
             f"SELECT items.*, {SOURCE_NAMES} FROM items WHERE id IN "
-            f"(SELECT id FROM items WHERE {' AND '.join(where)} ORDER BY {_RANK} LIMIT ?) "
-            f"ORDER BY {_RANK}"
+            f"(SELECT id FROM items WHERE {' AND '.join(where)} ORDER BY {rank} LIMIT ?) "
+            f"ORDER BY {rank}"
         )
         return select_items(self.db, sql, [*params, wanted.limit])
 
@@ -114,6 +118,8 @@ def _queue_conditions(
     if wanted.since:
         where.append("first_seen_at >= ?")
         params.append(to_db(wanted.since))
+    if wanted.by_model:
+        where.append("learned < 0.5")
     if wanted.mine:
         where.append("claimed_by = ? AND claim_expires_at > ?")
         params += [wanted.mine, to_db(now)]

@@ -114,6 +114,11 @@ CASES: list[tuple[str, list[str]]] = [
     ("split: a published item", ["split", "2", "2"]),
     ("stories: an unknown subcommand", ["stories", SQL]),
     ("stories eval: an extra argument", ["stories", "eval", SQL]),
+    ("learn --import: no such file", ["learn", "--import", "nosuch.jsonl"]),
+    ("learn --import: a file outside the project", ["learn", "--import", ESCAPE]),
+    ("learn --import: a device that never ends", ["learn", "--import", "/dev/zero"]),
+    ("learn --import: binary bytes", ["learn", "--import", "binary.dat"]),
+    ("learn: an extra argument", ["learn", SQL]),
     ("an unknown command", [SQL]),
 ]
 

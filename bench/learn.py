@@ -1,0 +1,257 @@
+"""A desk that learns: replay a labelled stream and watch the queue improve.
+
+    python bench/learn.py [--per-day 25] [--top-new 12] [--top-filtered 4] [--seed 14]
+    python bench/learn.py --seeds 1,2,3,4    # the row at 200 decisions, for other orders
+    python bench/learn.py --speed 10000      # training and scoring time, model size
+
+The labelled rows (tests/data/relevance.jsonl and tests/data/desk_decisions.jsonl, 616
+rows; see docs/relevance.md) are shuffled in a fixed order; every fourth row is set
+aside as the unseen rows (never shown to the editors, never trained on) and the rest
+arrive `--per-day` a day. Each day the simulated editors decide the top `--top-new` of
+the queue and look at the top `--top-filtered` of what is filtered (the closest calls
+first), and decide as the row's label says: kept (published or promoted) or rejected
+as off topic. The model is trained with the function the service uses
+(`screen.learning.train`) after every `learning.retrain_every` decisions, and used only
+when it beats the rules on the held-back decisions, as in the service. After every 50
+decisions the bench prints, on the unseen rows: precision and recall of new-vs-filtered
+and precision of the top 20, for the model (with the rules where it is not confident)
+and for the rules alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from curator import config as config_module
+from curator.models import Decision, LearnedModel
+from curator.screen import learning
+from curator.screen.learned_model import Scorer
+from curator.screen.relevance import score_article
+from curator.store.learning import TEXT_CHARS
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = (ROOT / "tests/data/relevance.jsonl", ROOT / "tests/data/desk_decisions.jsonl")
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+REPORT_EVERY = 50
+TOP = 20
+UNSEEN_EVERY = 4  # every fourth row of the shuffled set is never shown nor trained on
+
+
+@dataclass(frozen=True)
+class Row:
+    """A labelled row as it arrives: the decision it will become, and the rules' view."""
+
+    decision: Decision
+    rules_kept: bool
+    rules_score: float
+
+
+def load_rows(config: config_module.Config, seed: int) -> list[Row]:
+    rows = [json.loads(line) for path in FILES for line in path.read_text().splitlines()]
+    random.Random(seed).shuffle(rows)
+    out = []
+    for r in rows:
+        verdict = score_article(r["title"], r["summary"], config.topics, config.relevance.threshold)
+        decision = Decision(r["title"], r["summary"], r.get("source", ""), r["relevant"], START)
+        out.append(Row(decision, verdict.kept, verdict.score))
+    return out
+
+
+class Desk:
+    """The replay's state: what arrived, what the editors decided, the model in use."""
+
+    def __init__(self, config: config_module.Config, rows: list[Row]) -> None:
+        self.config = config
+        self.unseen = rows[::UNSEEN_EVERY]
+        self.rows = [row for n, row in enumerate(rows) if n % UNSEEN_EVERY]
+        self.arrived = 0
+        self.decided: dict[int, Decision] = {}
+        self.model: LearnedModel | None = None  # the newest version
+        self.used: LearnedModel | None = None  # the newest that beat the rules
+        self.scorer: Scorer | None = None
+        self.trained_on = 0
+        self.probabilities: dict[int, float] = {}
+        self.unseen_probabilities: list[float] | None = None
+
+    def keep(self, index: int) -> bool:
+        row = self.rows[index]
+        p = self.probabilities.get(index)
+        return learning.combined_keep(row.rules_kept, p, self.config.learning.confidence)
+
+    def rank(self, index: int) -> tuple[float, float]:
+        return (self.probabilities.get(index, 0.5), self.rows[index].rules_score)
+
+    def day(self, number: int, per_day: int, top_new: int, top_filtered: int) -> None:
+        """One day: new rows arrive, the editors decide the top of both lists."""
+        self.arrived = min(len(self.rows), self.arrived + per_day)
+        self.score_pending()
+        waiting = [i for i in range(self.arrived) if i not in self.decided]
+        queue = sorted((i for i in waiting if self.keep(i)), key=self.rank, reverse=True)
+        filtered = sorted((i for i in waiting if not self.keep(i)), key=self.rank, reverse=True)
+        when = START + timedelta(days=number)
+        for index in queue[:top_new] + filtered[:top_filtered]:
+            d = self.rows[index].decision
+            self.decided[index] = Decision(d.title, d.text, d.source, d.relevant, when)
+
+    def maybe_train(self, now: datetime) -> None:
+        settings = self.config.learning
+        if len(self.decided) - self.trained_on < settings.retrain_every:
+            return
+        self.trained_on = len(self.decided)
+        model = learning.train(
+            list(self.decided.values()), self.config.topics, self.config.relevance.threshold,
+            settings, now, (self.model.version + 1) if self.model else 1,
+        )  # fmt: skip
+        if model is None:
+            return
+        self.model = model
+        if not model.active:
+            return  # as in the service: the newest version that beat the rules stays in use
+        self.used = model
+        self.scorer = Scorer(model.weights, self.config.topics)
+        self.probabilities = {}
+        found = self.scorer.probabilities([row.decision for row in self.unseen])
+        self.unseen_probabilities = [float(p) for p in found]
+
+    def score_pending(self) -> None:
+        """As the service does: the model in use scores every item it has not scored."""
+        if self.scorer is None:
+            return
+        todo = [i for i in range(len(self.rows)) if i not in self.probabilities]
+        found = self.scorer.probabilities([self.rows[i].decision for i in todo])
+        self.probabilities.update(zip(todo, (float(p) for p in found), strict=True))
+
+
+def figures(desk: Desk) -> dict[str, float]:
+    """On the unseen rows: the model's (with the rules) and the rules' figures."""
+    rows, confidence = desk.unseen, desk.config.learning.confidence
+    found = desk.unseen_probabilities or [None] * len(rows)
+    truth = {i: row.decision.relevant for i, row in enumerate(rows)}
+    model = {
+        i: learning.combined_keep(row.rules_kept, found[i], confidence)
+        for i, row in enumerate(rows)
+    }
+    rules = {i: row.rules_kept for i, row in enumerate(rows)}
+    by_model = sorted(truth, key=lambda i: (found[i] or 0.5, rows[i].rules_score), reverse=True)
+    by_rules = sorted(truth, key=lambda i: rows[i].rules_score, reverse=True)
+    return {
+        "unseen": len(rows),
+        **{f"model_{k}": v for k, v in _pr(truth, model).items()},
+        **{f"rules_{k}": v for k, v in _pr(truth, rules).items()},
+        "model_top": sum(truth[i] for i in by_model[:TOP]) / TOP,
+        "rules_top": sum(truth[i] for i in by_rules[:TOP]) / TOP,
+    }
+
+
+def _pr(truth: dict[int, bool], kept: dict[int, bool]) -> dict[str, float]:
+    hits = sum(truth[i] and kept[i] for i in truth)
+    return {
+        "p": hits / max(1, sum(kept.values())),
+        "r": hits / max(1, sum(truth.values())),
+    }
+
+
+HEADER = (
+    "| decisions | kept/off | model | unseen | new-vs-filtered P / R (model) "
+    "| P / R (rules) | top-20 P (model) | top-20 P (rules) |\n|---|---|---|---|---|---|---|---|"
+)
+
+
+def replay(args: argparse.Namespace, seed: int, *, stop_at: int | None = None) -> Desk:
+    """Run the desk day by day, printing a line every 50 decisions (or only at `stop_at`)."""
+    config = config_module.load(ROOT / "config.toml")
+    desk = Desk(config, load_rows(config, seed))
+    reported, number = 0, 0
+    while len(desk.decided) < len(desk.rows) and desk.arrived < len(desk.rows) + args.per_day:
+        number += 1
+        desk.day(number, args.per_day, args.top_new, args.top_filtered)
+        desk.maybe_train(START + timedelta(days=number, hours=12))
+        while len(desk.decided) >= reported + REPORT_EVERY:
+            reported += REPORT_EVERY
+            if stop_at is None or reported == stop_at:
+                _print_line(desk, reported, f"seed {seed}: " if stop_at else "")
+        if stop_at is not None and reported >= stop_at:
+            break
+    return desk
+
+
+def _print_line(desk: Desk, reported: int, label: str = "") -> None:
+    f = figures(desk)
+    kept = sum(d.relevant for d in desk.decided.values())
+    model = desk.model
+    state = "none" if model is None else f"v{model.version} {'used' if model.active else 'off'}"
+    if model is not None and not model.active and desk.used is not None:
+        state += f" (v{desk.used.version} used)"
+    print(
+        f"| {label}{reported} ({len(desk.decided)}) | {kept}/{len(desk.decided) - kept} | {state} "
+        f"| {f['unseen']} | {f['model_p']:.3f} / {f['model_r']:.3f} "
+        f"| {f['rules_p']:.3f} / {f['rules_r']:.3f} | {f['model_top']:.2f} | {f['rules_top']:.2f} |"
+    )
+
+
+def speed(decisions: int, seed: int) -> None:
+    """Training on `decisions` article-length rows, scoring one item, and the model size.
+    CPU time is printed beside the wall clock: on a shared machine the wall clock
+    measures the neighbours too."""
+    config = config_module.load(ROOT / "config.toml")
+    rows = [json.loads(line) for path in FILES for line in path.read_text().splitlines()]
+    rng = random.Random(seed)
+    summaries = [r["summary"] for r in rows]
+    made = []
+    for n in range(decisions):
+        r = rows[n % len(rows)]
+        # an article as the store gives it (3,000 characters): the summary, then others
+        body = " ".join([r["summary"], *rng.sample(summaries, 36)])[:TEXT_CHARS]
+        when = START + timedelta(minutes=n)
+        made.append(Decision(r["title"], body, r.get("source", ""), r["relevant"], when))
+    started, cpu = time.perf_counter(), time.process_time()
+    model = learning.train(
+        made, config.topics, config.relevance.threshold, config.learning, START, 1
+    )
+    trained, trained_cpu = time.perf_counter() - started, time.process_time() - cpu
+    assert model is not None
+    size = len(json.dumps(asdict(model.weights)))
+    scorer = Scorer(model.weights, config.topics)
+    sample = made[:500]
+    cpu = time.process_time()
+    for row in sample:
+        scorer.score(row)
+    one = (time.process_time() - cpu) / len(sample) * 1000
+    print("| decisions | text chars (mean) | train: wall (CPU) | size (JSON) "
+          "| score one item with its reasons (CPU) |")  # fmt: skip
+    print("|---|---|---|---|---|")
+    mean_chars = sum(len(d.text) for d in made) / len(made)
+    print(
+        f"| {decisions:,} | {mean_chars:,.0f} | {trained:.1f} s ({trained_cpu:.1f} s) "
+        f"| {size / 1e6:.1f} MB | {one:.2f} ms |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-day", type=int, default=25)
+    parser.add_argument("--top-new", type=int, default=12)
+    parser.add_argument("--top-filtered", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--seeds", default="", help="orders to replay to 200 decisions: 1,2,3")
+    parser.add_argument("--speed", type=int, default=0, help="time training on N decisions")
+    args = parser.parse_args()
+    if args.speed:
+        speed(args.speed, args.seed)
+        return
+    print(HEADER)
+    if args.seeds:
+        for seed in (int(s) for s in args.seeds.split(",")):
+            replay(args, seed, stop_at=200)
+    else:
+        replay(args, args.seed)
+
+
+if __name__ == "__main__":
+    main()

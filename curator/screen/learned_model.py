@@ -1,0 +1,212 @@
+"""The learned model's features and its use: TF-IDF word and character n-grams of the
+title and text, the topic rules' points and the source, weighed by one linear model.
+
+`fit_weights` trains (scikit-learn's logistic regression: its probabilities are
+calibrated by the log loss it minimises) and returns `ModelWeights`, plain numbers.
+`Scorer` scores from those numbers alone (with the same text analyzers), so a stored
+model is data and never code; it gives each item a probability and the words that
+weighed most.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
+
+from curator.config import Topic
+from curator.models import Decision, ModelWeights
+from curator.screen.relevance import topic_points
+
+TEXT_CHARS = 1500  # the lead (some 250 words) says what a story is about; the rest costs time
+CHAR_TEXT_CHARS = 0  # character n-grams read the title only (the text costs time, adds little)
+MAX_FEATURES = 40000  # per vectorizer: bounds the model's size
+REASONS_EACH_WAY = 3
+MIN_WEIGHT = 0.05  # a contribution smaller than this explains nothing
+# A source column weighs less than a word: with few decisions a source's first rejects
+# must not outvote what its next story is about (bench/learn.py chose 0.3 over 1 and 0).
+SOURCE_WEIGHT = 0.3
+C = 10.0  # inverse regularisation; 3 and 30 did no better on bench/learn.py
+_WORD = {"ngram_range": (1, 2), "sublinear_tf": True, "strip_accents": "unicode"}
+_CHAR = {"analyzer": "char_wb", "ngram_range": (3, 5), "sublinear_tf": True}
+_TOKEN = r"(?u)\b\w[\w'-]*\w\b|\b\w\b"  # keeps "al-anon", "12-step" whole
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The model's view of one item: P(the editors keep it) and why."""
+
+    probability: float
+    reasons: tuple[str, ...]
+
+
+def word_document(title: str, text: str) -> str:
+    """The title twice (it says most in fewest words), then the start of the text."""
+    return f"{title}\n{title}\n{text[:TEXT_CHARS]}"
+
+
+def char_document(title: str, text: str) -> str:
+    return f"{title}\n{text[:CHAR_TEXT_CHARS]}" if CHAR_TEXT_CHARS else title
+
+
+def topic_features(rows: Sequence[Decision], topics: Sequence[Topic]) -> np.ndarray:
+    """The rules' points per topic on the title and the lead, squashed (log1p) so one
+    topic cannot dominate."""
+    chosen = tuple(topics)
+    points = [topic_points(row.title, row.text[:TEXT_CHARS], chosen) for row in rows]
+    return np.log1p(np.asarray(points, dtype=np.float64).reshape(len(rows), len(topics)))
+
+
+def source_features(rows: Sequence[Decision], sources: Sequence[str]) -> sparse.csr_matrix:
+    """One column per known source: SOURCE_WEIGHT for the item's own."""
+    index = {name: i for i, name in enumerate(sources)}
+    cells = [(r, index[row.source]) for r, row in enumerate(rows) if row.source in index]
+    data = np.full(len(cells), SOURCE_WEIGHT)
+    rows_at = [r for r, _ in cells]
+    columns = [c for _, c in cells]
+    return sparse.csr_matrix((data, (rows_at, columns)), shape=(len(rows), len(sources)))
+
+
+def fit_weights(
+    rows: Sequence[Decision], topics: Sequence[Topic], *, older: int | None = None
+) -> tuple[ModelWeights, ModelWeights | None]:
+    """Train on `rows` (both kinds present) and return the model as plain numbers; with
+    `older`, also a model fitted on the first `older` rows only, for the held-back check.
+    Both share the vocabularies, fitted once on every row: a word seen only in the newer
+    rows gets no weight from the older ones, and the text is read once, not twice."""
+    words = TfidfVectorizer(token_pattern=_TOKEN, min_df=2, max_features=MAX_FEATURES, **_WORD)
+    chars = TfidfVectorizer(min_df=2, max_features=MAX_FEATURES, **_CHAR)
+    word_matrix = words.fit_transform([word_document(r.title, r.text) for r in rows])
+    char_matrix = chars.fit_transform([char_document(r.title, r.text) for r in rows])
+    sources = tuple(sorted({r.source for r in rows if r.source}))
+    features = sparse.hstack(
+        [word_matrix, char_matrix, topic_features(rows, topics), source_features(rows, sources)],
+        format="csr",
+    )
+    labels = np.asarray([r.relevant for r in rows], dtype=int)
+
+    def weights(upto: int) -> ModelWeights:
+        model = _fit(features[:upto], labels[:upto])
+        return ModelWeights(
+            word_vocabulary={term: int(i) for term, i in words.vocabulary_.items()},
+            word_idf=tuple(_rounded(words.idf_)),
+            char_vocabulary={term: int(i) for term, i in chars.vocabulary_.items()},
+            char_idf=tuple(_rounded(chars.idf_)),
+            topics=tuple(t.name for t in topics),
+            sources=sources,
+            coefficients=tuple(_rounded(model.coef_[0])),
+            intercept=float(model.intercept_[0]),
+        )
+
+    return weights(len(rows)), (weights(older) if older else None)
+
+
+def _fit(features: sparse.csr_matrix, labels: np.ndarray) -> LogisticRegression:
+    # One BLAS thread: on a busy two-core machine more threads only wait for each other.
+    with threadpool_limits(limits=1):
+        return LogisticRegression(C=C, max_iter=2000).fit(features, labels)
+
+
+def _rounded(values: np.ndarray) -> list[float]:
+    """Six significant digits: the stored JSON stays small, the scores do not move."""
+    return [float(f"{v:.6g}") for v in values]
+
+
+class Scorer:
+    """A stored model made usable from its numbers alone. Scoring one item is done here,
+    in a few dictionary look-ups per n-gram (the same analyzers, sublinear tf, idf and
+    L2 norm as scikit-learn's TfidfVectorizer): its transform costs milliseconds in
+    checks for a single text."""
+
+    def __init__(self, weights: ModelWeights, topics: Sequence[Topic]) -> None:
+        by_name = {t.name: t for t in topics}
+        # a topic renamed or removed since training keeps its column, at zero
+        self.topics = tuple(by_name[name] for name in weights.topics if name in by_name)
+        self.topic_columns = [i for i, name in enumerate(weights.topics) if name in by_name]
+        self.weights = weights
+        coefficients = weights.coefficients
+        words, chars = len(weights.word_vocabulary), len(weights.char_vocabulary)
+        self.words = _Block(
+            _analyzer(_WORD, _TOKEN), weights.word_vocabulary, weights.word_idf,
+            coefficients[:words],
+        )  # fmt: skip
+        self.chars = _Block(
+            _analyzer(_CHAR, None), weights.char_vocabulary, weights.char_idf,
+            coefficients[words : words + chars],
+        )  # fmt: skip
+        rest = coefficients[words + chars :]
+        self.topic_coefficients = np.asarray(rest[: len(weights.topics)])
+        self.source_coefficients = dict(
+            zip(weights.sources, rest[len(weights.topics) :], strict=True)
+        )
+
+    def probabilities(self, rows: Sequence[Decision]) -> np.ndarray:
+        return np.asarray([self.score(row).probability for row in rows])
+
+    def score(self, row: Decision) -> Scored:
+        """The probability for one item and the readable features that weighed most."""
+        named = self.words.contributions(word_document(row.title, row.text))
+        margin = sum(named.values()) + self.weights.intercept
+        margin += sum(self.chars.contributions(char_document(row.title, row.text)).values())
+        topics = self._topic_row(row) * self.topic_coefficients
+        for name, value in zip(self.weights.topics, topics, strict=True):
+            named[f"topic {name}"] = float(value)
+            margin += float(value)
+        source = self.source_coefficients.get(row.source, 0.0) * SOURCE_WEIGHT
+        named[f"source {row.source}"] = source
+        margin += source
+        return Scored(float(1.0 / (1.0 + math.exp(-margin))), _reasons(named))
+
+    def _topic_row(self, row: Decision) -> np.ndarray:
+        values = np.zeros(len(self.weights.topics))
+        values[self.topic_columns] = topic_features([row], self.topics)[0]
+        return values
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One vectorizer's part of the model: its analyzer, and per n-gram (idf, weight)."""
+
+    analyzer: Callable[[str], list[str]]
+    vocabulary: dict[str, int]
+    idf: Sequence[float]
+    coefficients: Sequence[float]
+
+    def contributions(self, document: str) -> dict[str, float]:
+        """Each known n-gram's share of the margin: (1 + log tf) * idf, L2-normalised,
+        times its weight."""
+        counts = Counter(g for g in self.analyzer(document) if g in self.vocabulary)
+        values = {g: (1.0 + math.log(n)) * self.idf[self.vocabulary[g]] for g, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+        return {g: v / norm * self.coefficients[self.vocabulary[g]] for g, v in values.items()}
+
+
+def _analyzer(params: dict, token: str | None) -> Callable[[str], list[str]]:
+    extra = {"token_pattern": token} if token else {}
+    analyzer: Callable[[str], list[str]] = TfidfVectorizer(**params, **extra).build_analyzer()
+    return analyzer
+
+
+def _reasons(named: dict[str, float]) -> tuple[str, ...]:
+    """The readable features that weighed most each way; stop words and weights under
+    MIN_WEIGHT explain nothing to an editor."""
+    shown = [
+        (value, name)
+        for name, value in named.items()
+        if abs(value) >= MIN_WEIGHT and not _only_stop_words(name)
+    ]
+    shown.sort(key=lambda pair: -abs(pair[0]))
+    kept = [f"+{name}" for value, name in shown if value > 0][:REASONS_EACH_WAY]
+    dropped = [f"−{name}" for value, name in shown if value < 0][:REASONS_EACH_WAY]
+    return (*kept, *dropped)
+
+
+def _only_stop_words(name: str) -> bool:
+    return all(word in ENGLISH_STOP_WORDS for word in name.split())

@@ -1,0 +1,180 @@
+"""Deciding with the learned model: when to train, whether the model may be used, and
+what it does to an item. Pure functions over records; `learn_run` reads and writes.
+
+A model is used only when it has `min_decisions` of each kind and, trained on the
+older 80% of the decisions, it does no worse than the rules alone on the newest 20%
+(the held-back decisions) in both deciding (F1 of new vs filtered) and ordering
+(average precision), and better in one of them. It then moves an item between `new`
+and `filtered` only when its probability is beyond `confidence` either way; in
+between, the rules decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sklearn.metrics import average_precision_score, precision_score, recall_score
+
+from curator.config import Topic
+from curator.models import Decision, HeldBack, LearnedModel
+from curator.screen.learned_model import Scorer, fit_weights
+from curator.screen.relevance import score_article
+from curator.settings import LearningSettings
+
+HELD_BACK_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class DecisionCounts:
+    positives: int
+    negatives: int
+
+    @property
+    def total(self) -> int:
+        return self.positives + self.negatives
+
+
+def count_decisions(decisions: Sequence[Decision]) -> DecisionCounts:
+    positives = sum(d.relevant for d in decisions)
+    return DecisionCounts(positives, len(decisions) - positives)
+
+
+def enough_decisions(counts: DecisionCounts, settings: LearningSettings) -> bool:
+    return min(counts.positives, counts.negatives) >= settings.min_decisions
+
+
+def due_for_training(decisions: int, trained_on: int | None, settings: LearningSettings) -> bool:
+    """The service trains again after `retrain_every` decisions since the last version
+    (`trained_on` decisions; None when there is none yet, and then at once)."""
+    if trained_on is None:
+        return decisions > 0
+    return decisions - trained_on >= settings.retrain_every
+
+
+def combined_keep(rules_kept: bool, probability: float | None, confidence: float) -> bool:
+    """New (True) or filtered: the model overrules the rules only when it is confident."""
+    if probability is None:
+        return rules_kept
+    if probability >= confidence:
+        return True
+    if probability <= 1.0 - confidence:
+        return False
+    return rules_kept
+
+
+def train(
+    decisions: Sequence[Decision],
+    topics: Sequence[Topic],
+    threshold: float,
+    settings: LearningSettings,
+    now: datetime,
+    version: int,
+) -> LearnedModel | None:
+    """A new model version trained on every decision, with the held-back figures that
+    say whether it is used; None while there are too few decisions of either kind."""
+    counts = count_decisions(decisions)
+    if not enough_decisions(counts, settings):
+        return None
+    ordered = sorted(decisions, key=lambda d: d.decided_at)
+    cut = len(ordered) - max(1, round(len(ordered) * HELD_BACK_SHARE))
+    older, newest = ordered[:cut], ordered[cut:]
+    both_kinds = count_decisions(older).negatives and count_decisions(older).positives
+    weights, older_weights = fit_weights(ordered, topics, older=cut if both_kinds else None)
+    held = None
+    if older_weights is not None:
+        scorer = Scorer(older_weights, topics)
+        held = held_back_figures(scorer, newest, topics, threshold, settings.confidence)
+    return LearnedModel(
+        version=version,
+        trained_at=now,
+        decisions=counts.total,
+        positives=counts.positives,
+        negatives=counts.negatives,
+        active=held is not None and beats_rules(held),
+        held_back=held,
+        weights=weights,
+    )
+
+
+def held_back_figures(
+    scorer: Scorer,
+    rows: Sequence[Decision],
+    topics: Sequence[Topic],
+    threshold: float,
+    confidence: float,
+) -> HeldBack:
+    """The model (with the rules where it is not confident) and the rules alone on `rows`."""
+    truth = np.asarray([r.relevant for r in rows], dtype=int)
+    rules = [score_article(r.title, r.text, topics, threshold) for r in rows]
+    probabilities = scorer.probabilities(rows)
+    model = [
+        combined_keep(v.kept, p, confidence) for v, p in zip(rules, probabilities, strict=True)
+    ]
+    return HeldBack(
+        rows=len(rows),
+        model_precision=_precision(truth, model),
+        model_recall=_recall(truth, model),
+        rules_precision=_precision(truth, [v.kept for v in rules]),
+        rules_recall=_recall(truth, [v.kept for v in rules]),
+        model_ranking=_ranking(truth, probabilities),
+        rules_ranking=_ranking(truth, np.asarray([v.score for v in rules])),
+    )
+
+
+def beats_rules(held: HeldBack) -> bool:
+    """No worse than the rules at deciding and at ordering, and better at one of them."""
+    model_f1 = f1(held.model_precision, held.model_recall)
+    rules_f1 = f1(held.rules_precision, held.rules_recall)
+    not_worse = model_f1 >= rules_f1 and held.model_ranking >= held.rules_ranking
+    return not_worse and (model_f1 > rules_f1 or held.model_ranking > held.rules_ranking)
+
+
+def f1(precision: float, recall: float) -> float:
+    return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+
+
+def _precision(truth: np.ndarray, predicted: Sequence[bool]) -> float:
+    return float(precision_score(truth, np.asarray(predicted, dtype=int), zero_division=0))
+
+
+def _recall(truth: np.ndarray, predicted: Sequence[bool]) -> float:
+    return float(recall_score(truth, np.asarray(predicted, dtype=int), zero_division=0))
+
+
+def _ranking(truth: np.ndarray, scores: np.ndarray) -> float:
+    """Average precision of the order; 1.0 when only one kind was held back."""
+    if truth.min() == truth.max():
+        return 1.0
+    return float(average_precision_score(truth, scores))
+
+
+def status_line(
+    counts: DecisionCounts, latest: LearnedModel | None, settings: LearningSettings
+) -> str:
+    """What `curator learn --status` says first."""
+    if not enough_decisions(counts, settings):
+        have = min(counts.positives, counts.negatives)
+        return (
+            f"learning: {have} of {settings.min_decisions} decisions of each kind "
+            f"({counts.positives} kept, {counts.negatives} off topic); the rules decide"
+        )
+    if latest is None:
+        return f"learning: {counts.total} decisions, no model trained yet (run `curator learn`)"
+    state = "used" if latest.active else "not used: it did not beat the rules"
+    return (
+        f"model v{latest.version}, trained {latest.trained_at:%Y-%m-%d %H:%M} on "
+        f"{latest.decisions} decisions ({latest.positives} kept, {latest.negatives} off topic): "
+        f"{state}"
+    )
+
+
+def held_back_line(held: HeldBack) -> str:
+    return (
+        f"on {held.rows} held-back decisions: model precision {held.model_precision:.2f}, "
+        f"recall {held.model_recall:.2f}, ranking {held.model_ranking:.2f}; rules alone "
+        f"precision {held.rules_precision:.2f}, recall {held.rules_recall:.2f}, "
+        f"ranking {held.rules_ranking:.2f}"
+    )
