@@ -14,10 +14,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from curator.contrast import AA_TEXT, contrast_ratio, is_colour
 from curator.errors import ConfigError
 from curator.settings import (
     SECTIONS,
     SETTINGS,
+    BrandSettings,
     ClusterSettings,
     CuratorSettings,
     ExportSettings,
@@ -51,7 +53,15 @@ def parse_duration(text: str, key: str = "duration") -> timedelta:
 
 
 _BY_KEY = {s.key: s for s in SETTINGS}
-_TABLES = {"relevance": {"topics"}, "language": {"terms"}}
+_TABLES = {"relevance": {"topics"}, "language": {"terms"}, "site": {"editors", "sources"}}
+# The site's colours that are read on one another: (foreground, background).
+_READ_ON = (
+    ("site.text", "site.background"),
+    ("site.accent", "site.background"),
+    ("site.dark_text", "site.dark_background"),
+    ("site.dark_accent", "site.dark_background"),
+)
+MAX_DISPLAY_NAME = 120
 
 
 @dataclass(frozen=True)
@@ -99,10 +109,13 @@ class Config:
     cluster: ClusterSettings
     review: ReviewSettings
     export: ExportSettings
+    site: BrandSettings
     retention: RetentionSettings
     sources: tuple[SourceConfig, ...] = ()
     topics: tuple[Topic, ...] = ()
     language_terms: tuple[LanguageTerm, ...] = ()
+    editor_names: tuple[tuple[str, str], ...] = ()  # [site.editors]: login -> shown name
+    source_names: tuple[tuple[str, str], ...] = ()  # [site.sources]: source -> shown name
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
 
@@ -114,6 +127,7 @@ class Config:
             if key not in _BY_KEY:
                 raise ConfigError(key, "unknown setting")
             changed[key] = _coerce(_BY_KEY[key], value, self.root)
+        _check_colours(changed)
         return replace(self, **_sections(changed))
 
 
@@ -159,11 +173,15 @@ def from_mapping(raw: dict[str, Any], path: Path | None = None, root: Path | Non
             if key not in _BY_KEY:
                 raise ConfigError(key, "unknown setting")
             values[key] = _coerce(_BY_KEY[key], value, root)
+    _check_colours(values)
+    site = raw.get("site", {})
     return Config(
         **_sections(values),
         sources=_sources(raw.get("sources", [])),
         topics=_topics(raw.get("relevance", {}).get("topics", [])),
         language_terms=_language_terms(raw.get("language", {}).get("terms", [])),
+        editor_names=_display_names(site.get("editors", {}), "site.editors"),
+        source_names=_display_names(site.get("sources", {}), "site.sources"),
         path=path,
         root=root,
     )
@@ -221,6 +239,35 @@ def _check_range(setting: Setting, value: float) -> None:
         raise ConfigError(setting.key, f"{value} is below the minimum {setting.minimum:g}")
     if setting.maximum is not None and value > setting.maximum:
         raise ConfigError(setting.key, f"{value} is above the maximum {setting.maximum:g}")
+
+
+def _check_colours(values: dict[str, Any]) -> None:
+    """Each colour is "#rrggbb", and text and links are readable on their background
+    (WCAG AA): the site is read by people on old phones in bright light."""
+    for foreground, background in _READ_ON:
+        for key in (foreground, background):
+            if not is_colour(values[key]):
+                raise ConfigError(key, f"{values[key]!r} is not a colour like '#1f5fa8'")
+        ratio = contrast_ratio(values[foreground], values[background])
+        if ratio < AA_TEXT:
+            raise ConfigError(
+                foreground,
+                f"{values[foreground]} on {background} {values[background]} has a contrast of "
+                f"{ratio:.2f}:1, below the {AA_TEXT}:1 that WCAG AA asks for text",
+            )
+
+
+def _display_names(value: Any, key: str) -> tuple[tuple[str, str], ...]:
+    """A table of names as the site shows them: `ana = "Ana Ruiz"`."""
+    if not isinstance(value, dict):
+        raise ConfigError(key, "must be a table like [" + key + "]")
+    for name, shown in value.items():
+        if not isinstance(shown, str) or not shown.strip():
+            raise ConfigError(f"{key}.{name}", f"{shown!r} is not a name")
+        _refuse_control_characters(f"{key}.{name}", shown)
+        if len(shown) > MAX_DISPLAY_NAME:
+            raise ConfigError(f"{key}.{name}", f"longer than {MAX_DISPLAY_NAME} characters")
+    return tuple((name, shown.strip()) for name, shown in value.items())
 
 
 def _strings(value: Any, key: str) -> tuple[str, ...]:

@@ -122,7 +122,7 @@ class ExportSettings:
     """[export]: the public feeds and site."""
 
     out_dir: Path = setting("data/export", "where feeds and pages are written")
-    title: str = setting("Curator: addiction and recovery news", "feed and site title")
+    title: str = setting("Addiction and recovery news for families", "feed and site title")
     description: str = setting(
         "What the latest research and news on addiction mean for families.", "feed subtitle"
     )
@@ -135,6 +135,21 @@ class ExportSettings:
     language: str = setting("en", "language of the posts")
     tick: timedelta = setting("15m", "how often the service re-exports")
     tag_domain: str = setting("example.org,2026", "authority of the posts' tag: URIs")
+
+
+@dataclass(frozen=True)
+class BrandSettings:
+    """[site]: how the site looks and whose it is (its display names are tables, below)."""
+
+    organisation: str = setting("Example Family Network", "the organisation the site is for")
+    logo: str = setting("", "logo file: PNG, JPEG, WebP or SVG (empty: the name alone)")
+    pages: str = setting("", "folder of Markdown pages: about.md, contact.md, donate.md, …")
+    accent: str = setting("#1f5fa8", "colour of links and buttons (#rrggbb)")
+    text: str = setting("#1b1f24", "colour of the text")
+    background: str = setting("#ffffff", "colour of the page")
+    dark_accent: str = setting("#8ab4f8", "links and buttons in dark mode")
+    dark_text: str = setting("#e6e8eb", "text in dark mode")
+    dark_background: str = setting("#15181c", "page in dark mode")
 
 
 @dataclass(frozen=True)
@@ -156,6 +171,7 @@ SECTIONS: dict[str, type] = {
     "cluster": ClusterSettings,
     "review": ReviewSettings,
     "export": ExportSettings,
+    "site": BrandSettings,
     "retention": RetentionSettings,
 }
 _KINDS = {str: "str", int: "int", float: "float", bool: "bool", timedelta: "duration", Path: "path"}

@@ -13,7 +13,7 @@ from pathlib import Path
 import feedparser
 import lxml.html
 import pytest
-from export_helpers import START, add_post, edit_post
+from export_helpers import START, add_image, add_post, edit_post
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -48,14 +48,16 @@ def out(config: Config) -> Path:
 
 
 def add_three(store: Store) -> list[int]:
+    first = add_post(
+        store,
+        "Fentanyl test strips save lives",
+        tags=["overdose", "Harm reduction"],
+        image_url="https://img.example.com/strips.jpg",
+        editor="ana",
+    )
+    add_image(store, first)
     return [
-        add_post(
-            store,
-            "Fentanyl test strips save lives",
-            tags=["overdose", "Harm reduction"],
-            image_url="https://img.example.com/strips.jpg",
-            editor="ana",
-        ),
+        first,
         add_post(store, "Alcohol use among teens drops", tags=["alcohol"], editor="ben"),
         add_post(store, "Fentanyl test strips now legal in Texas", tags=["overdose"]),
     ]
@@ -124,6 +126,7 @@ def test_atom_entry_carries_text_source_image_tags_author_and_dates(
         published_at=START,
         updated_at=START + timedelta(hours=2),
     )
+    image = add_image(store, post_id, alt="A vending machine")
     export(config, store, now)
     entry = feedparser.parse((out(config) / "atom.xml").read_bytes()).entries[0]
     assert entry.id == f"tag:example.org,2026:post/{post_id}"
@@ -134,8 +137,11 @@ def test_atom_entry_carries_text_source_image_tags_author_and_dates(
     content = entry.content[0].value
     assert "<em>editor's</em> words" in content
     assert 'href="https://nida.example.gov/a"' in content and "from NIDA" in content
-    assert 'src="https://img.example.com/n.jpg"' in content
-    assert entry.media_content[0]["url"] == "https://img.example.com/n.jpg"
+    # Our copy of the image, never the outlet's (hotlinked, it leaks readers and breaks).
+    ours = f"https://example.org/news/images/post-{_n(store, post_id)}-{image.digest[:10]}"
+    assert f'src="{ours}-800.jpg"' in content and 'alt="A vending machine"' in content
+    assert "img.example.com" not in content
+    assert entry.media_content[0]["url"] == f"{ours}-800.jpg"  # the widest made
     assert [t.term for t in entry.tags] == ["naloxone"]
     assert entry.author == "ana"
     assert entry.published_parsed[:5] == (2026, 11, 1, 9, 0)
@@ -174,7 +180,8 @@ def test_json_feed_has_the_required_fields_of_version_1_1(
         assert item.get("content_html") or item.get("content_text")
         assert item["external_url"].startswith("https://news.example.com/")
         datetime.fromisoformat(item["date_published"])
-    assert feed["items"][-1]["image"] == "https://img.example.com/strips.jpg"
+    assert feed["items"][-1]["image"].startswith("https://example.org/news/images/post-")
+    assert "image" not in feed["items"][0]
 
 
 def test_author_mode_organisation_credits_the_organisation(

@@ -7,7 +7,7 @@ import click
 from curator.cli import desk_views as views
 from curator.cli.context import ROW_ID, AppContext, editor_name, now, pass_app
 from curator.cli.desk import editor_options
-from curator.desk.publish import draft_report, publish_item, retract_post
+from curator.desk.publish import ImageChoice, draft_report, publish_item, retract_post
 from curator.errors import CuratorError
 from curator.site.run import export_site
 
@@ -17,19 +17,30 @@ from curator.site.run import export_site
 @click.option(
     "--allow-terms", is_flag=True, help="Publish although the language check found terms."
 )
+@click.option("--image", "image_url", default=None, help="Lead image URL (default: the page's).")
+@click.option(
+    "--image-alt", default="", help="What the lead image shows, for readers who cannot see it."
+)
+@click.option("--image-credit", default="", help="Credit line (default: 'Image: <source>').")
 @editor_options
 @pass_app
-def publish(app: AppContext, item_id: int, allow_terms: bool, editor: str | None,
+def publish(app: AppContext, item_id: int, allow_terms: bool, image_url: str | None,
+            image_alt: str, image_credit: str, editor: str | None,
             expect_version: int | None) -> None:  # fmt: skip
-    """Publish the item's latest draft as a post."""
+    """Publish the item's latest draft as a post, with our copy of its lead image."""
     _, report = draft_report(app.store, app.config, item_id)
     for note in views.language_notes(report, app.config.review.crisis_line):
         click.echo(note, err=True)
     published = publish_item(
         app.store, app.config, item_id, editor_name(editor), now(),
         allow_terms=allow_terms, expected_version=expect_version,
+        image=ImageChoice(image_url, image_alt, image_credit),
     )  # fmt: skip
     click.echo(f"published item {item_id} as {published.post.slug}")
+    if published.image_problem:
+        click.echo(f"note: no lead image: {published.image_problem}", err=True)
+    elif published.post.image and not published.post.image.alt:
+        click.echo("note: the lead image has no alt text; pass --image-alt", err=True)
     export_now(app)
 
 

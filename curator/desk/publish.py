@@ -15,7 +15,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from curator.config import Config
-from curator.desk import actions, markdown, states, wording
+from curator.desk import actions, images, markdown, states, wording
 from curator.desk.states import Action
 from curator.errors import InvalidTransition, ReviewError
 from curator.models import Draft, Item, ItemChange, Post
@@ -31,6 +31,17 @@ class Published:
 
     post: Post
     language: wording.LanguageReport
+    image_problem: str | None = None  # why the lead image was left out
+
+
+@dataclass(frozen=True)
+class ImageChoice:
+    """The editor's say on the lead image: another address than the page's, its alt
+    text, its credit (empty: the source)."""
+
+    url: str | None = None
+    alt: str = ""
+    credit: str = ""
 
 
 def slugify(title: str) -> str:
@@ -71,15 +82,21 @@ def publish_item(
     *,
     allow_terms: bool = False,
     expected_version: int | None = None,
+    image: ImageChoice = ImageChoice(),
 ) -> Published:
-    """Publish the item's latest draft as a post (the item becomes `published`)."""
+    """Publish the item's latest draft as a post (the item becomes `published`), with
+    our copy of its lead image (the page's, or the editor's choice) when one can be made."""
     item = actions.read_item(store, item_id, expected_version)
     draft = store.drafts.latest(item_id)
     taken = draft is not None and store.posts.slug_taken(wanted_slug(draft.title, item_id))
     decided = decide_publication(
         item, draft, editor, now, config=config, slug_taken=taken, allow_terms=allow_terms
     )
-    return Published(store.posts.publish(decided.change, decided.post), decided.language)
+    url = image.url or item.image_url
+    prepared = images.prepare_lead_image(config, url, image.alt, image.credit, now)
+    post = replace(decided.post, image=prepared.image, image_url=url)
+    stored = store.posts.publish(decided.change, post, prepared.renditions)
+    return Published(stored, decided.language, prepared.problem)
 
 
 def decide_publication(

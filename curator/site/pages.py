@@ -1,4 +1,5 @@
-"""The static site: index.html, a page per post, a page per tag, and the CSS.
+"""The static site: index.html, a page per post, a page per tag, the organisation's own
+pages and logo, the CSS in its colours, sitemap.xml and robots.txt.
 
 Links between pages are relative, so the folder works from any base URL (or from
 disk); the pages carry no JavaScript and a Content-Security-Policy that allows none.
@@ -9,29 +10,52 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import datetime
 from importlib import resources
 from typing import Any
 
 from markupsafe import Markup
 
+from curator.contrast import readable_blend
+from curator.settings import BrandSettings
 from curator.site.atomic import Output
 from curator.site.settings import SiteSettings
+from curator.site.sitemap import ROBOTS, SITEMAP, robots, sitemap
 from curator.site.templates import environment, fingerprint
 from curator.site.views import PostView, SiteView, detached
 
 
 def page_outputs(site: SiteView, salt: str) -> dict[str, Output]:
     """Every page of the site, by path relative to the export folder."""
-    top = {"site": site.settings, "root": "", "chrome": _chrome(site.settings, "")}
-    inner = {"site": site.settings, "root": "../", "chrome": _chrome(site.settings, "../")}
-    latest = site.posts[: site.settings.feed_size]
+    settings = site.settings
+    top = {"site": settings, "root": "", "chrome": _chrome(settings, "")}
+    inner = {"site": settings, "root": "../", "chrome": _chrome(settings, "../")}
+    latest = site.posts[: settings.feed_size]
     outputs = {
         "index.html": Output(
             fingerprint(salt, "index", [p.digest for p in latest], _tag_counts(site)),
             _renderer("index.html", top, posts=latest, tags=site.tags),
         ),
-        "style.css": Output(fingerprint(salt, "css"), _stylesheet),
+        "style.css": Output(fingerprint(salt, "css"), functools.partial(_stylesheet, settings)),
+        ROBOTS: Output(fingerprint(salt, ROBOTS), functools.partial(robots, settings)),
     }
+    for page in settings.pages:
+        outputs[page.page] = Output(
+            fingerprint(salt, "page", page), _renderer("page.html", top, page=page)
+        )
+    if settings.logo:
+        data = settings.logo.data
+        outputs[settings.logo.path] = Output(fingerprint(salt, "logo"), lambda: data)
+    outputs.update(_post_and_tag_pages(site, salt, inner))
+    listed = _sitemap_pages(site)
+    outputs[SITEMAP] = Output(
+        fingerprint(salt, SITEMAP, listed), functools.partial(sitemap, settings, listed)
+    )
+    return outputs
+
+
+def _post_and_tag_pages(site: SiteView, salt: str, inner: dict[str, Any]) -> dict[str, Output]:
+    outputs = {}
     for post in site.posts:
         outputs[post.page] = Output(
             fingerprint(salt, "post", post.digest),
@@ -67,8 +91,39 @@ def _chrome(settings: SiteSettings, root: str) -> dict[str, Markup]:
     return {part: Markup(getattr(macros, part)(settings, root).strip()) for part in parts}
 
 
-def _stylesheet() -> bytes:
-    return resources.files("curator").joinpath("templates/style.css").read_bytes()
+def _stylesheet(settings: SiteSettings) -> bytes:
+    """The stylesheet, after the organisation's colours as custom properties."""
+    light, dark = _colours(settings.palette, ""), _colours(settings.palette, "dark_")
+    colours = f":root {{ {light} }}\n@media (prefers-color-scheme: dark) {{ :root {{ {dark} }} }}\n"
+    return (
+        colours.encode() + resources.files("curator").joinpath("templates/style.css").read_bytes()
+    )
+
+
+def _colours(palette: BrandSettings, prefix: str) -> str:
+    """One scheme's custom properties: its three colours, and a muted text colour, a
+    line colour and a tinted background that keep text readable (WCAG AA)."""
+    text, accent, background = (
+        getattr(palette, prefix + n) for n in ("text", "accent", "background")
+    )
+    shades = {
+        "text": text,
+        "accent": accent,
+        "background": background,
+        "muted": readable_blend(text, background, 0.78),
+        "line": readable_blend(text, background, 0.2, background),
+        "soft": readable_blend(accent, background, 0.08, text, accent),
+    }
+    return " ".join(f"--{name}: {value};" for name, value in shades.items())
+
+
+def _sitemap_pages(site: SiteView) -> list[tuple[str, datetime | None]]:
+    newest = site.posts[0].updated_at if site.posts else None
+    listed: list[tuple[str, datetime | None]] = [("index.html", newest)]
+    listed += [(page.page, None) for page in site.settings.pages]
+    listed += [(post.page, post.updated_at) for post in site.posts]
+    listed += [(tag.page, max(p.updated_at for p in tagged)) for tag, tagged in site.tags]
+    return listed
 
 
 def _tag_counts(site: SiteView) -> list[tuple[str, str, int]]:

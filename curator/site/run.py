@@ -74,7 +74,8 @@ def export_site(
             if helpers.worth_it(to_make):  # most pages are to be made: start the workers now
                 helpers.start(to_make)
             posts, chosen = _with_related(store, store.exports.published_posts())
-            files = build_export(settings, posts, store.exports.last_change() or now)
+            updated = store.exports.last_change() or now
+            files = build_export(settings, posts, updated, store.exports.image_data)
             if chosen:
                 # We wrote the related posts. If nothing else moved meanwhile, the new state
                 # is what these files are made from; if something did, record none.

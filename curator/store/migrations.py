@@ -236,3 +236,15 @@ def m011_desk_queue_indexes(db: Database) -> None:
 def m012_relevance_source_filter(db: Database) -> None:
     """A source may be all on topic (`filter = "all"`): its items skip the score."""
     db.execute("ALTER TABLE sources ADD COLUMN filter TEXT NOT NULL DEFAULT 'topics'")
+
+
+@MIGRATIONS()
+def m016_post_images(db: Database) -> None:
+    """A post's lead image, fetched and re-encoded at publish time: its renditions'
+    bytes (one row a width), and on the post what the pages say of it (JSON)."""
+    db.execute(
+        "CREATE TABLE post_images (item_id INTEGER NOT NULL REFERENCES items(id), "
+        "width INTEGER NOT NULL, height INTEGER NOT NULL, data BLOB NOT NULL, "
+        "PRIMARY KEY (item_id, width))"
+    )
+    db.execute("ALTER TABLE posts ADD COLUMN image TEXT")
