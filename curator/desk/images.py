@@ -106,7 +106,9 @@ def _decoded(data: bytes) -> Image.Image:
 
 def _encoded(image: Image.Image, width: int) -> Rendition:
     height = max(1, round(image.height * width / image.width))
-    resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+    resized = (
+        image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+    )
     out = io.BytesIO()
     resized.save(out, "JPEG", quality=QUALITY, optimize=True, progressive=True)
     return Rendition(width, height, out.getvalue())
