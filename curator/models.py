@@ -266,6 +266,7 @@ class Draft:
     body_markdown: str
     editor: str
     saved_at: datetime
+    image_alt: str = ""  # what the lead image shows, for readers who cannot see it
 
 
 @dataclass(frozen=True)

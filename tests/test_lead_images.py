@@ -15,7 +15,7 @@ from PIL import Image
 from pytest_httpserver import HTTPServer
 
 from curator.config import Config
-from curator.desk import states
+from curator.desk import actions, draftfile, states
 from curator.desk.images import ImageRefused, prepare_lead_image, renditions_of
 from curator.desk.publish import ImageChoice, publish_item
 from curator.desk.states import Action
@@ -97,3 +97,23 @@ def test_a_post_without_an_image_has_no_figure_and_no_orphan_caption(
     html = (Path(config.export.out_dir) / "posts" / f"{published.post.slug}.html").read_text()
     assert "<figure" not in html and "Image:" not in html and "og:image" not in html
     assert 'name="twitter:card" content="summary"' in html
+
+
+def test_the_alt_text_is_asked_for_in_the_drafts_front_matter(
+    config: Config, store: Store, now: datetime, httpserver: HTTPServer
+):
+    httpserver.expect_request("/kit.jpg").respond_with_data(photo(), content_type="image/jpeg")
+    item = add_item(store.db, now, image_url=httpserver.url_for("/kit.jpg"))
+    start = draftfile.template(store.items.get(item), None, [], "NIDA News")
+    assert 'image_alt = ""' in start  # the editor is asked
+    written = start.replace('image_alt = ""', 'image_alt = "A kit in a locker"')
+    text = draftfile.parse(written, "fallback", "draft.md")
+    assert text.image_alt == "A kit in a locker"
+    actions.save_draft(
+        store, config, item, "ana", now,
+        title=text.title, tags=text.tags, body=text.body, image_alt=text.image_alt,
+    )  # fmt: skip
+    assert store.drafts.latest(item).image_alt == "A kit in a locker"
+    published = publish_item(store, config, item, "ana", now)
+    assert published.post.image is not None
+    assert published.post.image.alt == "A kit in a locker"

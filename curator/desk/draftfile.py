@@ -3,6 +3,7 @@
     +++
     title = "What a new naloxone study means for families"
     tags = ["overdose", "naloxone"]
+    image_alt = "A naloxone kit on a school nurse's desk"
     +++
 
     > the summary, as a quoted starting point
@@ -39,6 +40,7 @@ class DraftText:
     title: str
     tags: tuple[str, ...]
     body: str
+    image_alt: str = ""  # the lead image described, for readers who cannot see it
 
 
 def template(
@@ -47,7 +49,9 @@ def template(
 ) -> str:  # fmt: skip
     """The file the editor starts from: the latest draft, or the summary as a quote."""
     if draft is not None:
-        head = DraftText(title or draft.title, tags or draft.tags, draft.body_markdown)
+        head = DraftText(
+            title or draft.title, tags or draft.tags, draft.body_markdown, draft.image_alt
+        )
     else:
         quoted = "\n".join(f"> {line}" if line else ">" for line in item.summary.splitlines())
         link = f"Read the full report: [{item.title}]({item.url}) ({credit})"
@@ -62,7 +66,8 @@ def template(
 def front_matter(text: DraftText) -> str:
     # JSON strings are valid TOML basic strings.
     tags = ", ".join(json.dumps(tag) for tag in text.tags)
-    return f"{FENCE}\ntitle = {json.dumps(text.title)}\ntags = [{tags}]\n{FENCE}\n"
+    alt = f"image_alt = {json.dumps(text.image_alt)}  # what the lead image shows\n"
+    return f"{FENCE}\ntitle = {json.dumps(text.title)}\ntags = [{tags}]\n{alt}{FENCE}\n"
 
 
 def parse(text: str, fallback_title: str, where: str) -> DraftText:
@@ -81,12 +86,15 @@ def parse(text: str, fallback_title: str, where: str) -> DraftText:
             raise CuratorError(f"{where}: the front matter is not valid TOML ({e})") from e
         body = "\n".join(lines[end + 1 :])
     title, tags = head.get("title", fallback_title), head.get("tags", [])
-    if not isinstance(title, str) or not isinstance(tags, list):
-        raise CuratorError(f"{where}: title must be text and tags a list of text")
+    alt = head.get("image_alt", "")
+    if not isinstance(title, str) or not isinstance(tags, list) or not isinstance(alt, str):
+        raise CuratorError(f"{where}: title and image_alt must be text and tags a list of text")
     body = strip_comments(body)
     if not body.strip():
         raise CuratorError(f"{where}: the draft is empty")
-    return DraftText(title.strip() or fallback_title, tuple(str(t) for t in tags), body)
+    return DraftText(
+        title.strip() or fallback_title, tuple(str(t) for t in tags), body, alt.strip()
+    )
 
 
 def recovery_dir(database: Path) -> Path:

@@ -93,7 +93,8 @@ def publish_item(
         item, draft, editor, now, config=config, slug_taken=taken, allow_terms=allow_terms
     )
     url = image.url or item.image_url
-    prepared = images.prepare_lead_image(config, url, image.alt, image.credit, now)
+    alt = image.alt or (draft.image_alt if draft else "")
+    prepared = images.prepare_lead_image(config, url, alt, image.credit, now)
     post = replace(decided.post, image=prepared.image, image_url=url)
     stored = store.posts.publish(decided.change, post, prepared.renditions)
     return Published(stored, decided.language, prepared.problem)

@@ -248,3 +248,4 @@ def m016_post_images(db: Database) -> None:
         "PRIMARY KEY (item_id, width))"
     )
     db.execute("ALTER TABLE posts ADD COLUMN image TEXT")
+    db.execute("ALTER TABLE drafts ADD COLUMN image_alt TEXT NOT NULL DEFAULT ''")
