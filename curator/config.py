@@ -22,6 +22,7 @@ from curator.settings import (
     BrandSettings,
     ClusterSettings,
     CuratorSettings,
+    DigestSettings,
     ExportSettings,
     ExtractSettings,
     NetworkSettings,
@@ -62,6 +63,7 @@ _READ_ON = (
     ("site.dark_accent", "site.dark_background"),
 )
 MAX_DISPLAY_NAME = 120
+_TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 @dataclass(frozen=True)
@@ -110,12 +112,14 @@ class Config:
     review: ReviewSettings
     export: ExportSettings
     site: BrandSettings
+    digest: DigestSettings
     retention: RetentionSettings
     sources: tuple[SourceConfig, ...] = ()
     topics: tuple[Topic, ...] = ()
     language_terms: tuple[LanguageTerm, ...] = ()
     editor_names: tuple[tuple[str, str], ...] = ()  # [site.editors]: login -> shown name
     source_names: tuple[tuple[str, str], ...] = ()  # [site.sources]: source -> shown name
+    smtp_password: str | None = field(default=None, repr=False)  # from $digest.password_env
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
 
@@ -128,6 +132,7 @@ class Config:
                 raise ConfigError(key, "unknown setting")
             changed[key] = _coerce(_BY_KEY[key], value, self.root)
         _check_colours(changed)
+        _check_digest(changed)
         return replace(self, **_sections(changed))
 
 
@@ -143,7 +148,8 @@ def load(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
         raise ConfigError(str(chosen), f"cannot be read ({e.strerror})") from e
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(str(chosen), f"not valid TOML ({e})") from e
-    return from_mapping(raw, path=chosen, root=chosen.resolve().parent)
+    config = from_mapping(raw, path=chosen, root=chosen.resolve().parent)
+    return replace(config, smtp_password=env.get(config.digest.password_env) or None)
 
 
 def _read_capped(path: Path) -> bytes:
@@ -174,6 +180,7 @@ def from_mapping(raw: dict[str, Any], path: Path | None = None, root: Path | Non
                 raise ConfigError(key, "unknown setting")
             values[key] = _coerce(_BY_KEY[key], value, root)
     _check_colours(values)
+    _check_digest(values)
     site = raw.get("site", {})
     return Config(
         **_sections(values),
@@ -255,6 +262,21 @@ def _check_colours(values: dict[str, Any]) -> None:
                 f"{values[foreground]} on {background} {values[background]} has a contrast of "
                 f"{ratio:.2f}:1, below the {AA_TEXT}:1 that WCAG AA asks for text",
             )
+
+
+def _check_digest(values: dict[str, Any]) -> None:
+    """The digest's time reads as HH:MM; its unsubscribe link names the recipient; mail
+    goes in clear only to a relay on this machine."""
+    if not _TIME_OF_DAY.match(values["digest.time"]):
+        raise ConfigError("digest.time", f"{values['digest.time']!r} is not a time like '08:00'")
+    link = values["digest.unsubscribe_url"]
+    if not link.startswith(("https://", "http://", "mailto:")) or "{email}" not in link:
+        raise ConfigError(
+            "digest.unsubscribe_url", f"{link!r} is not an http(s) or mailto: link with {{email}}"
+        )
+    host = values["digest.smtp_host"]
+    if values["digest.security"] == "none" and host not in ("", "localhost", "127.0.0.1", "::1"):
+        raise ConfigError("digest.security", f"'none' sends in clear; {host!r} is not this machine")
 
 
 def _display_names(value: Any, key: str) -> tuple[tuple[str, str], ...]:

@@ -152,6 +152,34 @@ class BrandSettings:
     dark_background: str = setting("#15181c", "page in dark mode")
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """[digest]: the weekly email and its page, and how it is sent."""
+
+    enabled: bool = setting(False, "the service sends the weekly digest")
+    weekday: str = setting("monday", "day the service sends it", choices=WEEKDAYS)
+    time: str = setting("08:00", "time of day (UTC, HH:MM) from which the service sends it")
+    posts: int = setting(20, "posts in a digest at most", 1, 50)
+    smtp_host: str = setting("", "SMTP server (empty: digests are built, not sent)")
+    smtp_port: int = setting(587, "SMTP port", 1, 65535)
+    security: str = setting(
+        "starttls", "STARTTLS, TLS from the start, or none (a relay on this machine only)",
+        choices=("starttls", "tls", "none"),
+    )  # fmt: skip
+    smtp_user: str = setting("", "SMTP login (empty: no login)")
+    password_env: str = setting("CURATOR_SMTP_PASSWORD", "environment variable with the password")
+    ca_file: str = setting("", "CA certificates to trust for the SMTP server (empty: the system's)")
+    sender: str = setting("Example Family Network <news@example.org>", "the From address")
+    recipients: str = setting("", "file of recipients' addresses, one a line")
+    list_address: str = setting("", "or one mailing-list address to send a single copy to")
+    unsubscribe_url: str = setting(
+        "https://example.org/unsubscribe?email={email}", "unsubscribe link; {email} is filled in"
+    )
+
+
 @dataclass(frozen=True)
 class RetentionSettings:
     """[retention]: how long bulky text is kept."""
@@ -172,6 +200,7 @@ SECTIONS: dict[str, type] = {
     "review": ReviewSettings,
     "export": ExportSettings,
     "site": BrandSettings,
+    "digest": DigestSettings,
     "retention": RetentionSettings,
 }
 _KINDS = {str: "str", int: "int", float: "float", bool: "bool", timedelta: "duration", Path: "path"}

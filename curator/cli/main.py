@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "posts": "publish:posts",
     "search": "desk:search",
     "export": "export:export",
+    "digest": "digest:digest",
 }
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from curator.models import Post
 from curator.site.atomic import Output
+from curator.site.digest import digest_outputs
 from curator.site.feeds import FeedInfo, atom_feed, rss_feed
 from curator.site.jsonfeed import json_feed
 from curator.site.pages import page_outputs
@@ -43,6 +44,7 @@ def build_export(
     posts: Sequence[Post],
     updated: datetime,
     images: ImageLoader | None = None,
+    digests: Sequence[str] = (),
 ) -> dict[str, Output]:
     """Every file of the export (path -> Output) from the posts, newest first.
 
@@ -50,7 +52,8 @@ def build_export(
     feeds' own `updated`, so that no change means the same bytes. Nothing is rendered
     until an output's `render` is called, and `sync_folder` calls it only for files
     whose key changed. `images` reads the lead images' bytes (from the store); without
-    it, posts are shown without their images.
+    it, posts are shown without their images. `digests`: the weeks whose digest was
+    made ("2026-W49"), newest first.
     """
     site = build_site(settings, posts if images else [replace(p, image=None) for p in posts])
     salt = fingerprint(settings, code_digest())
@@ -78,6 +81,7 @@ def build_export(
     outputs.update(_tag_feeds(site, salt))
     if images:
         outputs.update(_image_files(site, salt, images))
+    outputs.update(digest_outputs(site, digests, salt))
     return outputs
 
 

@@ -28,8 +28,8 @@ from curator.site.views import PostView, SiteView, detached
 def page_outputs(site: SiteView, salt: str) -> dict[str, Output]:
     """Every page of the site, by path relative to the export folder."""
     settings = site.settings
-    top = {"site": settings, "root": "", "chrome": _chrome(settings, "")}
-    inner = {"site": settings, "root": "../", "chrome": _chrome(settings, "../")}
+    top = {"site": settings, "root": "", "chrome": chrome(settings, "")}
+    inner = {"site": settings, "root": "../", "chrome": chrome(settings, "../")}
     latest = site.posts[: settings.feed_size]
     outputs = {
         "index.html": Output(
@@ -72,7 +72,7 @@ def _post_and_tag_pages(site: SiteView, salt: str, inner: dict[str, Any]) -> dic
 
 def post_renderer(settings: SiteSettings) -> Callable[[PostView], bytes]:
     """Renders post pages as `page_outputs` does (for worker processes)."""
-    inner = {"site": settings, "root": "../", "chrome": _chrome(settings, "../")}
+    inner = {"site": settings, "root": "../", "chrome": chrome(settings, "../")}
     return lambda post: _render("post.html", {**inner, "post": post})
 
 
@@ -84,7 +84,7 @@ def _render(name: str, context: dict[str, Any]) -> bytes:
     return environment().get_template(name).render(context).encode("utf-8")
 
 
-def _chrome(settings: SiteSettings, root: str) -> dict[str, Markup]:
+def chrome(settings: SiteSettings, root: str) -> dict[str, Markup]:
     """The frame of every page (see chrome.html), rendered once rather than once per page."""
     macros = environment().get_template("chrome.html").module
     parts = ("top", "middle", "bottom")

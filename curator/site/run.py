@@ -63,8 +63,9 @@ def export_site(
     settings = SiteSettings.from_config(config)
     target = Path(out_dir or config.export.out_dir)
     with _one_export_at_a_time(target):
+        weeks = [week for week, _ in store.digests.weeks()]
         state = store.exports.state()
-        source = source_key(settings, state)
+        source = source_key(settings, (state, weeks))
         manifest = read_manifest(target)
         if folder_is_current(target, manifest, source):  # nothing changed: no post is read
             return ExportReport(target, state.live, (), len(manifest.files), (), 0)
@@ -75,13 +76,13 @@ def export_site(
                 helpers.start(to_make)
             posts, chosen = _with_related(store, store.exports.published_posts())
             updated = store.exports.last_change() or now
-            files = build_export(settings, posts, updated, store.exports.image_data)
+            files = build_export(settings, posts, updated, store.exports.image_data, weeks)
             if chosen:
                 # We wrote the related posts. If nothing else moved meanwhile, the new state
                 # is what these files are made from; if something did, record none.
                 after = store.exports.state()
                 same = after.posts_only() == state.posts_only()
-                source = source_key(settings, after) if same else ""
+                source = source_key(settings, (after, weeks)) if same else ""
             batch = PageBatch(settings, posts, helpers)
             result = sync_folder(target, files, source, batch, manifest)
         finally:

@@ -37,6 +37,7 @@ class SiteSettings:
     source_names: tuple[tuple[str, str], ...] = ()
     logo: Logo | None = None
     pages: tuple[SitePage, ...] = ()
+    digest_posts: int = 20
 
     @classmethod
     def from_config(cls, config: Config) -> SiteSettings:
@@ -68,6 +69,7 @@ class SiteSettings:
             source_names=config.source_names,
             logo=read_logo(config.site.logo, config.root),
             pages=read_pages(config.site.pages, config.root),
+            digest_posts=config.digest.posts,
         )
 
     def editor_name(self, login: str) -> str | None:

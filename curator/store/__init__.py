@@ -15,6 +15,7 @@ import sqlite_utils
 from curator.models import NewItem, SavedEntry, ScreenedEntry
 from curator.store.articles import ArticleStore
 from curator.store.database import open_database, translate_errors, write_transaction
+from curator.store.digests import DigestStore
 from curator.store.drafts import DraftStore
 from curator.store.entries import EntryStore
 from curator.store.exports import ExportStore
@@ -40,6 +41,7 @@ class Store:
     posts: PostStore
     exports: ExportStore
     retention: RetentionStore
+    digests: DigestStore
 
     @classmethod
     def open(cls, path: Path, busy_timeout: timedelta = timedelta(seconds=5)) -> Store:
@@ -57,6 +59,7 @@ class Store:
             posts=PostStore(db),
             exports=ExportStore(db),
             retention=RetentionStore(db),
+            digests=DigestStore(db),
         )
 
     @contextlib.contextmanager
