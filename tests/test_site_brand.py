@@ -70,7 +70,11 @@ def test_header_footer_and_titles_carry_the_organisation_not_the_software(brande
     assert (logo.get("src"), logo.get("width"), logo.get("height")) == ("logo.png", "240", "80")
     assert (branded / "logo.png").read_bytes()[:4] == b"\x89PNG"
     header = [(a.text, a.get("href"), a.get("class")) for a in index.xpath("//header//nav//a")]
-    assert header == [("About us", "about.html", None), ("Give", "donate.html", "button")]
+    assert header == [
+        ("About us", "about.html", None),
+        ("Search", "search.html", None),
+        ("Give", "donate.html", "button"),
+    ]
     footer = [a.text for a in index.xpath("//footer//ul[@class='pages']//a")]
     assert footer == ["About us", "Give", "privacy"]
     about = page(branded, "about.html")
@@ -95,6 +99,8 @@ def test_quotes_are_credited_and_overdose_posts_carry_the_crisis_line(branded: P
     (quote,) = post.xpath("//figure[@class='quote']")
     assert quote.findtext("blockquote/p") == "Deaths fell by a third."
     assert quote.findtext("figcaption") == "Quoted from PubMed"
+    excerpts = page(branded, "index.html").xpath("//p[@class='excerpt']/text()")
+    assert "Good news." in excerpts and not any("Deaths fell" in e for e in excerpts)
     banner = post.xpath("string(//p[@class='crisis'])")
     assert "call or text 988" in banner
     later = page(branded, "posts/housing-grants.html")

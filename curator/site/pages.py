@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from curator.contrast import readable_blend
+from curator.contrast import blend, readable_blend
 from curator.settings import BrandSettings
 from curator.site.atomic import Output
 from curator.site.settings import SiteSettings
@@ -29,6 +29,7 @@ def page_outputs(site: SiteView, salt: str) -> dict[str, Output]:
     """Every page of the site, by path relative to the export folder."""
     settings = site.settings
     top = {"site": settings, "root": "", "chrome": chrome(settings, "")}
+    search = {"site": settings, "root": "", "chrome": chrome(settings, "", scripts=True)}
     inner = {"site": settings, "root": "../", "chrome": chrome(settings, "../")}
     latest = site.posts[: settings.feed_size]
     outputs = {
@@ -38,6 +39,13 @@ def page_outputs(site: SiteView, salt: str) -> dict[str, Output]:
         ),
         "style.css": Output(fingerprint(salt, "css"), functools.partial(_stylesheet, settings)),
         ROBOTS: Output(fingerprint(salt, ROBOTS), functools.partial(robots, settings)),
+        "search.js": Output(
+            fingerprint(salt, "search.js"), functools.partial(_package, "search.js")
+        ),
+        "search.html": Output(
+            fingerprint(salt, "search", [(p.digest, p.page) for p in site.posts]),
+            _renderer("search.html", search, posts=site.posts),
+        ),
     }
     for page in settings.pages:
         outputs[page.page] = Output(
@@ -84,11 +92,16 @@ def _render(name: str, context: dict[str, Any]) -> bytes:
     return environment().get_template(name).render(context).encode("utf-8")
 
 
-def chrome(settings: SiteSettings, root: str) -> dict[str, Markup]:
-    """The frame of every page (see chrome.html), rendered once rather than once per page."""
+def chrome(settings: SiteSettings, root: str, *, scripts: bool = False) -> dict[str, Markup]:
+    """The frame of every page (see chrome.html), rendered once rather than once per page;
+    `scripts`: the search page's, whose policy lets Pagefind's script run."""
     macros = environment().get_template("chrome.html").module
-    parts = ("top", "middle", "bottom")
-    return {part: Markup(getattr(macros, part)(settings, root).strip()) for part in parts}
+    parts = {
+        "top": (settings, root, scripts),
+        "middle": (settings, root),
+        "bottom": (settings, root),
+    }
+    return {part: Markup(getattr(macros, part)(*args).strip()) for part, args in parts.items()}
 
 
 def _stylesheet(settings: SiteSettings) -> bytes:
@@ -98,6 +111,10 @@ def _stylesheet(settings: SiteSettings) -> bytes:
     return (
         colours.encode() + resources.files("curator").joinpath("templates/style.css").read_bytes()
     )
+
+
+def _package(name: str) -> bytes:
+    return resources.files("curator").joinpath(f"templates/{name}").read_bytes()
 
 
 def _colours(palette: BrandSettings, prefix: str) -> str:
@@ -111,7 +128,7 @@ def _colours(palette: BrandSettings, prefix: str) -> str:
         "accent": accent,
         "background": background,
         "muted": readable_blend(text, background, 0.78),
-        "line": readable_blend(text, background, 0.2, background),
+        "line": blend(text, background, 0.25),  # borders: decoration, not text
         "soft": readable_blend(accent, background, 0.08, text, accent),
     }
     return " ".join(f"--{name}: {value};" for name, value in shades.items())

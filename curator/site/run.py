@@ -24,6 +24,7 @@ from curator.site.atomic import folder_is_current, read_manifest, sync_folder
 from curator.site.build import ATOM, JSON, RSS, SiteSettings, build_export, source_key
 from curator.site.pool import Helpers, PageBatch
 from curator.site.related import choose_related
+from curator.site.search import drop_index, index_posts, needs_index
 from curator.store import Store
 
 LOCK = ".curator-export.lock"
@@ -68,6 +69,8 @@ def export_site(
         source = source_key(settings, (state, weeks))
         manifest = read_manifest(target)
         if folder_is_current(target, manifest, source):  # nothing changed: no post is read
+            if state.live and needs_index(target, ()):  # a run stopped before indexing
+                index_posts(target)
             return ExportReport(target, state.live, (), len(manifest.files), (), 0)
         helpers = Helpers()
         try:
@@ -87,6 +90,10 @@ def export_site(
             result = sync_folder(target, files, source, batch, manifest)
         finally:
             helpers.close()
+        if not posts:
+            drop_index(target)
+        elif needs_index(target, result.written + result.removed):
+            index_posts(target)
     return ExportReport(
         out_dir=target,
         posts=len(posts),

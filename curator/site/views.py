@@ -33,6 +33,8 @@ UNTITLED = "(untitled)"
 # Posts that get the crisis line as a banner (the desk's reminder uses the same words).
 _CRISIS_TOPIC = re.compile(r"\b(overdos\w*|suicid\w*|self-harm)", re.IGNORECASE)
 _QUOTE_TAG = re.compile(r"<(/?)blockquote>")
+_QUOTE_BLOCK = re.compile(r"<blockquote\b.*?</blockquote>", re.DOTALL | re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
 Titles = dict[str, tuple[str, datetime]]  # slug -> title and date of every live post
 
 
@@ -193,7 +195,10 @@ class PostView:
 
     @cached_property
     def excerpt(self) -> str:
-        return _excerpt(text_of(self.raw_html))
+        """The start of the editor's own words: quotes left out, blocks apart."""
+        own = _QUOTE_BLOCK.sub(" ", self.raw_html) if "<blockquote" in self.raw_html else ""
+        spaced = _BLOCK_END.sub(" ", own or self.raw_html)
+        return _excerpt(text_of(spaced) or text_of(self.raw_html))
 
     @cached_property
     def about_crisis(self) -> bool:
