@@ -108,9 +108,7 @@ def _stylesheet(settings: SiteSettings) -> bytes:
     """The stylesheet, after the organisation's colours as custom properties."""
     light, dark = _colours(settings.palette, ""), _colours(settings.palette, "dark_")
     colours = f":root {{ {light} }}\n@media (prefers-color-scheme: dark) {{ :root {{ {dark} }} }}\n"
-    return (
-        colours.encode() + resources.files("curator").joinpath("templates/style.css").read_bytes()
-    )
+    return colours.encode() + _package("style.css")
 
 
 def _package(name: str) -> bytes:

@@ -257,15 +257,8 @@ Detached = tuple[int, str, tuple[TagRef, ...], datetime, datetime, str, Post]
 
 def detached(view: PostView) -> Detached:
     """`view` as plain data for another process: all but the context it shares."""
-    return (
-        view.post_id,
-        view.name,
-        view.tags,
-        view.published_at,
-        view.updated_at,
-        view.digest,
-        view.source,
-    )
+    return (view.post_id, view.name, view.tags, view.published_at, view.updated_at,
+            view.digest, view.source)  # fmt: skip
 
 
 def attacher(settings: SiteSettings, titles: Titles) -> Callable[[Detached], PostView]:
