@@ -11,10 +11,12 @@ import pytest
 from export_helpers import START, add_post, photo
 
 from curator import config as config_module
+from curator.config import Config
 from curator.contrast import contrast_ratio
 from curator.errors import ConfigError
 from curator.site.run import export_site
 from curator.store import Store
+from curator.store.times import to_db
 
 
 def page(folder: Path, name: str) -> lxml.html.HtmlElement:
@@ -22,7 +24,7 @@ def page(folder: Path, name: str) -> lxml.html.HtmlElement:
 
 
 @pytest.fixture
-def branded(tmp_path: Path, make_config, store: Store, now: datetime) -> Path:
+def brand_config(tmp_path: Path, make_config) -> Config:
     pages = tmp_path / "pages"
     pages.mkdir()
     (pages / "about.md").write_text("# About us\n\nWe help *families*.\n<script>x</script>\n")
@@ -34,6 +36,12 @@ def branded(tmp_path: Path, make_config, store: Store, now: datetime) -> Path:
               "accent": "#005a9c", "editors": {"ana": "Ana Ruiz"},
               "sources": {"pubmed-oud": "PubMed"}},
     )  # fmt: skip
+    return config
+
+
+@pytest.fixture
+def branded(brand_config: Config, store: Store, now: datetime) -> Path:
+    config = brand_config
     add_post(
         store, "Overdose deaths fall in Ohio", editor="ana", source_name="pubmed-oud",
         body_html="<p>Good news.</p><blockquote><p>Deaths fell by a third.</p></blockquote>",
@@ -139,3 +147,22 @@ def test_a_missing_logo_or_pages_folder_is_a_one_line_error_naming_the_key(
                       ({"pages": "nowhere"}, "site.pages")):  # fmt: skip
         with pytest.raises(ConfigError, match=f"^config: {key}: "):
             export_site(make_config(site=site), store, now)
+
+
+def test_search_lists_every_post_and_the_index_follows_the_post_pages(
+    branded: Path, brand_config: Config, store: Store, now: datetime
+):
+    listed = [a.text for a in page(branded, "search.html").xpath("//ol[@class='every-post']//a")]
+    assert listed == ["Overdose deaths fall in Ohio again", "Recovery housing grants open",
+                      "Overdose deaths fall in Ohio"]  # fmt: skip
+    entry = branded / "pagefind" / "pagefind-entry.json"
+    assert '"page_count":3' in entry.read_text()
+    (branded / "pagefind" / ".curator-indexed").unlink()  # as a failed indexing leaves it
+    config = brand_config
+    export_site(config, store, now)  # nothing else changed: the index is made again
+    assert (branded / "pagefind" / ".curator-indexed").exists()
+    for post in store.posts.list():
+        store.db["posts"].update(post.id, {"retracted_at": to_db(now)})
+    export_site(config, store, now)
+    assert not (branded / "pagefind").exists()
+    assert "Nothing published yet." in (branded / "search.html").read_text()

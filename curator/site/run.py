@@ -20,11 +20,12 @@ from pathlib import Path
 from curator.config import Config
 from curator.errors import ExportError
 from curator.models import Post
-from curator.site.atomic import folder_is_current, read_manifest, sync_folder
+from curator.site.atomic import Output, folder_is_current, read_manifest, sync_folder
 from curator.site.build import ATOM, JSON, RSS, SiteSettings, build_export, source_key
 from curator.site.pool import Helpers, PageBatch
 from curator.site.related import choose_related
-from curator.site.search import drop_index, index_posts, needs_index
+from curator.site.search import drop_index, index_posts, indexed_key
+from curator.site.templates import fingerprint
 from curator.store import Store
 
 LOCK = ".curator-export.lock"
@@ -68,9 +69,8 @@ def export_site(
         state = store.exports.state()
         source = source_key(settings, (state, weeks))
         manifest = read_manifest(target)
-        if folder_is_current(target, manifest, source):  # nothing changed: no post is read
-            if state.live and needs_index(target, ()):  # a run stopped before indexing
-                index_posts(target)
+        current = folder_is_current(target, manifest, source)
+        if current and (indexed_key(target) is not None or not state.live):
             return ExportReport(target, state.live, (), len(manifest.files), (), 0)
         helpers = Helpers()
         try:
@@ -90,10 +90,7 @@ def export_site(
             result = sync_folder(target, files, source, batch, manifest)
         finally:
             helpers.close()
-        if not posts:
-            drop_index(target)
-        elif needs_index(target, result.written + result.removed):
-            index_posts(target)
+        _keep_search_current(target, files)
     return ExportReport(
         out_dir=target,
         posts=len(posts),
@@ -102,6 +99,18 @@ def export_site(
         removed=result.removed,
         related_chosen=chosen,
     )
+
+
+def _keep_search_current(target: Path, files: dict[str, Output]) -> None:
+    """The search index, made again when the post pages are not the ones it was made
+    from; none when no post is live."""
+    pages = sorted((path, out.key) for path, out in files.items() if path.startswith("posts/"))
+    if not pages:
+        drop_index(target)
+        return
+    key = fingerprint(pages)
+    if indexed_key(target) != key:
+        index_posts(target, key)
 
 
 def _with_related(store: Store, posts: list[Post]) -> tuple[list[Post], int]:

@@ -16,16 +16,20 @@ from pathlib import Path
 from curator.errors import ExportError
 
 BUNDLE = "pagefind"
+KEY = ".curator-indexed"
 TIMEOUT = 600  # seconds; 10,000 posts take a few
 
 
-def index_posts(out_dir: Path) -> None:
-    """Index `out_dir/posts/*.html` into `out_dir/pagefind/`."""
+def index_posts(out_dir: Path, key: str) -> None:
+    """Index `out_dir/posts/*.html` into `out_dir/pagefind/`; `key` (what the post pages
+    are made from) is kept with the index, for `indexed_key`."""
     fresh, stale = out_dir / f".{BUNDLE}-new", out_dir / f".{BUNDLE}-old"
     for leftover in (fresh, stale):  # from a run that stopped half-way
         shutil.rmtree(leftover, ignore_errors=True)
     command = [str(_executable()), "--site", str(out_dir), "--glob", "posts/*.html",
                "--output-path", str(fresh), "--silent"]  # fmt: skip
+    # The old index's key goes first: if this run fails, the next export indexes again.
+    (out_dir / BUNDLE / KEY).unlink(missing_ok=True)
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
     except (OSError, subprocess.TimeoutExpired) as e:
@@ -33,6 +37,7 @@ def index_posts(out_dir: Path) -> None:
     if done.returncode != 0:
         problem = " ".join((done.stderr or done.stdout).split())[-300:]
         raise ExportError(str(out_dir), f"pagefind failed ({problem})")
+    (fresh / KEY).write_text(key, encoding="utf-8")
     current = out_dir / BUNDLE
     if current.exists():
         current.rename(stale)
@@ -45,10 +50,14 @@ def drop_index(out_dir: Path) -> None:
     shutil.rmtree(out_dir / BUNDLE, ignore_errors=True)
 
 
-def needs_index(out_dir: Path, changed: tuple[str, ...]) -> bool:
-    """Whether the index is missing or a post page was written or removed."""
-    posts_changed = any(path.startswith("posts/") for path in changed)
-    return posts_changed or not (out_dir / BUNDLE / "pagefind.js").exists()
+def indexed_key(out_dir: Path) -> str | None:
+    """The key of the post pages the index was made from; None if there is no index.
+    An export that stopped after writing pages but before indexing them leaves an old
+    key, so the next export indexes them (the pages it writes may be none)."""
+    try:
+        return (out_dir / BUNDLE / KEY).read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def _executable() -> Path:
