@@ -11,6 +11,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -274,6 +275,9 @@ def _check_digest(values: dict[str, Any]) -> None:
         raise ConfigError(
             "digest.unsubscribe_url", f"{link!r} is not an http(s) or mailto: link with {{email}}"
         )
+    sender = parseaddr(values["digest.sender"])[1]
+    if "@" not in sender:
+        raise ConfigError("digest.sender", f"{values['digest.sender']!r} is not an email address")
     host = values["digest.smtp_host"]
     if values["digest.security"] == "none" and host not in ("", "localhost", "127.0.0.1", "::1"):
         raise ConfigError("digest.security", f"'none' sends in clear; {host!r} is not this machine")

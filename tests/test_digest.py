@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import socket
 import ssl
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from lxml import etree
 
 from curator.cli.main import cli
 from curator.config import Config
-from curator.errors import CuratorError, MailError
+from curator.errors import ConfigError, CuratorError, MailError
 from curator.jobs import send_weekly_digest
 from curator.site.digest import MAX_EMAIL_BYTES, digest_due, parse_week, week_before
 from curator.site.digest_run import make_digest, preview, send_digest
@@ -256,3 +257,36 @@ def test_digest_preview_writes_the_email_for_an_editor_to_check(
     wrong = CliRunner().invoke(cli, ["--config", str(config_file), "digest", "--week", "W45"])
     assert wrong.exit_code == 1 and isinstance(wrong.exception, CuratorError)
     assert str(wrong.exception) == "--week: 'W45' is not an ISO week like 2026-W49"
+
+
+@pytest.mark.parametrize(
+    ("digest", "message"),
+    [
+        ({"time": "8am"}, "digest.time: '8am' is not a time like '08:00'"),
+        ({"weekday": "someday"}, "digest.weekday: 'someday' is not one of monday"),
+        ({"sender": "news"}, "digest.sender: 'news' is not an email address"),
+        ({"unsubscribe_url": "https://x.org/u"}, "digest.unsubscribe_url: 'https://x.org/u' is"),
+        ({"security": "none", "smtp_host": "mail.example.org"}, "digest.security: 'none' sends"),
+        ({"smtp_port": 0}, "digest.smtp_port: 0 is below the minimum 1"),
+    ],
+)
+def test_a_wrong_digest_setting_is_one_line_naming_the_key(make_config, digest, message):
+    with pytest.raises(ConfigError) as caught:
+        make_config(digest=digest)
+    assert str(caught.value).startswith(f"config: {message}") and "\n" not in str(caught.value)
+
+
+def test_sending_without_a_server_or_password_or_recipients_names_the_setting(
+    make_config, store: Store, now
+):
+    week_posts(store)
+    made = make_digest(make_config(digest={"recipients": "nowhere.txt"}), store, WEEK, now)
+    cases = [
+        ({"list_address": "families@lists.example.org"}, "digest.smtp_host: is empty"),
+        ({"list_address": "x@y.org", "smtp_host": "mail.example.org", "smtp_user": "news"},
+         "digest.password_env: $CURATOR_SMTP_PASSWORD is not set"),
+        ({"smtp_host": "mail.example.org", "recipients": "nowhere.txt"}, "digest.recipients: "),
+    ]  # fmt: skip
+    for digest, message in cases:
+        with pytest.raises(ConfigError, match=f"^config: {re.escape(message)}"):
+            send_digest(make_config(digest=digest), store, made, now)
