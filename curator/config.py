@@ -279,6 +279,9 @@ def _check_digest(values: dict[str, Any]) -> None:
     if "@" not in sender:
         raise ConfigError("digest.sender", f"{values['digest.sender']!r} is not an email address")
     host = values["digest.smtp_host"]
+    if values["digest.enabled"] and not (host and (values["digest.recipients"] or
+                                                   values["digest.list_address"])):  # fmt: skip
+        raise ConfigError("digest.enabled", "needs digest.smtp_host and recipients to send to")
     if values["digest.security"] == "none" and host not in ("", "localhost", "127.0.0.1", "::1"):
         raise ConfigError("digest.security", f"'none' sends in clear; {host!r} is not this machine")
 

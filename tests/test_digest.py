@@ -268,6 +268,7 @@ def test_digest_preview_writes_the_email_for_an_editor_to_check(
         ({"unsubscribe_url": "https://x.org/u"}, "digest.unsubscribe_url: 'https://x.org/u' is"),
         ({"security": "none", "smtp_host": "mail.example.org"}, "digest.security: 'none' sends"),
         ({"smtp_port": 0}, "digest.smtp_port: 0 is below the minimum 1"),
+        ({"enabled": True}, "digest.enabled: needs digest.smtp_host and recipients"),
     ],
 )
 def test_a_wrong_digest_setting_is_one_line_naming_the_key(make_config, digest, message):

@@ -9,13 +9,26 @@ load half an index.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from curator.errors import ExportError
 
 BUNDLE = "pagefind"
+# Linux's PR_SET_PDEATHSIG (kept across exec): the binary gets SIGKILL when the thread
+# that started it ends. preexec_fn would do it in-process, but is unsafe with threads.
+_LAUNCH = """
+import ctypes, os, signal, sys
+prctl = getattr(ctypes.CDLL(None), "prctl", None)
+if prctl is not None:
+    prctl(1, signal.SIGKILL)
+if os.getppid() != int(sys.argv[1]):
+    sys.exit("pagefind: the export that started it is gone")
+os.execv(sys.argv[2], sys.argv[2:])
+"""
 KEY = ".curator-indexed"
 TIMEOUT = 600  # seconds; 10,000 posts take a few
 
@@ -23,13 +36,29 @@ TIMEOUT = 600  # seconds; 10,000 posts take a few
 def index_posts(out_dir: Path, key: str) -> None:
     """Index `out_dir/posts/*.html` into `out_dir/pagefind/`; `key` (what the post pages
     are made from) is kept with the index, for `indexed_key`."""
-    fresh, stale = out_dir / f".{BUNDLE}-new", out_dir / f".{BUNDLE}-old"
-    for leftover in (fresh, stale):  # from a run that stopped half-way
+    for leftover in out_dir.glob(f".{BUNDLE}-*"):  # from runs that were stopped half-way
         shutil.rmtree(leftover, ignore_errors=True)
-    command = [str(_executable()), "--site", str(out_dir), "--glob", "posts/*.html",
-               "--output-path", str(fresh), "--silent"]  # fmt: skip
+    fresh, stale = (
+        out_dir / f".{BUNDLE}-new-{os.getpid()}",
+        out_dir / f".{BUNDLE}-old-{os.getpid()}",
+    )
     # The old index's key goes first: if this run fails, the next export indexes again.
     (out_dir / BUNDLE / KEY).unlink(missing_ok=True)
+    _run_pagefind(out_dir, fresh)
+    (fresh / KEY).write_text(key, encoding="utf-8")
+    current = out_dir / BUNDLE
+    if current.exists():
+        current.rename(stale)
+    fresh.rename(current)
+    shutil.rmtree(stale, ignore_errors=True)
+
+
+def _run_pagefind(out_dir: Path, bundle: Path) -> None:
+    """Pagefind, started through a launcher that has it killed if this process dies
+    (a killed export must not leave it writing into the folder)."""
+    arguments = ["--site", str(out_dir), "--glob", "posts/*.html",
+                 "--output-path", str(bundle), "--silent"]  # fmt: skip
+    command = [sys.executable, "-c", _LAUNCH, str(os.getpid()), str(_executable()), *arguments]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
     except (OSError, subprocess.TimeoutExpired) as e:
@@ -37,12 +66,6 @@ def index_posts(out_dir: Path, key: str) -> None:
     if done.returncode != 0:
         problem = " ".join((done.stderr or done.stdout).split())[-300:]
         raise ExportError(str(out_dir), f"pagefind failed ({problem})")
-    (fresh / KEY).write_text(key, encoding="utf-8")
-    current = out_dir / BUNDLE
-    if current.exists():
-        current.rename(stale)
-    fresh.rename(current)
-    shutil.rmtree(stale, ignore_errors=True)
 
 
 def drop_index(out_dir: Path) -> None:
