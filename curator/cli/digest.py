@@ -6,7 +6,13 @@ import click
 
 from curator.cli.context import AppContext, now, pass_app
 from curator.site.digest import parse_week, week_before
-from curator.site.digest_run import make_digest, preview, send_digest, write_preview
+from curator.site.digest_run import (
+    check_sending,
+    make_digest,
+    preview,
+    send_digest,
+    write_preview,
+)
 
 
 @click.command()
@@ -26,6 +32,8 @@ def digest(app: AppContext, week: str | None, preview_only: bool, send: bool) ->
         for path in write_preview(app.config, chosen, preview(app.config, made)):
             click.echo(f"preview: {path}")
         return
+    if send:
+        check_sending(app.config)
     made = make_digest(app.config, app.store, chosen, moment)
     if made.empty:
         click.echo(f"{chosen.label}: no posts, nothing made or sent")

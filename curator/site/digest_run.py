@@ -77,6 +77,13 @@ def write_preview(config: Config, week: Week, email: Email) -> tuple[Path, Path]
     return html, text
 
 
+def check_sending(config: Config) -> None:
+    """Refuse at once (one line naming the setting) what would stop sending later: no
+    server, no password, no recipients."""
+    MailServer.from_config(config)
+    read_recipients(config)
+
+
 def send_digest(config: Config, store: Store, made: MadeDigest, now: datetime) -> SendReport:
     """Send the digest to every recipient who has not had it (none if it is empty)."""
     week = made.digest.week.label

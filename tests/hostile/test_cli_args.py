@@ -96,6 +96,9 @@ CASES: list[tuple[str, list[str]]] = [
     ("search: no query", ["search"]),
     ("search: an empty query", ["search", ""]),
     ("export --out: a file outside the project", ["export", "--out", ESCAPE]),
+    ("digest --week: SQL", ["digest", "--week", SQL]),
+    ("digest --week: week 54", ["digest", "--week", "2026-W54"]),
+    ("digest --send: no SMTP server set", ["digest", "--week", "2020-W01", "--send"]),
     ("an unknown command", [SQL]),
 ]
 
