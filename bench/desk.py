@@ -112,6 +112,7 @@ def measure(store: Store, count: int, runs: int) -> list[tuple[str, float]]:
         "queue --state filtered": lambda: queue.queue(QueueFilter(state=ItemState.FILTERED), NOW),
         "queue --since 1d": lambda: queue.queue(QueueFilter(since=NOW - timedelta(days=1)), NOW),
         "queue --mine": lambda: queue.queue(QueueFilter(mine="ana"), NOW),
+        "queue count (for '50 of N')": lambda: queue.count(QueueFilter(), NOW),
         "show ID": show,
         f"search {common_word} (in most items)": lambda: queue.search(common_word),
         "search fentanyl": lambda: queue.search("fentanyl"),

@@ -1,25 +1,33 @@
-"""Benchmark: polling N feeds with Curator against the floor (httpx + feedparser,
-no storage) and the reader library, cold / warm with nothing changed / warm with
-10% of feeds changed.
+"""Benchmark: polling N feeds with Curator against two floors (httpx + feedparser and
+httpx + fastfeedparser, no storage) and the reader library: cold, warm with nothing
+changed, warm with 10% of the feeds changed.
 
-    pip install reader sgmllib3k         # bench-only: the reader comparison
-    python bench/poll.py                 # 1,000 feeds of ~50 KB
-    python bench/poll.py --feeds 300
+    pip install -r bench/requirements.txt   # bench-only: reader, fastfeedparser, psutil
+    python bench/poll.py                    # 1,000 feeds, 3 reps
+    python bench/poll.py --feeds 300 --reps 1 --tools curator,floor
+    python bench/poll.py --baseline /tmp/old   # + "curator@base": the curator package of
+                                               # an older checkout (git archive), same run
 
-reader (lemon24/reader) runs `update_feeds(workers=8, scheduled=False)` (through
-`update_feeds_iter`, to count the entries); when it is not installed its rows are
-left out and the script says so. The script installs nothing itself.
+Tools run interleaved rep by rep (each rep: every tool cold, then every tool warm,
+then 10% changed and every tool again; the tools' order turns from rep to rep), each
+(tool, scenario) in a fresh process. CPU is that process's and all its descendants'
+(a parse pool, its forkserver), user + system, read from the harness's
+RUSAGE_CHILDREN (the harness is a subreaper, so orphans count too); memory is the
+whole tree's RSS and PSS summed, sampled every 50 ms, and its peak.
 
-Feeds are generated into a temporary folder and served on 127.0.0.1 by nginx when
-it is on PATH (it answers with ETag and 304 like real servers, and costs little
-CPU), else by a threaded Python server in its own process (the table says which).
-Each (tool, scenario) runs in a fresh process so that its peak memory is its own.
+The farm: half RSS 2.0 with `content:encoded`, half Atom 1.0, 10-50 entries each,
+1-3 KB HTML bodies, a summary, categories, an enclosure on about a third. Feeds are
+served on 127.0.0.1 by nginx when it is on PATH (ETag and 304 like real servers),
+else by a threaded Python server in its own process (the output says which).
+A tool whose package is missing is left out, and the script says so.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import ctypes
 import importlib.util
 import json
 import os
@@ -27,59 +35,147 @@ import random
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 SCENARIOS = ("cold", "warm-unchanged", "warm-10%-changed")
-TOOLS = ("curator", "curator-1proc", "floor", "reader")  # curator-1proc: parse_processes = 0
+# curator-1proc: parse_processes = 0; floor: httpx + feedparser; ffp-floor: + fastfeedparser
+TOOLS = ("curator", "curator-1proc", "floor", "ffp-floor", "reader")
+NEEDS = {"reader": "reader", "ffp-floor": "fastfeedparser"}
 READER_WORKERS = 8
 CONCURRENCY = 10
+SAMPLE_EVERY = 0.05  # seconds between memory samples of a tool's process tree
 _VOCABULARY = """recovery treatment naloxone overdose fentanyl buprenorphine methadone families
 peer support harm reduction clinic study researchers patients counties opioid stimulant alcohol
 youth prevention policy medicaid funding community program health data report survey trial
 outcomes retention services hospital emergency access care"""
 WORDS = _VOCABULARY.split()
+START = datetime(2026, 11, 30, tzinfo=UTC)
 
 
-def feed_xml(index: int, version: int, rng: random.Random, entries: int = 50) -> bytes:
-    """An RSS 2.0 feed of ~50 KB: `entries` items with ~900-byte HTML descriptions."""
-    start = datetime(2026, 11, 30, tzinfo=UTC)
-    items = []
-    for i in range(entries + 2 * version):
-        words = " ".join(rng.choice(WORDS) for _ in range(85))
+# --- the farm ------------------------------------------------------------------------
+
+
+def _words(rng: random.Random, count: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(count))
+
+
+def _body_html(rng: random.Random, i: int, note: str) -> str:
+    """1-3 KB of article HTML: paragraphs, a link, sometimes a list or an image."""
+    parts = [f"<p>{_words(rng, rng.randint(40, 75))}{note}.</p>" for _ in range(rng.randint(2, 5))]
+    parts.insert(1, f'<p>See <a href="/news/related-{i}">the study</a> and <em>more</em>.</p>')
+    if rng.random() < 0.3:
+        parts.append("<ul>" + "".join(f"<li>{_words(rng, 6)}</li>" for _ in range(3)) + "</ul>")
+    if rng.random() < 0.3:
+        parts.append(f'<img src="/img/{i}.jpg" alt="{_words(rng, 3)}">')
+    return "".join(parts)
+
+
+def _entries(index: int, version: int) -> list[dict[str, Any]]:
+    """10-50 entries, each drawn from its own seed; `version` > 0 changes the first 5
+    and adds 2 new ones at the top (the rest stay byte for byte as they were)."""
+    entries = []
+    count = random.Random(index).randint(10, 50)
+    for i in range(-2 * version, count):
+        rng = random.Random(f"{index}-{i}")
         note = f" (updated v{version})" if version and i < 5 else ""
-        revision = version if i < 2 * version else 0
-        items.append(
-            f"<item><title>{escape(words[:70].title())}</title>"
-            f"<link>https://site{index}.example.org/news/{i}-{revision}?utm_source=rss</link>"
-            f"<guid isPermaLink='false'>f{index}-e{i}-v{revision}</guid>"
-            f"<pubDate>{format_datetime(start - timedelta(hours=i))}</pubDate>"
-            f"<description>{escape(f'<p>{words}{note}.</p><p><a href=/x/{i}>More</a></p>')}"
-            "</description></item>"
+        entry = {
+            "n": str(i),
+            "title": _words(rng, rng.randint(6, 12)).title(),
+            "link": f"https://site{index}.example.org/news/{i}?utm_source=rss",
+            "when": START - timedelta(hours=i),
+            "summary": f"{_words(rng, 30)}{note}.",
+            "body": _body_html(rng, i, note),
+            "tags": [rng.choice(WORDS) for _ in range(rng.randint(1, 3))],
+            "enclosure": rng.random() < 0.33,
+        }
+        entries.append(entry)
+    return entries
+
+
+def rss_feed(index: int, version: int) -> str:
+    items = []
+    for e in _entries(index, version):
+        enclosure = (
+            f'<enclosure url="https://cdn{index}.example.org/a/{e["n"]}.mp3" length="123456" '
+            'type="audio/mpeg"/>'
+            if e["enclosure"]
+            else ""
         )
-    channel = f"<title>Feed {index}</title><link>https://site{index}.example.org/</link>"
-    head = "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
-    return (head + channel + "".join(items) + "</channel></rss>").encode()
+        items.append(
+            f"<item><title>{escape(e['title'])}</title><link>{escape(e['link'])}</link>"
+            f"<guid isPermaLink='false'>f{index}-e{e['n']}</guid>"
+            f"<pubDate>{format_datetime(e['when'])}</pubDate>"
+            f"<dc:creator>Reporter {e['n']}</dc:creator>"
+            + "".join(f"<category>{t}</category>" for t in e["tags"])
+            + f"<description>{escape(e['summary'])}</description>"
+            f"<content:encoded><![CDATA[{e['body']}]]></content:encoded>{enclosure}</item>"
+        )
+    head = (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0' "
+        "xmlns:content='http://purl.org/rss/1.0/modules/content/' "
+        "xmlns:dc='http://purl.org/dc/elements/1.1/'><channel>"
+        f"<title>Feed {index}</title><link>https://site{index}.example.org/</link>"
+        f"<description>News {index}</description>"
+    )
+    return head + "".join(items) + "</channel></rss>"
+
+
+def atom_feed(index: int, version: int) -> str:
+    items = []
+    for e in _entries(index, version):
+        enclosure = (
+            f'<link rel="enclosure" href="https://cdn{index}.example.org/i/{e["n"]}.jpg" '
+            'type="image/jpeg" length="45678"/>'
+            if e["enclosure"]
+            else ""
+        )
+        stamp = e["when"].isoformat().replace("+00:00", "Z")
+        items.append(
+            f"<entry><title>{escape(e['title'])}</title>"
+            f'<link rel="alternate" href="{escape(e["link"])}"/>{enclosure}'
+            f"<id>tag:site{index}.example.org,2026:{e['n']}</id>"
+            f"<published>{stamp}</published><updated>{stamp}</updated>"
+            f"<author><name>Reporter {e['n']}</name></author>"
+            + "".join(f'<category term="{t}"/>' for t in e["tags"])
+            + f"<summary>{escape(e['summary'])}</summary>"
+            f'<content type="html">{escape(e["body"])}</content></entry>'
+        )
+    head = (
+        "<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'>"
+        f"<title>Feed {index}</title><link href='https://site{index}.example.org/'/>"
+        f"<id>tag:site{index}.example.org,2026:feed</id><updated>2026-11-30T00:00:00Z</updated>"
+    )
+    return head + "".join(items) + "</feed>"
+
+
+def feed_xml(index: int, version: int) -> bytes:
+    """Feed `index`: RSS when even, Atom when odd; the same feed for the same version."""
+    make = rss_feed if index % 2 == 0 else atom_feed
+    return make(index, version).encode()
 
 
 def generate(root: Path, count: int) -> None:
     feeds = root / "feeds"
-    feeds.mkdir(parents=True)
+    feeds.mkdir(parents=True, exist_ok=True)
     for i in range(count):
-        (feeds / f"{i}.xml").write_bytes(feed_xml(i, 0, random.Random(i)))
+        (feeds / f"{i}.xml").write_bytes(feed_xml(i, 0))
 
 
 def change_ten_percent(root: Path, count: int) -> int:
     """Rewrite every tenth feed: 5 entries changed, 2 new ones."""
     changed = range(0, count, 10)
     for i in changed:
-        (root / "feeds" / f"{i}.xml").write_bytes(feed_xml(i, 1, random.Random(i)))
+        (root / "feeds" / f"{i}.xml").write_bytes(feed_xml(i, 1))
     return len(changed)
 
 
@@ -196,11 +292,12 @@ def run_curator(root: Path, port: int, count: int, processes: int = 2) -> int:
     return report.new + report.updated + report.unchanged
 
 
-def run_floor(root: Path, port: int, count: int) -> int:
-    """httpx with the same concurrency, conditional GET, feedparser as it comes."""
-    import feedparser
+def run_floor(root: Path, port: int, count: int, parser: str) -> int:
+    """httpx with the same concurrency, conditional GET, and a parser as it comes
+    (feedparser, or fastfeedparser); no storage."""
     import httpx
 
+    parse = _floor_parser(parser)
     etag_file = root / "floor-etags.json"
     etags: dict[str, str] = json.loads(etag_file.read_text()) if etag_file.exists() else {}
     parsed = 0
@@ -213,8 +310,7 @@ def run_floor(root: Path, port: int, count: int) -> int:
         if response.status_code == 304:
             return
         response.raise_for_status()
-        result = feedparser.parse(response.content, response_headers=dict(response.headers))
-        parsed += len(result.entries)
+        parsed += parse(response)
         if "etag" in response.headers:
             etags[url] = response.headers["etag"]
 
@@ -228,6 +324,21 @@ def run_floor(root: Path, port: int, count: int) -> int:
     asyncio.run(everything())
     etag_file.write_text(json.dumps(etags))
     return parsed
+
+
+def _floor_parser(name: str) -> Any:
+    """A function: httpx response -> entries parsed."""
+    if name == "fastfeedparser":
+        import fastfeedparser
+
+        return lambda response: len(fastfeedparser.parse(response.content).entries)
+    import feedparser
+
+    def parse(response: Any) -> int:
+        result = feedparser.parse(response.content, response_headers=dict(response.headers))
+        return len(result.entries)
+
+    return parse
 
 
 def run_reader(root: Path, port: int, count: int) -> int:
@@ -247,80 +358,230 @@ def run_reader(root: Path, port: int, count: int) -> int:
 
 
 def run_one(tool: str, root: Path, port: int, count: int) -> None:
+    """`tool` polls the feeds once, in `root` (its own folder)."""
     started = time.perf_counter()
-    if tool == "floor":
-        entries = run_floor(root / tool, port, count)
+    if tool in ("floor", "ffp-floor"):
+        parser = "fastfeedparser" if tool == "ffp-floor" else "feedparser"
+        entries = run_floor(root, port, count, parser)
     elif tool == "reader":
-        entries = run_reader(root / tool, port, count)
+        entries = run_reader(root, port, count)
     else:
-        entries = run_curator(root / tool, port, count, 0 if tool == "curator-1proc" else 2)
+        entries = run_curator(root, port, count, 0 if tool == "curator-1proc" else 2)
     wall = time.perf_counter() - started
-    peak = max(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-    )
-    print(json.dumps({"wall": wall, "entries": entries, "peak_kb": peak}))
+    main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"wall": wall, "entries": entries, "main_peak_kb": main_peak}))
 
 
 # --- the harness -------------------------------------------------------------------
 
 
-def measure(tool: str, root: Path, port: int, count: int) -> dict[str, float]:
-    command = [sys.executable, __file__, "--run", tool, "--root", str(root), "--port", str(port),
-               "--feeds", str(count)]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"{tool} failed:\n{done.stderr[-2000:]}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+def become_subreaper() -> None:
+    """Orphaned descendants (a pool worker outliving its forkserver) come back to us,
+    so that their CPU time is counted when they are reaped."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def reap_orphans(pids: set[int], timeout: float = 20.0) -> None:
+    """Wait until every descendant seen (`pids`) is gone, reaping those that came back
+    to us, so that all their time is in RUSAGE_CHILDREN before it is read (a pool's
+    workers may outlive the tool's main process by a moment)."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(-1, os.WNOHANG)[0] > 0:  # the feed server stays: WNOHANG
+                pass
+        if not any(psutil.pid_exists(pid) and _alive(pid) for pid in pids):
+            return
+        time.sleep(0.02)
+
+
+def _alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+class TreeMemory:
+    """Samples a process and its descendants: the peak of their summed RSS and PSS."""
+
+    def __init__(self, pid: int) -> None:
+        import psutil
+
+        self._root = psutil.Process(pid)
+        self._error = psutil.Error
+        self.peak_rss = self.peak_pss = 0
+        self.processes = 1
+        self.seen: set[int] = {pid}
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._done.wait(SAMPLE_EVERY):
+            try:
+                tree = [self._root, *self._root.children(recursive=True)]
+            except self._error:
+                return
+            rss = pss = 0
+            for process in tree:
+                try:
+                    info = process.memory_full_info()
+                except self._error:  # it just ended
+                    continue
+                rss, pss = rss + info.rss, pss + getattr(info, "pss", info.rss)
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+            self.processes = max(self.processes, len(tree))
+            self.seen.update(process.pid for process in tree)
+
+
+def measure(
+    tool: str, root: Path, port: int, count: int, baseline: Path | None = None
+) -> dict[str, float]:
+    """One (tool, scenario) in a fresh process: its wall and entries, the CPU of its
+    whole tree, and the tree's peak memory. A tool ending in "@base" runs the curator
+    package found in `baseline`."""
+    name, _, base = tool.partition("@")
+    command = [sys.executable, __file__, "--run", name, "--root", str(root), "--port", str(port),
+               "--feeds", str(count), "--folder", tool]  # fmt: skip
+    env = dict(os.environ)
+    if base and baseline is not None:
+        env["PYTHONPATH"] = str(baseline)  # ahead of the installed (editable) curator
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    child = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    memory = TreeMemory(child.pid)
+    out, err = child.communicate()
+    memory.stop()
+    reap_orphans(memory.seen - {child.pid})
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if child.returncode != 0:
+        raise SystemExit(f"{tool} failed:\n{err[-2000:]}")
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    result["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result["rss_mb"], result["pss_mb"] = memory.peak_rss / 2**20, memory.peak_pss / 2**20
+    result["processes"] = memory.processes
     return result
+
+
+def available_tools(wanted: tuple[str, ...]) -> tuple[str, ...]:
+    """The tools asked for whose packages are installed (saying which are not)."""
+    missing = [t for t in wanted if t in NEEDS and importlib.util.find_spec(NEEDS[t]) is None]
+    for tool in missing:
+        print(f"{NEEDS[tool]} is not installed (pip install -r bench/requirements.txt): "
+              f"the {tool} rows are left out")  # fmt: skip
+    return tuple(t for t in wanted if t not in missing)
+
+
+def one_rep(
+    root: Path, port: int, count: int, tools: tuple[str, ...], baseline: Path | None
+) -> list[Row]:
+    """Every tool through the three scenarios, from fresh databases and feeds; each
+    measurement printed as a JSON line as it comes (a long run keeps what it did)."""
+    for tool in tools:
+        shutil.rmtree(root / tool, ignore_errors=True)
+        (root / tool).mkdir()
+    generate(root, count)
+    rows = []
+    for scenario in SCENARIOS:
+        if scenario == "warm-10%-changed":
+            change_ten_percent(root, count)
+        for tool in tools:
+            result = measure(tool, root, port, count, baseline)
+            print(json.dumps({"scenario": scenario, "tool": tool, **result}), flush=True)
+            rows.append((scenario, tool, result))
+    return rows
+
+
+Row = tuple[str, str, dict[str, float]]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--feeds", type=int, default=1000)
-    parser.add_argument("--run", choices=TOOLS, help=argparse.SUPPRESS)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated")
+    parser.add_argument("--baseline", type=Path, help="a checkout to run as curator@base")
+    parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
-        run_one(args.run, args.root, args.port, args.feeds)
+        run_one(args.run, args.root / args.folder, args.port, args.feeds)
         return
-    tools: tuple[str, ...] = TOOLS
-    if importlib.util.find_spec("reader") is None:
-        print("reader is not installed (pip install reader sgmllib3k): its rows are left out")
-        tools = tuple(t for t in TOOLS if t != "reader")
+    if importlib.util.find_spec("psutil") is None:
+        raise SystemExit("psutil is not installed (pip install -r bench/requirements.txt)")
+    tools = available_tools(tuple(args.tools.split(",")))
+    if args.baseline is not None:
+        tools += ("curator@base",)
+    become_subreaper()
     root = Path(tempfile.mkdtemp(prefix="curator-bench-"))
     root.chmod(0o755)
-    for tool in tools:
-        (root / tool).mkdir()
     generate(root, args.feeds)
     size = sum(p.stat().st_size for p in (root / "feeds").iterdir()) / args.feeds / 1024
     port = free_port()
     server, kind = start_server(root, port)
-    print(f"{args.feeds} feeds of ~{size:.0f} KB on 127.0.0.1 ({kind}); {os.cpu_count()} cores")
-    rows = []
+    print(f"{args.feeds} feeds of ~{size:.0f} KB on 127.0.0.1 ({kind}); {os.cpu_count()} cores; "
+          f"load {os.getloadavg()[0]:.1f} at the start")  # fmt: skip
+    rows: list[Row] = []
     try:
-        for scenario in SCENARIOS:
-            if scenario == "warm-10%-changed":
-                change_ten_percent(root, args.feeds)
-            for tool in tools:
-                result = measure(tool, root, port, args.feeds)
-                rows.append((scenario, tool, result))
+        for rep in range(args.reps):
+            turned = tools[rep % len(tools) :] + tools[: rep % len(tools)]
+            rows += one_rep(root, port, args.feeds, turned, args.baseline)
+            print(f"rep {rep + 1} done, load {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(root, ignore_errors=True)
-    print_table(rows, args.feeds)
+    print_tables(rows, tools)
 
 
-def print_table(rows: list[tuple[str, str, dict[str, float]]], feeds: int) -> None:
-    print("| scenario | tool | wall (s) | feeds/s | entries parsed | entries/s | peak RSS (MB) |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for scenario, tool, r in rows:
-        print(
-            f"| {scenario} | {tool} | {r['wall']:.2f} | {feeds / r['wall']:.0f} "
-            f"| {int(r['entries'])} | {r['entries'] / r['wall']:.0f} | {r['peak_kb'] / 1024:.0f} |"
-        )
+def print_tables(rows: list[Row], tools: tuple[str, ...]) -> None:
+    """Min / median / max wall, min / median CPU, peak memory (max over reps)."""
+    print("\n| scenario | tool | wall s min / med / max | CPU s min / med | entries "
+          "| CPU ms / 1k entries | tree peak RSS / PSS MB | procs | main RSS MB |")  # fmt: skip
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|")
+    medians: dict[tuple[str, str], dict[str, float]] = {}
+    for scenario in SCENARIOS:
+        for tool in tools:
+            got = [r for s, t, r in rows if (s, t) == (scenario, tool)]
+            walls, cpus = sorted(r["wall"] for r in got), sorted(r["cpu"] for r in got)
+            entries = got[0]["entries"]
+            med = {"wall": statistics.median(walls), "cpu": statistics.median(cpus)}
+            medians[scenario, tool] = med
+            per_k = f"{1e6 * med['cpu'] / entries:.0f}" if entries else "-"
+            print(
+                f"| {scenario} | {tool} | {walls[0]:.2f} / {med['wall']:.2f} / {walls[-1]:.2f} "
+                f"| {cpus[0]:.2f} / {med['cpu']:.2f} | {int(entries)} | {per_k} "
+                f"| {max(r['rss_mb'] for r in got):.0f} / {max(r['pss_mb'] for r in got):.0f} "
+                f"| {max(r['processes'] for r in got):.0f} "
+                f"| {max(r['main_peak_kb'] for r in got) / 1024:.0f} |"
+            )
+    print_ratios(medians, tools)
+
+
+def print_ratios(medians: dict[tuple[str, str], dict[str, float]], tools: tuple[str, ...]) -> None:
+    """Each tool's medians against the floor's CPU and reader's wall (the issue's goals)."""
+    if "floor" not in tools or "reader" not in tools:
+        return
+    print("\n| scenario | tool | CPU / floor's | wall / reader's |\n|---|---|--:|--:|")
+    for scenario in SCENARIOS:
+        floor, reader = medians[scenario, "floor"], medians[scenario, "reader"]
+        for tool in tools:
+            med = medians[scenario, tool]
+            print(f"| {scenario} | {tool} | {med['cpu'] / floor['cpu']:.2f} "
+                  f"| {med['wall'] / reader['wall']:.2f} |")  # fmt: skip
 
 
 if __name__ == "__main__":

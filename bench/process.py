@@ -1,12 +1,15 @@
 """Pipeline speed on the bundled pages: extraction, summaries, scoring, clustering.
 
-    python bench/process.py [--pages N] [--cycle N]
+    python bench/process.py [--pages N] [--cycle N] [--real-pages]
 
 Stage throughput repeats the 16 bundled pages to N (default 500), network
-excluded. The full cycle runs `process_pending` on --cycle new entries (default
-1,000) from 20 sources against a local HTTP server on 127.0.0.1 that gives each
-entry a distinct story, so it counts HTTP, robots.txt, extraction, summary, score,
-clustering against every earlier item, and one commit per entry.
+excluded. A row for extraction on the real pages of `../shared/corpora/webpages` (read
+from there, as bench/extraction.py reads them; left out when the folder is missing)
+gives the CPU time of each page, median and mean (`--real-pages`: that row alone).
+The full cycle runs `process_pending` on --cycle new entries (default 1,000) from
+20 sources against a local HTTP server on 127.0.0.1 that gives each entry a distinct
+story, so it counts HTTP, robots.txt, extraction, summary, score, clustering against
+every earlier item, and one commit per entry.
 """
 
 from __future__ import annotations
@@ -16,19 +19,21 @@ import gc
 import itertools
 import random
 import re
+import statistics
 import tempfile
 import threading
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from curator import config as config_module
 from curator.models import Article, ParsedEntry, PendingEntry, StorySignature
-from curator.screen.cluster import StoryIndex, find_story
+from curator.screen.cluster import StoryIndex, match_story
 from curator.screen.extract import extract_article
 from curator.screen.relevance import score_article
 from curator.screen.run import process_pending
@@ -38,6 +43,7 @@ from curator.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "data" / "samples" / "pages"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+THRESHOLD, WINDOW = 0.22, timedelta(days=4)  # config.toml's [cluster]
 _VOCABULARY_TEXT = (
     "county officials clinic treatment funding program families report patients hospital "
     "state federal grant study researchers community health services data survey workers "
@@ -106,7 +112,49 @@ def stages(count: int) -> float:
     for when in ("first", "again"):  # again: what rebuilding it every run cost
         label = f"index a 3-day window ({when})"
         timed(label, len(stories), lambda: StoryIndex(stories), "items")
+    place_in_window(articles, stories)
     return memory_a_story(window_of_stories(articles, 8000, seed=1))
+
+
+def place_in_window(articles: list[Article], stories: list[StorySignature]) -> None:
+    """One entry at a time against a window of 8,000 stories, as the service places
+    it: CPU time, the median and the slowest tenth (one entry is one `match_story`)."""
+    index, entries = StoryIndex(stories), window_of_stories(articles, 300, seed=2)
+    spent = []
+    for entry in entries:
+        started = time.thread_time()
+        match_story(replace(entry, item_id=0, url=entry.url + "?new"), index, THRESHOLD, WINDOW)
+        spent.append(time.thread_time() - started)
+    spent.sort()
+    median, slow = spent[len(spent) // 2] * 1000, spent[len(spent) * 9 // 10] * 1000
+    print(f"| place one entry against 8,000 stories (CPU) | median {median:.1f} ms | "
+          f"90th percentile {slow:.1f} ms | |")  # fmt: skip
+
+
+def real_pages() -> None:
+    """extract_article on each real page, timed one by one (CPU: the steadier figure)."""
+    from extraction import CORPUS, curator_text, load_pages  # bench/extraction.py
+
+    if not (CORPUS / "manifest.jsonl").is_file():
+        print(f"| extract, real pages: {CORPUS} not found, row left out |")
+        return
+    pages = load_pages(CORPUS)
+    times = []
+    started = time.perf_counter()
+    for page in pages:
+        cpu = time.process_time()
+        curator_text(page)
+        times.append(time.process_time() - cpu)
+    elapsed, used = time.perf_counter() - started, sum(times)
+    print(
+        f"| {'extract, real pages':<34} | {len(pages):>5} | {elapsed:>7.2f} s | {used:>7.2f} s "
+        f"| {len(pages) / elapsed:>7.1f} pages/s | {len(pages) / used:>7.1f} pages/s |"
+    )
+    sizes = sorted(len(page.html) for page in pages)
+    print(
+        f"\nreal pages (median {sizes[len(sizes) // 2] / 1024:.0f} KB): CPU a page median "
+        f"{1000 * statistics.median(times):.1f} ms, mean {1000 * statistics.mean(times):.1f} ms\n"
+    )
 
 
 def memory_a_story(stories: list[StorySignature]) -> float:
@@ -126,26 +174,29 @@ def cluster_all(articles: list[Article]) -> None:
     known = StoryIndex()
     for article in articles:
         signature = StorySignature(
-            0, article.title, article.url, article.canonical_url, article.text[:600], NOW
+            0, article.title, article.url, article.canonical_url, article.text[:2400], NOW
         )
-        if find_story(signature, known, 0.6, NOW - NOW.replace(day=1)) is None:
-            known.add(StorySignature(len(known.items) + 1, *list(signature.__dict__.values())[1:]))
+        match = match_story(signature, known, THRESHOLD, NOW - NOW.replace(day=1))
+        item_id = match.item_id if match else len(known.items) + 1
+        known.add(StorySignature(item_id, *list(signature.__dict__.values())[1:]))
 
 
 def window_of_stories(articles: list[Article], count: int, seed: int = 0) -> list[StorySignature]:
-    """`count` distinct stories: the pages' titles with a number of their own, and leads
-    of the pages' words shuffled for each story (so, as in real news, most of a lead's
-    3-grams are its own)."""
+    """`count` distinct stories, as a 4-day window of 2,000 sources holds: each lead is
+    words of a bundled page mixed with words drawn from a Zipf vocabulary of 50,000 (so
+    that, as in real news, a few words are in most stories and most are in few), and
+    each title a number of its own."""
     rng = random.Random(seed)
+    vocabulary = [f"term{n}" for n in range(50_000)]
+    weights = list(itertools.accumulate(1 / (n + 1) for n in range(len(vocabulary))))
     stories = []
     for n, article in zip(range(count), itertools.cycle(articles)):
-        words = article.text[:600].split()
+        words = article.text[:1200].split()[:120]
+        words += rng.choices(vocabulary, cum_weights=weights, k=200)
         rng.shuffle(words)
-        lead = " ".join(words)
+        title = f"{article.title} {' '.join(words[:4])} {n}"
         stories.append(
-            StorySignature(
-                n + 1, f"{article.title} {n}", f"https://window.example/{n}", None, lead, NOW
-            )
+            StorySignature(n + 1, title, f"https://window.example/{n}", None, " ".join(words), NOW)
         )
     return stories
 
@@ -232,8 +283,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=500)
     parser.add_argument("--cycle", type=int, default=1000)
+    parser.add_argument("--real-pages", action="store_true", help="only the real pages' row")
     args = parser.parse_args()
     print(HEADER)
+    real_pages()
+    if args.real_pages:
+        return
     per_story = stages(args.pages)
     full_cycle(args.cycle)
     print(f"index memory: {per_story / 1024:.1f} KB a story of 8,000 (tracemalloc)")

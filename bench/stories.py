@@ -1,6 +1,6 @@
 """Same-story clustering on real coverage: 300 articles on 100 events (BASIL).
 
-    python bench/stories.py [--corpus FILE] [--window 3d] [--similarity 0.6]
+    python bench/stories.py [--corpus FILE] [--window 3d] [--threshold 0.15] [--busy DAYS]
 
 Reads `../shared/corpora/stories/basil.jsonl` (research data: read here, never copied
 into the repository): each event reported once by Fox News, The New York Times and
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import random
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -51,7 +52,12 @@ def load(path: Path) -> list[Story]:
     rows.sort(key=lambda r: (r["published"], r["id"]))
     return [
         Story(
-            r["id"], r["story"], r["outlet"], _arrival(r["published"], n), r["title"], r["url"],
+            r["id"],
+            r["story"],
+            r["outlet"],
+            _arrival(r["published"], n),
+            r["title"],
+            r["url"],
             r["text"],
         )
         for n, r in enumerate(rows)
@@ -62,6 +68,23 @@ def _arrival(day: str, order: int) -> datetime:
     """Noon of the article's day, a second later for each article before it."""
     noon = datetime.fromisoformat(day).replace(tzinfo=UTC, hour=12)
     return noon + timedelta(seconds=order)
+
+
+def crowded(stories: list[Story], days: float, seed: int = 3) -> list[Story]:
+    """The events moved into `days` days from 2020-01-01: each starts at a random time,
+    keeps the spread of its days, and each article gets a random hour of its day."""
+    chance = random.Random(seed)
+    start = {event: chance.uniform(0, days) for event in sorted({s.event for s in stories})}
+    first: dict[str, datetime] = {}
+    for s in stories:
+        first[s.event] = min(first.get(s.event, s.published), s.published)
+    base = datetime(2020, 1, 1, tzinfo=UTC)
+    moved = [
+        replace(s, published=base + timedelta(days=start[s.event], hours=chance.uniform(0, 12))
+                + (s.published - first[s.event]).days * timedelta(days=1))
+        for s in stories
+    ]  # fmt: skip
+    return sorted(moved, key=lambda s: (s.published, s.id))
 
 
 def cluster(stories: list[Story], rules: ScreenRules) -> tuple[dict[str, int], Counter[str]]:
@@ -75,12 +98,10 @@ def cluster(stories: list[Story], rules: ScreenRules) -> tuple[dict[str, int], C
         article = Article(entry_id, story.url, story.text, story.title, ExtractStatus.DONE)
         placed = place_entry(entry, article, index, rules, on_topic_source=True, source_texts={})
         reasons[str(placed.why)] += 1
-        if placed.why == NEW_STORY:
-            item_of[story.id] = entry_id  # the item is numbered after its first entry
-            index.add(replace(placed.signature, item_id=entry_id))
-        else:
-            item = placed.screened.item
-            item_of[story.id] = item.item_id  # type: ignore[union-attr]
+        item = placed.screened.item
+        # A new item is numbered after its first entry; either way the index learns it.
+        item_of[story.id] = entry_id if placed.why == NEW_STORY else item.item_id  # type: ignore[union-attr]
+        index.add(replace(placed.signature, item_id=item_of[story.id]))
     return item_of, reasons
 
 
@@ -128,24 +149,33 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--window", help="cluster.window (default: config.toml's)")
     parser.add_argument(
-        "--similarity", type=float, help="cluster.similarity (default: config.toml's)"
+        "--threshold", type=float, help="cluster.threshold (default: config.toml's)"
     )
+    parser.add_argument(
+        "--busy", type=float, metavar="DAYS",
+        help="move the 100 events into DAYS days (each event's own spread kept, random start"
+        " and hour): many similar stories at once, as a busy news month has",
+    )  # fmt: skip
     args = parser.parse_args()
     if not args.corpus.is_file():
         raise SystemExit(f"{args.corpus}: not found (the BASIL corpus lives in ../shared)")
     rules = ScreenRules.of(config_module.load(ROOT / "config.toml"))
     if args.window:
         rules = replace(rules, window=parse_duration(args.window, "--window"))
-    if args.similarity is not None:
-        rules = replace(rules, similarity=args.similarity)
+    if args.threshold is not None:
+        rules = replace(rules, same_story=args.threshold)
     stories = load(args.corpus)
+    if args.busy:
+        stories = crowded(stories, args.busy)
     started = time.process_time()
     item_of, reasons = cluster(stories, rules)
     seconds = time.process_time() - started
     s = score(stories, item_of)
     events = len({x.event for x in stories})
     print(f"{len(stories)} articles on {events} events, in published order; window "
-          f"{rules.window}, similarity {rules.similarity}; {seconds:.2f} CPU s")  # fmt: skip
+          f"{rules.window}, threshold {rules.same_story}"
+          f"{f', events moved into {args.busy:g} days' if args.busy else ''}; "
+          f"{seconds:.2f} CPU s")  # fmt: skip
     print()
     print("| precision | recall | F1 | clusters with 2+ events | wrong pairs | events whole "
           "| articles alone |")  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
 from email.utils import parseaddr
@@ -86,9 +87,17 @@ class Topic:
     name: str
     weight: float
     terms: tuple[str, ...] = ()
+    label: str = ""  # short, for tags and narrow columns; the name when empty
     excludes: tuple[str, ...] = ()
     context_terms: tuple[str, ...] = ()  # count only when a `context` word is near
     context: tuple[str, ...] = ()
+
+
+def topic_labels(topics: Sequence[Topic], names: Sequence[str], most: int = 3) -> tuple[str, ...]:
+    """The short labels of the `most` first (strongest) topics named; a topic no longer
+    configured keeps its name."""
+    labels = {topic.name: topic.label or topic.name for topic in topics}
+    return tuple(labels.get(name, name) for name in names[:most])
 
 
 @dataclass(frozen=True)
@@ -341,9 +350,12 @@ def _topics(value: Any) -> tuple[Topic, ...]:
     result = []
     for i, body in enumerate(_table_list(value, "relevance.topics")):
         where = f"relevance.topics[{i}]"
-        _only(body, {"name", "weight", "terms", "excludes", "context_terms", "context"}, where)
+        keys = {"name", "label", "weight", "terms", "excludes", "context_terms", "context"}
+        _only(body, keys, where)
         if not isinstance(body.get("name"), str):
             raise ConfigError(f"{where}.name", "missing or not a string")
+        if not isinstance(body.get("label", ""), str):
+            raise ConfigError(f"{where}.label", "not a string")
         weight = body.get("weight", 1.0)
         if not isinstance(weight, int | float) or isinstance(weight, bool):
             raise ConfigError(f"{where}.weight", f"{weight!r} is not a number")
@@ -351,6 +363,7 @@ def _topics(value: Any) -> tuple[Topic, ...]:
             Topic(
                 name=body["name"],
                 weight=float(weight),
+                label=body.get("label", "").strip(),
                 **{
                     k: _strings(body.get(k, []), f"{where}.{k}")
                     for k in ("terms", "excludes", "context_terms", "context")

@@ -107,6 +107,15 @@ class InvalidTransition(ReviewError):
     """The action does not apply to the item's state."""
 
 
+class TermsToReconsider(ReviewError):
+    """Publishing is held: the draft has stigmatising terms; `found` lists them
+    ('"addict" -> consider "person with a substance use disorder"')."""
+
+    def __init__(self, item_id: int, problem: str, found: tuple[str, ...]) -> None:
+        super().__init__(item_id, problem)
+        self.found = found
+
+
 class PostNotFound(CuratorError):
     def __init__(self, slug: str) -> None:
         self.slug = slug

@@ -174,7 +174,8 @@ class Relevance:
 
 @dataclass(frozen=True)
 class StorySignature:
-    """What same-story clustering compares: an item's (or entry's) identity and first words."""
+    """What same-story clustering compares: one report's identity, title, the start of
+    its text (`lead`) and when it was first seen; `item_id` is the story it is in."""
 
     item_id: int
     title: str
@@ -343,6 +344,7 @@ class JoinItem:
     item_id: int
     entry_id: int
     relevance: Relevance
+    reason: str = ""  # why it is the same story (`cluster.StoryMatch.explanation`)
 
 
 @dataclass(frozen=True)

@@ -102,8 +102,8 @@ class RelevanceSettings:
 class ClusterSettings:
     """[cluster]: when two entries are one story."""
 
-    similarity: float = setting(0.6, "title similarity that joins two entries into one story", 0, 1)
-    window: timedelta = setting("3d", "how far apart two entries of one story may be")
+    threshold: float = setting(0.22, "same-story score that joins an entry to a story", 0, 1)
+    window: timedelta = setting("4d", "how far apart two entries of one story may be")
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class ReviewSettings:
     claim_ttl: timedelta = setting("2h", "how long a claim holds")
     crisis_line: str = setting(
         "If you or someone you love is in crisis, call or text 988.",
-        "reminder for posts on overdose or suicide",
+        "ends a post on overdose or suicide that lacks it",
     )
 
 

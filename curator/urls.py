@@ -47,7 +47,7 @@ def normalize_url(url: str, base: str | None = None) -> str:
     if parts.username:
         userinfo = parts.username + (f":{parts.password}" if parts.password else "")
         netloc = f"{userinfo}@{netloc}"
-    query = urlencode(
+    query = parts.query and urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracks(k)],
         doseq=True,
     )

@@ -31,8 +31,9 @@ def main() -> int:
         deadline = time.monotonic() + 30
         while not release.exists() and time.monotonic() < deadline:
             time.sleep(0.02)
-    head, _, _ = given.partition("\n+++\n")
-    path.write_text(f"{head}\n+++\n\n{os.environ['FAKE_EDITOR_TEXT']}\n", encoding="utf-8")
+    rule = "\n---\n" if "\n---\n" in given else "\n+++\n"  # the header, kept
+    head, _, _ = given.partition(rule)
+    path.write_text(f"{head}{rule}\n{os.environ['FAKE_EDITOR_TEXT']}\n", encoding="utf-8")
     if mode == "race":
         item_id = int(path.name.split("-")[1])
         with sqlite3.connect(os.environ["FAKE_EDITOR_DB"]) as db:

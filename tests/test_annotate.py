@@ -62,10 +62,12 @@ def test_the_editor_starts_from_the_summary_link_and_article_text(
     result = run("annotate", str(item), "--no-preview", text="What this means for families.")
     assert result.exit_code == 0, result.output
     seen = (tmp_path / "seen.md").read_text()
-    assert seen.startswith('+++\ntitle = "New study: naloxone in schools saves lives"\n')
-    assert 'tags = ["overdose"]' in seen
+    assert seen.startswith(
+        "Title: New study: naloxone in schools saves lives\nTags: overdose\nAlt: \n---\n"
+    )
     assert "> Naloxone kits in schools reversed overdoses, a study says." in seen
-    assert "Read the full report: [New study" in seen and "(NIDA News)" in seen
+    # the credit is the export's and the crisis line is added on publishing: said, not written
+    assert "Read the full report from NIDA News" in seen and "](https://" not in seen
     assert "<!--" in seen and "Kits were placed in 40 schools." in seen
     draft = store.drafts.latest(item)
     assert draft is not None and draft.version == 1 and draft.editor == "ana"

@@ -37,8 +37,8 @@ class FakeTerminal:
         given = path.read_text(encoding="utf-8")
         self.seen.append(given)
         if self.words is not None:
-            head, _, _ = given.partition("\n+++\n")
-            path.write_text(f"{head}\n+++\n\n{self.words}\n", encoding="utf-8")
+            head, _, _ = given.partition("\n---\n")
+            path.write_text(f"{head}\n---\n\n{self.words}\n", encoding="utf-8")
         self.after()
         if self.fails:
             raise EditorFailed("Editing failed")
@@ -186,6 +186,4 @@ def test_given_text_refused_for_the_items_state_is_kept(
         annotate_item(store, config, asked, fake.terminal(), lambda: now)
     (kept,) = fake.kept
     text = kept.read_text(encoding="utf-8")
-    assert text.startswith('+++\ntitle = "Kept title"') and text.endswith(
-        "Words for a closed item.\n"
-    )
+    assert text.startswith("Title: Kept title\n") and text.endswith("Words for a closed item.\n")

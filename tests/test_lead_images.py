@@ -99,21 +99,31 @@ def test_a_post_without_an_image_has_no_figure_and_no_orphan_caption(
     assert 'name="twitter:card" content="summary"' in html
 
 
-def test_the_alt_text_is_asked_for_in_the_drafts_front_matter(
+def test_the_alt_text_is_asked_for_in_the_drafts_header(
     config: Config, store: Store, now: datetime, httpserver: HTTPServer
 ):
     httpserver.expect_request("/kit.jpg").respond_with_data(photo(), content_type="image/jpeg")
     item = add_item(store.db, now, image_url=httpserver.url_for("/kit.jpg"))
     start = draftfile.template(store.items.get(item), None, [], "NIDA News")
-    assert 'image_alt = ""' in start  # the editor is asked
-    written = start.replace('image_alt = ""', 'image_alt = "A kit in a locker"')
+    assert "\nAlt: \n---\n" in start  # the editor is asked, in the simple header
+    written = start.replace("\nAlt: \n", "\nAlt: A kit in a locker\n")
     text = draftfile.parse(written, "fallback", "draft.md")
     assert text.image_alt == "A kit in a locker"
     actions.save_draft(
         store, config, item, "ana", now,
         title=text.title, tags=text.tags, body=text.body, image_alt=text.image_alt,
     )  # fmt: skip
-    assert store.drafts.latest(item).image_alt == "A kit in a locker"
+    draft = store.drafts.latest(item)
+    assert draft.image_alt == "A kit in a locker"
+    again = draftfile.template(store.items.get(item), draft, [], "NIDA News")
+    assert "\nAlt: A kit in a locker\n---\n" in again  # the next edit starts from it
     published = publish_item(store, config, item, "ana", now)
     assert published.post.image is not None
     assert published.post.image.alt == "A kit in a locker"
+
+
+def test_the_alt_text_still_reads_from_toml_front_matter() -> None:
+    written = '+++\ntitle = "T"\ntags = ["a"]\nimage_alt = "A kit in a locker"\n+++\nBody.\n'
+    text = draftfile.parse(written, "fallback", "draft.md")
+    assert (text.title, text.tags, text.image_alt) == ("T", ("a",), "A kit in a locker")
+    assert text.body.strip() == "Body."

@@ -37,7 +37,7 @@ T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 RULES = ScreenRules(
     topics=(Topic("overdose", 2.0, terms=("overdose", "naloxone", "fentanyl")),),
     threshold=2.0,
-    similarity=0.6,
+    same_story=0.22,
     window=timedelta(days=3),
     sentences=2,
 )
@@ -144,12 +144,12 @@ def test_an_entry_at_a_known_address_joins_that_story():
 
     placed = place(stories=known)
 
-    assert placed.screened.item == JoinItem(8, 5, placed.relevance)
+    assert placed.screened.item == JoinItem(8, 5, placed.relevance, "same address")
     assert placed.why == MatchReason.SAME_ADDRESS
     assert placed.new_item is None
 
 
-def test_an_entry_joins_a_story_by_a_similar_title_or_a_shared_lead():
+def test_an_entry_joins_a_story_by_its_words_or_a_shared_lead_and_says_why():
     similar = [story(3, "Naloxone kits reach every county library as overdose deaths rise")]
     wire = [story(4, "FDA approves second over-the-counter naloxone spray", lead=LEAD)]
     headline = "Another overdose antidote gets the green light"
@@ -157,8 +157,10 @@ def test_an_entry_joins_a_story_by_a_similar_title_or_a_shared_lead():
     by_title = place(stories=similar)
     by_lead = place(entry(headline), article(LEAD), stories=wire)
 
-    assert (by_title.screened.item.item_id, by_title.why) == (3, MatchReason.SIMILAR_TITLE)
+    assert (by_title.screened.item.item_id, by_title.why) == (3, MatchReason.SAME_STORY)
     assert (by_lead.screened.item.item_id, by_lead.why) == (4, MatchReason.SHARED_LEAD)
+    assert by_title.screened.item.reason.startswith("same story: score ")  # type: ignore[union-attr]
+    assert by_lead.screened.item.reason.startswith("wire copy: ")  # type: ignore[union-attr]
 
 
 def test_an_entry_already_in_an_item_stays_in_it_whatever_the_index_holds():

@@ -13,7 +13,7 @@ from werkzeug import Request, Response
 
 from curator.errors import ParseError
 from curator.poll import poll_due
-from curator.poll.parsing import Parser
+from curator.poll.parsing import Parser, pool_size
 from curator.poll.sources import sync_config_sources
 from curator.store import Store
 
@@ -308,3 +308,11 @@ def test_sources_are_taken_one_host_at_a_time(make_config, httpserver, app, now)
     finally:
         store.close()
     assert [o.name for o in report.outcomes][:2] == ["/a1", "b1"] and order
+
+
+@pytest.mark.parametrize(
+    ("configured", "cores", "workers"),
+    [(2, 2, 1), (2, 1, 1), (2, 8, 2), (16, 8, 7), (0, 8, 0), (0, 2, 0)],
+)
+def test_the_parser_pool_leaves_a_core_to_the_event_loop(configured, cores, workers):
+    assert pool_size(configured, cores) == workers

@@ -7,6 +7,8 @@ it runs the editor program, asks about a recovery file and prints.
 
 from __future__ import annotations
 
+import os
+import shutil
 from functools import partial
 from pathlib import Path
 
@@ -16,7 +18,16 @@ from rich.panel import Panel
 
 from curator.cli import desk_views as views
 from curator.cli.body_file import read_body_file
-from curator.cli.context import ROW_ID, AppContext, clean, editor_name, now, pass_app, shown
+from curator.cli.context import (
+    EDITOR_HELP,
+    ROW_ID,
+    AppContext,
+    clean,
+    editor_name,
+    now,
+    pass_app,
+    shown,
+)
 from curator.desk.actions import SavedDraft
 from curator.desk.annotate import Annotation, EditorFailed, Terminal, annotate_item
 
@@ -32,7 +43,7 @@ from curator.desk.annotate import Annotation, EditorFailed, Terminal, annotate_i
     help="Take the body from this UTF-8 file ('-' for stdin), not an editor.",
 )
 @click.option("--preview/--no-preview", default=True, help="Show the rendered draft.")
-@click.option("--editor", default=None, help="Your name (default: $CURATOR_EDITOR, else login).")
+@click.option("--editor", default=None, help=EDITOR_HELP)
 @pass_app
 def annotate(app: AppContext, item_id: int, title: str | None, tags: tuple[str, ...],
              body_file: str | None, preview: bool, editor: str | None) -> None:  # fmt: skip
@@ -48,17 +59,43 @@ def annotate(app: AppContext, item_id: int, title: str | None, tags: tuple[str, 
 
 def terminal(item_id: int) -> Terminal:
     """The editor program, the recovery question and the notices, for one item."""
+    program = choose_editor()
     return Terminal(
-        edit=run_editor,
+        edit=partial(run_editor, program),
         use_recovered=partial(_use_recovered, item_id),
         tell_kept=partial(_tell_kept, item_id),
+        how_to_save=how_to_save(program),
     )
 
 
-def run_editor(path: Path) -> None:
-    """$VISUAL/$EDITOR on the file, waiting until it is closed."""
+def choose_editor() -> str:
+    """$VISUAL, else $EDITOR, else the system's `editor`, else nano, else vi: never a
+    question before the editor opens (Debian's sensible-editor asks one)."""
+    for chosen in (os.environ.get("VISUAL"), os.environ.get("EDITOR")):
+        if chosen and chosen.strip():
+            return chosen
+    for program in ("editor", "nano"):
+        if shutil.which(program):
+            return program
+    return "vi"
+
+
+def how_to_save(program: str) -> str:
+    """One line for the template on saving and quitting, for the editors that puzzle."""
+    words = program.split()
+    found = shutil.which(words[0]) if words else None
+    name = Path(os.path.realpath(found)).name if found else ""  # `editor` is a symlink
+    if name.startswith(("nano", "pico")):
+        return "To save and quit: Ctrl-O, Enter, then Ctrl-X (nano)."
+    if name.startswith(("vi", "nvim")):
+        return "To save and quit: Esc, then type :wq and Enter (vim)."
+    return "When done, save the file and close the editor."
+
+
+def run_editor(program: str, path: Path) -> None:
+    """The editor program on the file, waiting until it is closed."""
     try:
-        click.edit(filename=str(path), extension=".md")
+        click.edit(filename=str(path), editor=program, extension=".md")
     except click.ClickException as e:
         raise EditorFailed(e.format_message()) from e
 
@@ -76,7 +113,7 @@ def report_saved(app: AppContext, saved: SavedDraft, preview: bool) -> None:
     """Say what was saved, what the language check noticed, and show the post."""
     draft = saved.draft
     click.echo(f"item {draft.item_id}: saved draft v{draft.version} ({saved.item.state.value})")
-    for note in views.language_notes(saved.language, app.config.review.crisis_line):
+    for note in views.language_notes(saved.language):
         click.echo(note, err=True)
     if preview:
         body = Markdown(clean(draft.body_markdown))

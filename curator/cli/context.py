@@ -42,9 +42,7 @@ class AppContext:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(
-                self.config.curator.database, self.config.curator.busy_timeout
-            )
+            self._store = Store.open(self.config.curator.database, self.config.curator.busy_timeout)
         return self._store
 
     def close(self) -> None:
@@ -62,6 +60,8 @@ def editor_name(explicit: str | None = None) -> str:
     """--editor, else $CURATOR_EDITOR, else the login name."""
     return explicit or os.environ.get("CURATOR_EDITOR") or getpass.getuser()
 
+
+EDITOR_HELP = "Your name (default: $CURATOR_EDITOR, else the login name)."
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -90,7 +90,30 @@ def syncs_sources(
 # traceback) instead of reading as "no such item". Ids, versions and limits use these.
 SQLITE_MAX = 2**63 - 1
 ROW_ID = click.IntRange(1, SQLITE_MAX)
-COUNT = click.IntRange(1, SQLITE_MAX)
+
+
+class Count(click.ParamType):
+    """A whole number from 1 up (a limit, a version): said in words when wrong, and
+    without click's `[1<=x<=9223372036854775807]` in --help."""
+
+    name = "N"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a whole number", param, ctx)
+        if not 1 <= number <= SQLITE_MAX:
+            self.fail(f"{number} is not a number from 1 up", param, ctx)
+        return number
+
+
+COUNT = Count()
 
 # C0 and C1 controls but tab and newline: ESC sequences could move the cursor,
 # retitle the window or hide lines in an editor's terminal.

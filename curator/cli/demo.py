@@ -25,8 +25,12 @@ from curator.store.queue import QueueFilter
 
 
 @click.command()
-@click.option("--dir", "work_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Keep the demo's database and export here (default: a temporary folder).")
+@click.option(
+    "--dir",
+    "work_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the demo's database and export here (default: a temporary folder).",
+)
 @click.option("--serve/--no-serve", default=True, help="Serve the export until Ctrl-C.")
 @pass_app
 def demo(app: AppContext, work_dir: Path | None, serve: bool) -> None:
@@ -37,14 +41,17 @@ def demo(app: AppContext, work_dir: Path | None, serve: bool) -> None:
         work.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise click.BadParameter(f"cannot create {work}: {e.strerror}", param_hint="'--dir'") from e
-    server, base = demo_server.start(samples, rewrite_samples=True)
+    # The port of an earlier run in this folder, so that its sources keep their URLs:
+    # run again, the demo finds nothing new instead of a second set of sources.
+    server, base = demo_server.start(samples, rewrite_samples=True, port=_earlier_port(work))
     try:
         config_path = _write_config(config_text, samples, base, work)
         _tour(config_path)
+        _say_what_next(config_path, serving=serve)
+        if serve:  # the samples stay served: the posts' "Read the full report" links work
+            _serve_export(work / "export")
     finally:
         server.shutdown()
-    if serve:
-        _serve_export(work / "export")
 
 
 def _starting_point(app: AppContext) -> tuple[str, Path]:
@@ -80,6 +87,33 @@ def _write_config(text: str, samples: Path, base: str, work: Path) -> Path:
     return path
 
 
+def _earlier_port(work: Path) -> int:
+    """The sample server's port in the config an earlier demo wrote here (0: any)."""
+    try:
+        text = (work / "config.toml").read_text(encoding="utf-8")
+    except OSError:
+        return 0
+    found = re.search(r'url = "http://127\.0\.0\.1:(\d+)/feeds/', text)
+    return int(found.group(1)) if found else 0
+
+
+def _say_what_next(config_path: Path, *, serving: bool) -> None:
+    """The commands to try next, on the demo's own database."""
+    config = f"curator --config {config_path}"
+    click.secho("\n━━ Your turn: the demo's desk is yours to try", fg="cyan", bold=True)
+    for command, what in (
+        ("review", "go through the queue, one card at a time"),
+        ("queue", "what waits, best first"),
+        ("posts", "what was published"),
+        ("history ID", "what happened to an item"),
+    ):
+        click.echo(f"  {config} {command:<10}  # {what}")
+    if serving:
+        click.echo("  (in another terminal, while this one serves the samples and the site)")
+    else:
+        click.echo("  (run the demo again to serve the sample pages their links lead to)")
+
+
 def _tour(config_path: Path) -> None:
     from curator.cli.main import cli  # the root group imports this module lazily
 
@@ -91,6 +125,10 @@ def _tour(config_path: Path) -> None:
     step("Extract, summarise and screen the articles", "extract")
     step("How the sources are doing", "status")
     step("The editors' queue, best first", "queue", "--limit", "8")
+    if _published_earlier(config_path):
+        click.echo("\nThe demo's post was published on an earlier run here: see `curator posts`.")
+        step("Write the feeds and the site", "export")
+        return
     item = _top_item(config_path)
     if item is None:
         click.echo("The queue is empty; nothing to publish.")
@@ -106,6 +144,14 @@ def _tour(config_path: Path) -> None:
     )  # fmt: skip
     step("Publish it", "publish", item_id, "--editor", "demo")
     step("Write the feeds and the site", "export")
+
+
+def _published_earlier(config_path: Path) -> bool:
+    store = Store.open(config_module.load(config_path).curator.database)
+    try:
+        return any(post.editor == "demo" for post in store.posts.list(include_retracted=True))
+    finally:
+        store.close()
 
 
 def _top_item(config_path: Path) -> Item | None:

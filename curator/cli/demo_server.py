@@ -36,13 +36,18 @@ class _Handler(SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-def start(folder: Path, *, rewrite_samples: bool) -> tuple[ThreadingHTTPServer, str]:
-    """Serve `folder` on 127.0.0.1 (a free port) in a daemon thread; returns its base URL."""
+def start(folder: Path, *, rewrite_samples: bool, port: int = 0) -> tuple[ThreadingHTTPServer, str]:
+    """Serve `folder` on 127.0.0.1 in a daemon thread (on `port` if it is free, else on
+    any free one); returns the server and its base URL."""
+
     class Handler(_Handler):
         """A class of its own per server, so each keeps its own rewrite target."""
 
     serve_folder = functools.partial(Handler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), serve_folder)
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), serve_folder)
+    except OSError:  # taken meanwhile: any port will do
+        server = ThreadingHTTPServer(("127.0.0.1", 0), serve_folder)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     if rewrite_samples:
         Handler.rewrite_to = base

@@ -4,13 +4,25 @@ promote | search`: the editors' desk, one library call per command."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import click
 
 from curator.cli import desk_views as views
-from curator.cli.context import ROW_ID, AppContext, editor_name, now, pass_app, shown
+from curator.cli.context import (
+    COUNT,
+    EDITOR_HELP,
+    ROW_ID,
+    AppContext,
+    editor_name,
+    now,
+    pass_app,
+    shown,
+)  # fmt: skip
+from curator.cli.listing import Column, json_option, limit_option, print_rows, say_if_cut
 from curator.desk import actions
 from curator.desk.states import Action, holder
 from curator.errors import DatabaseLocked
@@ -23,25 +35,23 @@ _STATES = click.Choice([s.value for s in ItemState])
 def editor_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--editor and --expect-version, shared by every command that changes an item."""
     command = click.option(
-        "--expect-version", type=ROW_ID, default=None,
+        "--expect-version", type=COUNT, default=None, metavar="N",
         help="Refuse the change unless the item still has this version (as read by a script).",
     )(command)  # fmt: skip
-    return click.option(
-        "--editor", default=None, help="Your name (default: $CURATOR_EDITOR, else the login name)."
-    )(command)
+    return click.option("--editor", default=None, help=EDITOR_HELP)(command)
 
 
 @click.command()
 @click.option("--state", type=_STATES, default=None, help="Only this state (e.g. filtered).")
-@click.option("--topic", default=None, help="Only items with this topic.")
+@click.option("--topic", default=None, help="Only items with this topic (its name).")
 @click.option("--source", default=None, help="Only items from this source (its name).")
 @click.option(
     "--since", default=None, help="Only items first seen within this time (2d) or since a date."
 )
 @click.option("--mine", is_flag=True, help="Only items I hold.")
-@click.option("--editor", default=None, help="Who 'mine' is (default: $CURATOR_EDITOR or login).")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
+@click.option("--editor", default=None, help=EDITOR_HELP)
+@limit_option
+@json_option
 @pass_app
 def queue(
     app: AppContext, state: str | None, topic: str | None, source: str | None,
@@ -51,21 +61,33 @@ def queue(
     moment = now()
     with contextlib.suppress(DatabaseLocked):  # a busy service must not hide the queue
         actions.wake_due(app.store, moment)
-    wanted = QueueFilter(
-        state=ItemState(state) if state else None,
-        topic=topic,
-        source=source,
-        since=views.parse_when(since, moment, future=False) if since else None,
-        mine=editor_name(editor) if mine else None,
-        limit=limit,
-    )
+    mine_of = editor_name(editor) if mine else None
+    wanted = queue_filter(state, topic, source, since, mine_of, limit, moment)
     items = app.store.queue.queue(wanted, moment)
     if as_json:
         click.echo(views.to_json([_listed(item, moment) for item in items]))
     elif not items:
         click.echo("Nothing waiting.")
     else:
-        app.console.print(views.queue_table(items, moment))
+        rows = views.queue_rows(items, moment, app.config.topics)
+        print_rows(app.console, views.QUEUE_COLUMNS, rows)
+    say_if_cut(len(items), app.store.queue.count(wanted, moment) if len(items) == limit else 0)
+
+
+def queue_filter(
+    state: str | None, topic: str | None, source: str | None, since: str | None,
+    mine: str | None, limit: int, moment: datetime,
+) -> QueueFilter:  # fmt: skip
+    """The options of `queue` and `review` as the store's filter; `mine` names the
+    editor whose items to list."""
+    return QueueFilter(
+        state=ItemState(state) if state else None,
+        topic=topic,
+        source=source,
+        since=views.parse_when(since, moment, future=False) if since else None,
+        mine=mine,
+        limit=limit,
+    )
 
 
 @click.command()
@@ -86,24 +108,39 @@ def show(app: AppContext, item_id: int, as_json: bool, pager: bool) -> None:
         record = {"item": item, "articles": texts, "draft": draft, "history": events}
         click.echo(views.to_json(record))
         return
-    if pager and app.console.is_terminal:
-        with app.console.pager(styles=True):
-            views.show_item(app.console, item, now(), texts, draft, events)
-    else:
+    if not (pager and app.console.is_terminal):
         views.show_item(app.console, item, now(), texts, draft, events)
+        return
+    with app.console.pager(styles=pager_keeps_colour()):
+        views.show_item(app.console, item, now(), texts, draft, events)
+
+
+def pager_keeps_colour() -> bool:
+    """Whether the pager shows colours rather than raw escape codes: `less` with
+    $LESS unset is given -R; a $LESS without R, or another $PAGER, gets plain text."""
+    pager = os.environ.get("PAGER", "")
+    if pager and os.path.basename(pager.split()[0]) != "less":
+        return False
+    os.environ.setdefault("LESS", "-R")
+    flags = os.environ["LESS"]
+    return "R" in flags or "r" in flags
 
 
 @click.command()
 @click.argument("item_id", type=ROW_ID)
-@click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
+@limit_option
+@json_option
 @pass_app
-def history(app: AppContext, item_id: int, as_json: bool) -> None:
-    """Every change of the item's state: who, when, from, to, note."""
+def history(app: AppContext, item_id: int, limit: int, as_json: bool) -> None:
+    """What happened to the item, as a story: when, who, what they did."""
+    app.store.items.get(item_id)  # a wrong id is an error, not an empty story
     events = app.store.items.history(item_id)
+    shown_events = events[-limit:]  # the latest, in the order they happened
     if as_json:
-        click.echo(views.to_json(events))
+        click.echo(views.to_json(shown_events))
     else:
-        app.console.print(views.history_table(events))
+        print_rows(app.console, views.HISTORY_COLUMNS, views.history_rows(shown_events))
+    say_if_cut(len(shown_events), len(events))
 
 
 def _act(app: AppContext, item_id: int, action: Action, editor: str | None,
@@ -184,24 +221,29 @@ def promote(app: AppContext, item_id: int, editor: str | None, expect_version: i
     _act(app, item_id, Action.PROMOTE, editor, expect_version)
 
 
+SEARCH_COLUMNS = (Column("what"), Column("state"), Column("title and snippet", main=True))
+
+
 @click.command()
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
+@limit_option
+@json_option
 @pass_app
 def search(app: AppContext, query: str, limit: int, as_json: bool) -> None:
-    """Full-text search over items and posts; every word must appear."""
-    hits = app.store.queue.search(query, limit)
+    """Full-text search over items and posts; every word must appear (not in links)."""
+    page = app.store.queue.search(query, limit)
     if as_json:
-        click.echo(views.to_json(hits))
-        return
-    if not hits:
+        click.echo(views.to_json(page.hits))
+    elif not page.hits:
         click.echo("No matches.")
-    for hit in hits:
-        where = f"post {hit.slug}" if hit.kind == "post" else f"item {hit.item_id}"
-        line = shown(where, "bold") + shown(f" ({hit.state}) {hit.title}")
-        app.console.print(line, highlight=False)
-        app.console.print(shown(f"    {hit.snippet}"), highlight=False)
+    else:
+        rows = [
+            [shown(f"post {hit.slug}" if hit.kind == "post" else f"item {hit.item_id}"),
+             shown(hit.state), shown(f"{hit.title} — {hit.snippet}")]
+            for hit in page.hits
+        ]  # fmt: skip
+        print_rows(app.console, SEARCH_COLUMNS, rows)
+    say_if_cut(len(page.hits), page.total)
 
 
 def _listed(item: Item, moment: Any) -> dict[str, Any]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,15 +14,17 @@ import click
 from rich.console import Console, Group
 from rich.markdown import Markdown
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from curator.cli.context import clean, shown
-from curator.config import parse_duration
+from curator.cli.listing import Column
+from curator.config import Topic, parse_duration, topic_labels
+from curator.desk import states
 from curator.desk.states import holder
 from curator.desk.wording import LanguageReport
 from curator.errors import ConfigError
-from curator.models import Draft, HistoryEvent, Item
+from curator.models import Draft, HistoryEvent, Item, ItemState, Post
+from curator.store.queue import ArticleText
 
 
 def to_json(records: Any) -> str:
@@ -49,78 +53,177 @@ def age(moment: datetime, now: datetime) -> str:
     return f"{seconds}s"
 
 
-def queue_table(items: list[Item], now: datetime) -> Table:
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for name in ("id", "age", "score"):
-        table.add_column(name, justify="right")
-    for name in ("topics", "title", "source(s)", "state", "held by"):
-        table.add_column(name, overflow="fold" if name == "title" else "ellipsis")
-    for item in items:
-        table.add_row(
-            str(item.id),
-            age(item.first_seen_at, now),
-            f"{item.score:.1f}",
-            shown(", ".join(item.topics)),
+QUEUE_COLUMNS = (
+    Column("id", "right"), Column("age", "right"), Column("score", "right"),
+    Column("title", main=True), Column("source(s)", max_width=18, optional=True),
+    Column("topics", max_width=20, optional=True), Column("state"),
+    Column("held by", max_width=10, optional=True),
+)  # fmt: skip
+
+
+def queue_rows(items: list[Item], now: datetime, topics: Sequence[Topic]) -> list[list[Text]]:
+    """One row an item, for `listing.print_rows` under QUEUE_COLUMNS."""
+    return [
+        [
+            shown(str(item.id)),
+            shown(age(item.first_seen_at, now)),
+            shown(f"{item.score:.1f}"),
             shown(item.title),
             shown(_sources(item)),
-            item.state.value,
+            shown(", ".join(topic_labels(topics, item.topics))),
+            shown(item.state.value),
             shown(holder(item, now) or ""),
-        )
-    return table
+        ]
+        for item in items
+    ]
 
 
-def card(item: Item, now: datetime) -> Panel:
-    """The review card: title, sources, score and reasons, summary."""
+@dataclass(frozen=True)
+class CardView:
+    """What the review card shows beside the item: where the editor is in the queue
+    ("3 of 60"), how extraction went, the short topic labels, who is looking (their
+    own claim goes unsaid) and the screen's height."""
+
+    position: tuple[int, int] | None = None
+    notes: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    viewer: str | None = None
+    height: int = 24
+
+
+def card(item: Item, now: datetime, view: CardView = CardView()) -> Panel:
+    """The review card: the title and summary first, then who and when, the link and
+    why, a line each, so that it fits 80x24 with the keys below it."""
+    room = max(3, view.height - 14)  # the lines the summary may take at ~72 columns
+    summary = _cut(clean(item.summary or item.description or "(no summary)"), room * 72)
+    lines = Group(
+        Text(clean(item.title), style="bold"),
+        Text(""),
+        Text(summary),
+        Text(""),
+        _one_line(_byline(item, now, view), "dim"),
+        _one_line(item.url, "cyan"),
+        _one_line(_why(item, view), "dim"),
+    )
+    where = f"{view.position[0]} of {view.position[1]} · " if view.position else ""
+    title = shown(f"{where}#{item.id} · {item.state.value}")
+    return Panel(lines, title=title, title_align="left")
+
+
+def _one_line(text: str, style: str) -> Text:
+    return Text(clean(text), style=style, no_wrap=True, overflow="ellipsis")
+
+
+def _byline(item: Item, now: datetime, view: CardView) -> str:
+    """'NIDA News, STAT (2 outlets) · 2h ago · page gone (HTTP 404) · held by ben'."""
+    outlets = f" ({item.outlets} outlets)" if item.outlets > 1 else ""
+    parts = [f"{_sources(item)}{outlets}", f"{age(item.first_seen_at, now)} ago", *view.notes]
     held = holder(item, now)
-    lines = Text()
-    lines.append(
-        clean(f"{_sources(item)} · {age(item.first_seen_at, now)} ago · {item.state.value}")
-    )
-    if held:
-        lines.append(clean(f" · held by {held} until {item.claim_expires_at:%H:%M}"))
-    lines.append(clean(f"\n{item.url}\n"), style="cyan")
-    lines.append(
-        clean(f"score {item.score:.1f}: {'; '.join(item.reasons) or 'no reasons'}\n"), style="dim"
-    )
-    lines.append(clean(f"\n{item.summary or item.description or '(no summary)'}"))
-    return Panel(lines, title=shown(f"#{item.id} {item.title}", "bold"), title_align="left")
+    if held and held != view.viewer:
+        parts.append(f"held by {held} until {item.claim_expires_at:%H:%M}")
+    return " · ".join(parts)
 
 
-def history_table(events: list[HistoryEvent]) -> Table:
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for name in ("when", "editor", "from", "to", "note"):
-        table.add_column(name)
-    for event in events:
-        table.add_row(
-            f"{event.at:%Y-%m-%d %H:%M}",
-            shown(event.editor),
-            event.from_state.value if event.from_state else "",
-            event.to_state.value,
-            shown(event.note or ""),
-        )
-    return table
+def _why(item: Item, view: CardView) -> str:
+    """The score, topics and strongest reason; `?` shows them all."""
+    topics = f" [{', '.join(view.labels)}]" if view.labels else ""
+    more = f" (+{len(item.reasons) - 1} more: ?)" if len(item.reasons) > 1 else ""
+    return f"score {item.score:.1f}{topics}: {(item.reasons or ('no reasons',))[0]}{more}"
+
+
+def _cut(text: str, most: int) -> str:
+    """At most `most` characters, cut at a word, ending in '…'."""
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[:most].rsplit(" ", 1)[0] + " …"
+
+
+def reasons_text(item: Item) -> Text:
+    """Every reason of the score, one a line (the card's `?`)."""
+    lines = [f"score {item.score:.1f}", *(f"  {reason}" for reason in item.reasons)]
+    return shown("\n".join(lines))
+
+
+HISTORY_COLUMNS = (Column("when"), Column("who", max_width=16), Column("what", main=True))
+
+
+def history_rows(events: list[HistoryEvent]) -> list[list[Text]]:
+    """The item's history as a story: when, who, what they did."""
+    return [
+        [shown(f"{event.at:%Y-%m-%d %H:%M}"), shown(event.editor), shown(story(event))]
+        for event in events
+    ]
+
+
+def story(event: HistoryEvent) -> str:
+    """'claimed it (held until 14:05)', 'saved a draft', 'rejected it: duplicate'..."""
+    old, new, note = event.from_state, event.to_state, event.note or ""
+    if old is None:
+        return f"found it: {new.value}" + (f" ({note})" if note else "")
+    if note == states.DRAFT_SAVED:
+        return "saved a draft"
+    if note == states.RELEASED or (new is ItemState.NEW and old is ItemState.IN_REVIEW):
+        return "gave it back to the queue"
+    if note.startswith("until ") and new in (ItemState.IN_REVIEW, ItemState.DRAFTED):
+        return f"took it to work on (held {note})"
+    told = _STORY.get(new, f"moved it to {new.value}")
+    if new is ItemState.NEW:
+        told = _BACK.get(old, told)
+    return f"{told}: {note}" if note else told
+
+
+_STORY = {
+    ItemState.DRAFTED: "saved a draft",
+    ItemState.PUBLISHED: "published it",
+    ItemState.REJECTED: "rejected it",
+    ItemState.SNOOZED: "snoozed it",
+    ItemState.RETRACTED: "retracted the post",
+    ItemState.FILTERED: "filtered it out",
+}
+_BACK = {
+    ItemState.FILTERED: "put it in the queue",
+    ItemState.REJECTED: "reopened it",
+    ItemState.SNOOZED: "brought it back from snooze",
+}
 
 
 def show_item(
-    console: Console, item: Item, now: datetime, texts: list[Any], draft: Draft | None,
+    console: Console, item: Item, now: datetime, texts: list[ArticleText], draft: Draft | None,
     events: list[HistoryEvent],
 ) -> None:  # fmt: skip
     """Everything about one item, in reading order."""
-    console.print(card(item, now))
+    view = CardView(notes=extract_notes(texts), height=10_000)
+    console.print(card(item, now, view))
     console.print(f"first seen {item.first_seen_at:%Y-%m-%d %H:%M} UTC · version {item.version}")
+    console.print(reasons_text(item), highlight=False)
     if item.description and item.description != item.summary:
         console.print(Panel(shown(item.description), title="feed description", title_align="left"))
     for text in texts:
-        title = shown(f"{text.source_name}: {text.url}")
-        console.print(
-            Panel(shown(text.text or "(no text extracted)"), title=title, title_align="left")
-        )
+        note = f" · {text.note}" if text.note else ""
+        body = Group(shown(text.url, "cyan"), Text(""), shown(text.text or "(no text extracted)"))
+        console.print(Panel(body, title=shown(f"{text.source_name}{note}"), title_align="left"))
     if draft is not None:
         body = Group(shown(f"{draft.title}  [{', '.join(draft.tags)}]", "bold"),
                      Markdown(clean(draft.body_markdown)))  # fmt: skip
         by = shown(f"draft v{draft.version} by {draft.editor}")
         console.print(Panel(body, title=by, title_align="left"))
-    console.print(history_table(events))
+    for event in events:
+        console.print(shown(f"{event.at:%Y-%m-%d %H:%M}  {event.editor}  {story(event)}"))
+
+
+def post_preview(post: Post) -> Panel:
+    """The post as subscribers will read it: title, text, the credit the export adds."""
+    credit = Text(f"\nRead the full report from {clean(post.source_name)}: ", style="bold")
+    credit.append(clean(post.source_url), style="cyan")
+    heading = Text(clean(post.title) + "\n", style="bold")
+    body = Group(heading, Markdown(clean(post.body_markdown)), credit)
+    tags = shown("tags: " + ", ".join(post.tags)) if post.tags else None
+    title = "Preview: the post as subscribers will read it"
+    return Panel(body, title=title, title_align="left", subtitle=tags, subtitle_align="left")
+
+
+def extract_notes(texts: Sequence[ArticleText]) -> tuple[str, ...]:
+    """How extraction went, each note once ("page gone (HTTP 404)")."""
+    return tuple(dict.fromkeys(text.note for text in texts if text.note))
 
 
 def _sources(item: Item) -> str:
@@ -144,11 +247,14 @@ def parse_when(text: str, now: datetime, *, future: bool) -> datetime:
     return now + step if future else now - step
 
 
-def language_notes(report: LanguageReport, crisis_line: str) -> list[str]:
+def language_notes(report: LanguageReport) -> list[str]:
     """The language check as lines for the editor (warnings, never rewrites)."""
-    notes = [f'language: "{f.found}" -> consider "{f.instead}"' for f in report.findings]
+    notes = term_notes(report)
     if report.missing_crisis_line:
-        notes.append(
-            f"reminder: a post on overdose or suicide should carry the crisis line: {crisis_line}"
-        )
+        notes.append("note: the post is on overdose or suicide: publishing adds the crisis line")
     return notes
+
+
+def term_notes(report: LanguageReport) -> list[str]:
+    """A line for each stigmatising term found, with what to say instead."""
+    return [f'language: "{f.found}" -> consider "{f.instead}"' for f in report.findings]

@@ -7,6 +7,7 @@ import logging
 import sys
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -39,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "posts": "publish:posts",
     "search": "desk:search",
     "export": "export:export",
+    "report": "report:report",
     "digest": "digest:digest",
 }
 
@@ -72,27 +74,49 @@ class LazyGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
     """Curator finds, screens and publishes news about addiction and recovery."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # httpx logs every request at INFO; our own one line per source says more.
-    logging.getLogger("httpx").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    set_up_logging(verbose, service=ctx.invoked_subcommand == "serve")
     app = AppContext(config_path=config_path, verbose=verbose)
     ctx.obj = app
     ctx.call_on_close(app.close)
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time, so that a progress bar, which
+    stands in for it while it runs, prints the lines above itself."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        return
+
+
+def set_up_logging(verbose: bool, *, service: bool) -> None:
+    """The service logs what it does (INFO); a command in a terminal says it in its
+    own output and logs only warnings, unless -v asks for every detail."""
+    handler = _CurrentStderr()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    quiet = logging.INFO if service else logging.WARNING
+    logging.basicConfig(level=logging.DEBUG if verbose else quiet, handlers=[handler])
+    # httpx logs every request at INFO; our own one line per source says more.
+    logging.getLogger("httpx").setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
 def main() -> None:
-    """Run the CLI; a CuratorError becomes one line on stderr and exit status 1."""
+    """Run the CLI. Every error is one line on stderr starting `error:`: a usage error
+    (a missing or wrong argument) exits 2, anything else that stops a command exits 1."""
     try:
-        cli.main(standalone_mode=False)
+        cli.main(prog_name="curator", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
+    except click.UsageError as e:
+        click.echo(usage_line(e), err=True)
+        sys.exit(2)
     except click.ClickException as e:
-        e.show()
+        click.echo(f"error: {e.format_message()}", err=True)
         sys.exit(e.exit_code)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
@@ -102,3 +126,13 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+
+
+def usage_line(error: click.UsageError) -> str:
+    """'error: curator reject: missing option '--reason' (see `curator reject --help`)'."""
+    message = error.format_message().rstrip(".")
+    message = message[:1].lower() + message[1:]
+    ctx = error.ctx
+    if ctx is None:
+        return f"error: {message}"
+    return f"error: {ctx.command_path}: {message} (see `{ctx.command_path} --help`)"

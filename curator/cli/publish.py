@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from curator.cli import desk_views as views
-from curator.cli.context import ROW_ID, AppContext, editor_name, now, pass_app
+from curator.cli.context import (
+    EDITOR_HELP,
+    ROW_ID,
+    AppContext,
+    clean,
+    editor_name,
+    now,
+    pass_app,
+    shown,
+)  # fmt: skip
 from curator.cli.desk import editor_options
-from curator.desk.publish import ImageChoice, draft_report, publish_item, retract_post
-from curator.errors import CuratorError
+from curator.cli.listing import Column, json_option, limit_option, print_rows, say_if_cut
+from curator.desk.publish import ImageChoice, post_to_retract, publish_item, retract_post
+from curator.errors import CuratorError, TermsToReconsider
 from curator.site.run import export_site
 
 
@@ -28,15 +40,19 @@ def publish(app: AppContext, item_id: int, allow_terms: bool, image_url: str | N
             image_alt: str, image_credit: str, editor: str | None,
             expect_version: int | None) -> None:  # fmt: skip
     """Publish the item's latest draft as a post, with our copy of its lead image."""
-    _, report = draft_report(app.store, app.config, item_id)
-    for note in views.language_notes(report, app.config.review.crisis_line):
-        click.echo(note, err=True)
-    published = publish_item(
-        app.store, app.config, item_id, editor_name(editor), now(),
-        allow_terms=allow_terms, expected_version=expect_version,
-        image=ImageChoice(image_url, image_alt, image_credit),
-    )  # fmt: skip
+    try:
+        published = publish_item(
+            app.store, app.config, item_id, editor_name(editor), now(),
+            allow_terms=allow_terms, expected_version=expect_version,
+            image=ImageChoice(image_url, image_alt, image_credit),
+        )  # fmt: skip
+    except TermsToReconsider as held:
+        for found in held.found:
+            click.echo(f"language: {found}", err=True)
+        raise
     click.echo(f"published item {item_id} as {published.post.slug}")
+    for note in views.language_notes(published.language):
+        click.echo(note, err=True)
     if published.image_problem:
         click.echo(f"note: no lead image: {published.image_problem}", err=True)
     elif published.post.image and not published.post.image.alt:
@@ -45,33 +61,55 @@ def publish(app: AppContext, item_id: int, allow_terms: bool, image_url: str | N
 
 
 @click.command()
-@click.argument("slug")
-@click.option("--reason", default=None, help="Why (kept in the item's history).")
-@click.option("--editor", default=None, help="Your name (default: $CURATOR_EDITOR, else login).")
+@click.argument("post", metavar="ID|SLUG")
+@click.option("--reason", default=None, help="Why (kept in the history); asked in a terminal.")
+@click.option("--yes", is_flag=True, help="Do not ask to confirm (a terminal asks).")
+@click.option("--editor", default=None, help=EDITOR_HELP)
 @pass_app
-def retract(app: AppContext, slug: str, reason: str | None, editor: str | None) -> None:
-    """Take a published post back out of the feeds."""
-    post = retract_post(app.store, slug, editor_name(editor), now(), reason)
-    click.echo(f"retracted {post.slug} (item {post.item_id})")
+def retract(app: AppContext, post: str, reason: str | None, yes: bool,
+            editor: str | None) -> None:  # fmt: skip
+    """Take a published post back out of the feeds: by item id or by slug."""
+    found = post_to_retract(app.store, post)
+    asking = sys.stdin.isatty()
+    if reason is None and not asking:
+        raise click.UsageError("missing option '--reason'", click.get_current_context())
+    if reason is None:
+        reason = click.prompt("Reason for retracting")
+    if asking and not yes:
+        click.confirm(f"Retract {found.slug!r} ({clean(found.title)})?", abort=True)
+    gone = retract_post(app.store, found.slug, editor_name(editor), now(), reason)
+    click.echo(f"retracted {gone.slug} (item {gone.item_id})")
     export_now(app)
+
+
+POST_COLUMNS = (
+    Column("published"), Column("item", "right"), Column("title", main=True),
+    Column("slug", max_width=30, optional=True), Column("by", max_width=12, optional=True),
+)  # fmt: skip
 
 
 @click.command()
 @click.option("--all", "include_retracted", is_flag=True, help="Include retracted posts.")
-@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
+@limit_option
+@json_option
 @pass_app
 def posts(app: AppContext, include_retracted: bool, limit: int, as_json: bool) -> None:
     """The published posts, newest first."""
     found = app.store.posts.list(include_retracted=include_retracted, limit=limit)
     if as_json:
         click.echo(views.to_json(found))
-        return
-    if not found:
+    elif not found:
         click.echo("No posts yet.")
-    for post in found:
-        gone = " (retracted)" if post.retracted_at else ""
-        click.echo(f"{post.published_at:%Y-%m-%d %H:%M}  {post.slug}  {post.editor}{gone}")
+    else:
+        rows = [
+            [shown(f"{post.published_at:%Y-%m-%d %H:%M}"), shown(str(post.item_id)),
+             shown(post.title + (" (retracted)" if post.retracted_at else "")),
+             shown(post.slug), shown(post.editor)]
+            for post in found
+        ]  # fmt: skip
+        print_rows(app.console, POST_COLUMNS, rows)
+    total = app.store.posts.count(include_retracted) if len(found) == limit else 0
+    say_if_cut(len(found), total)
 
 
 def export_now(app: AppContext) -> None:

@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from curator.cli.context import COUNT, AppContext, now, pass_app, shown
+from curator.cli.listing import Column, json_option, limit_option, print_rows, say_if_cut
 from curator.models import Item, ItemState
 from curator.screen.retention import drop_old_screened_text
 from curator.screen.run import ProcessReport, process_pending, rescore_items
@@ -19,7 +20,8 @@ from curator.screen.run import ProcessReport, process_pending, rescore_items
     "--limit",
     type=COUNT,
     default=None,
-    help="At most this many entries (default: extract.batch).",
+    metavar="N",
+    help="Extract at most N entries (default: extract.batch).",
 )
 @pass_app
 def extract(app: AppContext, limit: int | None) -> None:
@@ -74,24 +76,29 @@ def score(app: AppContext) -> None:
     type=click.Choice([s.value for s in ItemState]),
     help="Show items in this state (repeatable).",
 )
-@click.option("--limit", type=COUNT, default=30, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for scripts.")
+@limit_option
+@json_option
 @pass_app
 def items(app: AppContext, states: tuple[str, ...], limit: int, as_json: bool) -> None:
     """List candidate items, best score first, with why each was kept."""
-    found = app.store.items.ranked(tuple(ItemState(s) for s in states), limit)
+    wanted = tuple(ItemState(s) for s in states)
+    found = app.store.items.ranked(wanted, limit)
     if as_json:
-        for item in found:
-            click.echo(json.dumps(item_json(item), ensure_ascii=False))
-        return
-    table = Table(title=f"{len(found)} items ({', '.join(states)})")
-    for column in ("id", "score", "outlets", "title", "why"):
-        table.add_column(column, overflow="fold")
-    for item in found:
-        why = item.reasons[0] if item.reasons else ""
-        title, why_text = shown(item.title), shown(why)  # a feed's '[/]' is text, not markup
-        table.add_row(str(item.id), f"{item.score:.1f}", str(item.outlets), title, why_text)
-    app.console.print(table)
+        click.echo(json.dumps([item_json(item) for item in found], indent=2, ensure_ascii=False))
+    else:
+        rows = [
+            [shown(str(item.id)), shown(f"{item.score:.1f}"), shown(str(item.outlets)),
+             shown(item.title), shown(item.reasons[0] if item.reasons else "")]
+            for item in found
+        ]  # fmt: skip
+        print_rows(app.console, ITEM_COLUMNS, rows)
+    say_if_cut(len(found), app.store.items.count_in(wanted) if len(found) == limit else 0)
+
+
+ITEM_COLUMNS = (
+    Column("id", "right"), Column("score", "right"), Column("outlets", "right"),
+    Column("title", main=True), Column("why", max_width=30, optional=True),
+)  # fmt: skip
 
 
 def item_json(item: Item) -> dict[str, object]:

@@ -10,10 +10,10 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from rich.table import Table
 from rich.text import Text
 
 from curator.cli.context import AppContext, now, pass_app, shown, syncs_sources
+from curator.cli.listing import Column, json_option, limit_option, print_rows, say_if_cut
 from curator.config import SOURCE_FILTERS
 from curator.models import Source
 from curator.poll import add_source, import_sources
@@ -48,35 +48,41 @@ def add(app: AppContext, url: str, name: str | None, tags: tuple[str, ...], filt
     app.console.print(shown(f"added source {source.id}: {source.name} <{source.url}>{on_topic}"))
 
 
+SOURCE_COLUMNS = (
+    Column("id", "right"), Column("name", main=True), Column("last poll"),
+    Column("status", max_width=30), Column("errs", "right"), Column("next poll"),
+    Column("entries", "right"), Column("url", max_width=40, optional=True),
+)  # fmt: skip
+
+
 @sources.command("list")
-@click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
+@limit_option
+@json_option
 @pass_app
 @syncs_sources
-def list_sources(app: AppContext, as_json: bool) -> None:
-    """Every source with its health: last poll and status, errors in a row, next poll."""
-    found = app.store.sources.all()
+def list_sources(app: AppContext, limit: int, as_json: bool) -> None:
+    """Every source with its health: last poll and status, errors in a row, next poll
+    (times UTC)."""
+    everything = app.store.sources.all()
+    found = everything[:limit]
     if as_json:
         click.echo(json.dumps([source_json(s) for s in found], indent=2))
-        return
-    wide = app.console.width >= 120  # the URL column only where it fits
-    table = Table(title=f"{len(found)} sources (times UTC)")
-    table.add_column("id", justify="right")
-    table.add_column("name", ratio=2)
-    table.add_column("last poll", min_width=11)
-    table.add_column("status", ratio=2)
-    table.add_column("errs", justify="right")
-    table.add_column("next poll", min_width=11)
-    table.add_column("entries", justify="right")
-    if wide:
-        table.add_column("url", ratio=3, overflow="fold")
-    for s in found:
-        row: list[str | Text] = [
-            str(s.id), shown(titled(s)), when(s.last_polled_at), shown(health(s)),
-            str(s.consecutive_errors), when(s.next_poll_at) if s.enabled else "-",
-            str(s.entry_count),
-        ]  # fmt: skip
-        table.add_row(*row, *([shown(s.url)] if wide else []))
-    app.console.print(table)
+    else:
+        rows: list[list[str | Text]] = [
+            [
+                str(s.id),
+                shown(titled(s)),
+                when(s.last_polled_at),
+                shown(health(s)),
+                str(s.consecutive_errors),
+                when(s.next_poll_at) if s.enabled else "-",
+                str(s.entry_count),
+                shown(s.url),
+            ]
+            for s in found
+        ]
+        print_rows(app.console, SOURCE_COLUMNS, rows)
+    say_if_cut(len(found), len(everything))
 
 
 @sources.command("remove")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from curator.config import Config
+from curator.config import Config, topic_labels
 from curator.desk import actions, draftfile, states
 from curator.desk.actions import SavedDraft
 from curator.desk.draftfile import DraftText
@@ -40,6 +40,7 @@ class Terminal:
     edit: Callable[[Path], None]  # run the editor program on the file; EditorFailed if it fails
     use_recovered: Callable[[Path], bool]  # start from this file, kept by an earlier session?
     tell_kept: Callable[[Path], None]  # refused text is kept in this file
+    how_to_save: str = ""  # a line for the template: how to save and quit this editor
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class _Session:
         except CuratorError:
             self._keep(given)
             raise
-        return self._save(item, _filled_in(given, item, latest), None)
+        return self._save(item, _filled_in(given, item, latest, self.config), None)
 
     def _read(self, at: datetime) -> tuple[Item, Draft | None]:
         """The item, if this editor may save a draft of it now, and its latest draft."""
@@ -119,7 +120,10 @@ class _Session:
     def _template(self, item: Item, latest: Draft | None) -> str:
         texts = self.store.queue.article_texts(item.id)
         credit = source_name(item)
-        return draftfile.template(item, latest, texts, credit, self.asked.title, self.asked.tags)
+        tags = self.asked.tags or proposed_tags(self.config, item)
+        return draftfile.template(
+            item, latest, texts, credit, self.asked.title, tags, self.terminal.how_to_save
+        )
 
     def _edit(self, start: str) -> str:
         """Run the editor program on `work`; on failure the file (and its path) stays,
@@ -179,11 +183,17 @@ class _Session:
         )  # fmt: skip
 
 
-def _filled_in(given: DraftText, item: Item, latest: Draft | None) -> DraftText:
-    """Given text without a title or tags takes the latest draft's, else the item's."""
+def _filled_in(given: DraftText, item: Item, latest: Draft | None, config: Config) -> DraftText:
+    """Given text without a title or tags takes the latest draft's, else the item's
+    (its title, and the tags proposed for it)."""
     return DraftText(
         given.title or (latest.title if latest else item.title),
-        given.tags or (latest.tags if latest else item.topics),
+        given.tags or (latest.tags if latest else proposed_tags(config, item)),
         given.body,
         given.image_alt or (latest.image_alt if latest else ""),
     )
+
+
+def proposed_tags(config: Config, item: Item) -> tuple[str, ...]:
+    """The short labels of the item's three strongest topics."""
+    return topic_labels(config.topics, item.topics)

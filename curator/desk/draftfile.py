@@ -1,16 +1,20 @@
-"""The draft file an editor writes in: TOML front matter, then Markdown.
+"""The draft file an editor writes in: a short header, then Markdown.
 
-    +++
-    title = "What a new naloxone study means for families"
-    tags = ["overdose", "naloxone"]
-    image_alt = "A naloxone kit on a school nurse's desk"
-    +++
+    Title: What a new naloxone study means for families
+    Tags: overdose, naloxone
+    Alt: A naloxone kit on a school nurse's desk
+    ---
 
     > the summary, as a quoted starting point
 
-    Read the full report: [title](link) (Source)
+    <!-- how to go on, how to save; the article text, to draw from; removed on save -->
 
-    <!-- the article text, to draw from; removed on save -->
+Most posts need only a title and tags, so that is all the header asks, with an
+`Alt:` line for the lead image's alt text (empty when the post has no image);
+scripts may write the same, or the TOML front matter between `+++` lines that
+drafts used before (there the alt text is `image_alt`).
+The credit ("Read the full report from …") is the export's and the crisis line is
+added on publishing, so the template writes neither.
 
 Also where text goes when it cannot be saved yet: a recovery file beside the
 database (data/recovery/item-42-<time>.md), offered by the next annotate of the item.
@@ -18,7 +22,7 @@ database (data/recovery/item-42-<time>.md), offered by the next annotate of the 
 
 from __future__ import annotations
 
-import json
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,8 +33,11 @@ from curator.errors import CuratorError
 from curator.models import Draft, Item
 from curator.store.queue import ArticleText
 
-FENCE = "+++"
+FENCE = "+++"  # TOML front matter, as drafts were first written
+RULE = "---"  # the end of the simple header
 GUIDE = "Write three or four short paragraphs on what this means for families."
+_HEADER_LINE = re.compile(r"^(title|tags|alt)\s*:(.*)$", re.IGNORECASE)
+_HEADER_KEYS = {"title": "title", "tags": "tags", "alt": "image_alt"}  # as the TOML names them
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,7 @@ class DraftText:
 
 def template(
     item: Item, draft: Draft | None, texts: list[ArticleText], credit: str,
-    title: str | None = None, tags: tuple[str, ...] = (),
+    title: str | None = None, tags: tuple[str, ...] = (), how_to_save: str = "",
 ) -> str:  # fmt: skip
     """The file the editor starts from: the latest draft, or the summary as a quote."""
     if draft is not None:
@@ -54,9 +61,14 @@ def template(
         )
     else:
         quoted = "\n".join(f"> {line}" if line else ">" for line in item.summary.splitlines())
-        link = f"Read the full report: [{item.title}]({item.url}) ({credit})"
-        head = DraftText(title or item.title, tags or item.topics, f"{quoted}\n\n{link}\n")
-    notes = [GUIDE, "Everything inside this comment is removed when the draft is saved."]
+        head = DraftText(title or item.title, tags, f"{quoted}\n")
+    notes = [
+        GUIDE,
+        f'Curator adds "Read the full report from {credit}" and, on overdose or suicide,',
+        "the crisis line: you need not write them.",
+        *([how_to_save] if how_to_save else []),
+        "Everything inside this comment is removed when the draft is saved.",
+    ]
     for text in texts:
         notes += ["", f"--- {text.source_name}: {text.url}", text.text.replace("-->", "- ->")]
     body = head.body.rstrip()
@@ -64,27 +76,19 @@ def template(
 
 
 def front_matter(text: DraftText) -> str:
-    # JSON strings are valid TOML basic strings.
-    tags = ", ".join(json.dumps(tag) for tag in text.tags)
-    alt = f"image_alt = {json.dumps(text.image_alt)}  # what the lead image shows\n"
-    return f"{FENCE}\ntitle = {json.dumps(text.title)}\ntags = [{tags}]\n{alt}{FENCE}\n"
+    """'Title: …', 'Tags: a, b' and 'Alt: …' (one line each), then the rule."""
+    title = " ".join(text.title.split())
+    tags = ", ".join(" ".join(tag.replace(",", " ").split()) for tag in text.tags)
+    alt = " ".join(text.image_alt.split())
+    return f"Title: {title}\nTags: {tags}\nAlt: {alt}\n{RULE}\n"
 
 
 def parse(text: str, fallback_title: str, where: str) -> DraftText:
     """The editor's file -> title, tags, body (comments removed)."""
-    head: dict[str, object] = {}
-    body = text
     if text.lstrip().startswith(FENCE):
-        lines = text.lstrip().splitlines()
-        try:
-            end = lines.index(FENCE, 1)
-        except ValueError:
-            raise CuratorError(f"{where}: the front matter has no closing {FENCE}") from None
-        try:
-            head = tomllib.loads("\n".join(lines[1:end]))
-        except tomllib.TOMLDecodeError as e:
-            raise CuratorError(f"{where}: the front matter is not valid TOML ({e})") from e
-        body = "\n".join(lines[end + 1 :])
+        head, body = _toml_header(text.lstrip(), where)
+    else:
+        head, body = _simple_header(text)
     title, tags = head.get("title", fallback_title), head.get("tags", [])
     alt = head.get("image_alt", "")
     if not isinstance(title, str) or not isinstance(tags, list) or not isinstance(alt, str):
@@ -95,6 +99,35 @@ def parse(text: str, fallback_title: str, where: str) -> DraftText:
     return DraftText(
         title.strip() or fallback_title, tuple(str(t) for t in tags), body, alt.strip()
     )
+
+
+def _simple_header(text: str) -> tuple[dict[str, object], str]:
+    """'Title:', 'Tags:' (and 'Alt:') lines ended by '---'; without them, the text is
+    all body."""
+    lines = text.lstrip("\n").splitlines()
+    head: dict[str, object] = {}
+    for number, line in enumerate(lines):
+        if line.strip() == RULE and head:
+            return head, "\n".join(lines[number + 1 :])
+        found = _HEADER_LINE.match(line.strip())
+        if found is None:
+            break
+        key, value = _HEADER_KEYS[found.group(1).lower()], found.group(2).strip()
+        head[key] = [t.strip() for t in value.split(",") if t.strip()] if key == "tags" else value
+    return {}, text
+
+
+def _toml_header(text: str, where: str) -> tuple[dict[str, object], str]:
+    lines = text.splitlines()
+    try:
+        end = lines.index(FENCE, 1)
+    except ValueError:
+        raise CuratorError(f"{where}: the front matter has no closing {FENCE}") from None
+    try:
+        head = tomllib.loads("\n".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as e:
+        raise CuratorError(f"{where}: the front matter is not valid TOML ({e})") from e
+    return head, "\n".join(lines[end + 1 :])
 
 
 def recovery_dir(database: Path) -> Path:

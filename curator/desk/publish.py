@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from curator.config import Config
 from curator.desk import actions, images, markdown, states, wording
 from curator.desk.states import Action
-from curator.errors import InvalidTransition, ReviewError
+from curator.errors import InvalidTransition, TermsToReconsider
 from curator.models import Draft, Item, ItemChange, Post
 from curator.store import Store
 
@@ -73,6 +73,17 @@ def draft_report(
     return draft, language_report(config, draft)
 
 
+def preview_post(store: Store, config: Config, item_id: int) -> tuple[Post, wording.LanguageReport]:
+    """The post that publishing the item's latest draft would make, as subscribers will
+    read it, and what the language check says about the draft."""
+    item = store.items.get(item_id)
+    draft, report = draft_report(store, config, item_id)
+    slug = wanted_slug(draft.title, item_id)
+    return compose_post(
+        item, draft, slug, "", item.first_seen_at, config.review.crisis_line
+    ), report
+
+
 def publish_item(
     store: Store,
     config: Config,
@@ -118,21 +129,25 @@ def decide_publication(
         raise _no_draft(item.id)
     report = language_report(config, draft)
     if report.findings and not allow_terms:
-        raise ReviewError(
+        raise TermsToReconsider(
             item.id,
             f"the draft has {len(report.findings)} term(s) to reconsider; "
             f"edit it (`curator annotate {item.id}`) or pass --allow-terms",
+            tuple(f'"{f.found}" -> consider "{f.instead}"' for f in report.findings),
         )
     slug = wanted_slug(draft.title, item.id)
     slug = f"{slug}-{item.id}" if slug_taken else slug
-    post = compose_post(item, draft, slug, editor, now)
+    post = compose_post(item, draft, slug, editor, now, config.review.crisis_line)
     return Publication(replace(change, note=f"as {slug} (draft v{draft.version})"), post, report)
 
 
-def compose_post(item: Item, draft: Draft, slug: str, editor: str, now: datetime) -> Post:
+def compose_post(
+    item: Item, draft: Draft, slug: str, editor: str, now: datetime, crisis_line: str = ""
+) -> Post:
     """The post as it will be stored: the draft's text rendered and sanitised, the
-    source credited, `editor` as its publisher."""
-    body = markdown.strip_comments(draft.body_markdown)
+    source credited (the export adds "Read the full report"), `editor` as its
+    publisher; a post on overdose or suicide ends with the crisis line once."""
+    body = with_crisis_line(markdown.strip_comments(draft.body_markdown), crisis_line, draft.title)
     return Post(
         id=0,
         item_id=item.id,
@@ -150,6 +165,14 @@ def compose_post(item: Item, draft: Draft, slug: str, editor: str, now: datetime
     )
 
 
+def with_crisis_line(body: str, crisis_line: str, title: str = "") -> str:
+    """The body, ending with the crisis line if the post is on overdose or suicide and
+    the editor did not write the line (or its number) already."""
+    if not wording.needs_crisis_line(f"{title}\n{body}", crisis_line):
+        return body
+    return f"{body.rstrip()}\n\n*{crisis_line.strip()}*\n"
+
+
 def language_report(config: Config, draft: Draft) -> wording.LanguageReport:
     """What the language check says about the draft's title and text."""
     text = f"{draft.title}\n{markdown.strip_comments(draft.body_markdown)}"
@@ -160,13 +183,19 @@ def retract_post(
     store: Store, slug: str, editor: str, now: datetime, reason: str | None = None
 ) -> Post:
     """Take a post back: it leaves the feeds, the item becomes `retracted`."""
-    post = store.posts.get(slug)
-    if post.retracted_at is not None:
-        raise InvalidTransition(post.item_id, f"post {slug!r} is already retracted")
+    post = post_to_retract(store, slug)
     change = states.decide(
         store.items.get(post.item_id), Action.RETRACT, editor, now, reason=reason
     )
     return store.posts.retract(slug, change, now)
+
+
+def post_to_retract(store: Store, slug_or_item: str) -> Post:
+    """The live post named by its slug or its item's id; an error if it is gone."""
+    post = store.posts.find(slug_or_item)
+    if post.retracted_at is not None:
+        raise InvalidTransition(post.item_id, f"post {post.slug!r} is already retracted")
+    return post
 
 
 def source_name(item: Item) -> str:

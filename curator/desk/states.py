@@ -24,6 +24,12 @@ from curator.models import Item, ItemChange, ItemState
 S = ItemState
 
 
+# The notes of changes that carry no words of their own, so that `curator history`
+# can tell a saved draft from a release (both may go from drafted to drafted).
+RELEASED = "released"
+DRAFT_SAVED = "draft saved"
+
+
 class Action(enum.StrEnum):
     CLAIM = "claim"
     RELEASE = "release"
@@ -127,9 +133,10 @@ def _apply(
         to = S.IN_REVIEW if base.to_state is S.NEW else base.to_state
         return replace(claimed, to_state=to, note=f"until {_clock(now + claim_ttl)}")
     if action is Action.RELEASE:
-        return replace(base, to_state=S.NEW if base.to_state is S.IN_REVIEW else S.DRAFTED)
+        back = S.NEW if base.to_state is S.IN_REVIEW else S.DRAFTED
+        return replace(base, to_state=back, note=RELEASED)
     if action is Action.SAVE_DRAFT:
-        return replace(claimed, to_state=S.DRAFTED)
+        return replace(claimed, to_state=S.DRAFTED, note=DRAFT_SAVED)
     if action is Action.PUBLISH:
         return replace(base, to_state=S.PUBLISHED)
     if action is Action.RETRACT:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from curator.config import LanguageTerm
 
 _QUOTED = re.compile(r'"[^"\n]*"|“[^”]*”')
+_NOT_WORD = re.compile(r"[\W_]+")
+_NUMBER = re.compile(r"(?<![\w-])(?:\d+(?:-\d+)+|\d{3,})(?![\w-])")  # 988, 1-800-662-4357
 _CRISIS_TOPIC = re.compile(r"\b(overdos\w*|suicid\w*|self-harm)", re.IGNORECASE)
 
 
@@ -48,10 +50,15 @@ def find_terms(text: str, terms: Sequence[LanguageTerm]) -> list[Finding]:
 
 
 def needs_crisis_line(text: str, crisis_line: str) -> bool:
-    """True when the post is about overdose or suicide and lacks the crisis line."""
+    """True when the post is about overdose or suicide and lacks the crisis line: the
+    line in any case, markup or punctuation (`*If you ... 988.*`), or its numbers
+    ("call or text 988") count as having it."""
     if not crisis_line.strip() or not _CRISIS_TOPIC.search(text):
         return False
-    return _squash(crisis_line) not in _squash(text)
+    if _squash(crisis_line) in _squash(text):
+        return False
+    numbers = _NUMBER.findall(crisis_line)
+    return not numbers or not set(numbers) <= set(_NUMBER.findall(text))
 
 
 def _unquoted(text: str) -> str:
@@ -71,7 +78,7 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 
 def _squash(text: str) -> str:
-    return " ".join(text.lower().split())
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
 
 
 @dataclass(frozen=True)

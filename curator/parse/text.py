@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
 import nh3
 
@@ -34,23 +35,30 @@ def sanitize_html(fragment: str, base: str) -> str:
     """A safe subset of HTML with every link made absolute against `base`."""
     if "<" not in fragment and "&" not in fragment:
         return fragment.strip()  # plain words: nothing to clean (the common title case)
+    _LINK_BASE.value = base
+    return _CLEANER.clean(fragment).strip()
 
-    def absolute(tag: str, attribute: str, value: str) -> str | None:
-        if attribute not in _URL_ATTRIBUTES:
-            return value
-        try:
-            return normalize_url(value, base=base)
-        except ValueError:
-            return value if value.startswith("mailto:") else None
 
-    return nh3.clean(
-        fragment,
-        tags=set(SAFE_TAGS),
-        attributes=SAFE_ATTRIBUTES,
-        attribute_filter=absolute,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    ).strip()
+def _absolute(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: links normalised against the fragment's base."""
+    if attribute not in _URL_ATTRIBUTES:
+        return value
+    try:
+        return normalize_url(value, base=_LINK_BASE.value)
+    except ValueError:
+        return value if value.startswith("mailto:") else None
+
+
+# One cleaner for all fragments (building one costs more than most cleanings); its
+# attribute filter reads the base of the fragment in hand from this thread's slot.
+_LINK_BASE = threading.local()
+_CLEANER = nh3.Cleaner(
+    tags=set(SAFE_TAGS),
+    attributes=SAFE_ATTRIBUTES,
+    attribute_filter=_absolute,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+)
 
 
 def bounded_html(fragment: str, base: str, limit: int) -> str:

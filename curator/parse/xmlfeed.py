@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from xml.sax import SAXException
@@ -25,6 +26,7 @@ from curator.parse.fields import (
     unique_entries,
 )
 from curator.parse.guards import refuse_entry_count
+from curator.parse.lxmlfeed import read_fast
 from curator.parse.text import (
     bounded_escaped,
     bounded_html,
@@ -35,11 +37,23 @@ from curator.parse.text import (
 
 
 def parse_xml_feed(body: bytes, url: str, headers: dict[str, str], now: datetime) -> ParsedFeed:
-    """Parse RSS/Atom bytes; fatal problems raise ParseError, survivable ones warn."""
+    """Parse RSS/Atom bytes; fatal problems raise ParseError, survivable ones warn.
+    Well-formed RSS 2.0 and Atom 1.0 take lxml's fast path, the rest feedparser."""
+    headers = _feedparser_headers(headers)
+    fast = read_fast(body, headers)
+    if fast is not None:
+        return _parsed_feed(fast.title, fast.link, fast.entries, url, now, warning=None)
+    return parse_with_feedparser(body, url, headers, now)
+
+
+def parse_with_feedparser(
+    body: bytes, url: str, headers: dict[str, str], now: datetime
+) -> ParsedFeed:
+    """Any RSS or Atom feedparser reads (`headers` as `_feedparser_headers` makes them)."""
     try:
         parsed = feedparser.parse(
             io.BytesIO(body),  # never the bytes themselves: feedparser would open a path
-            response_headers=_feedparser_headers(headers),
+            response_headers=headers,
             sanitize_html=False,
             resolve_relative_uris=False,
         )
@@ -48,13 +62,30 @@ def parse_xml_feed(body: bytes, url: str, headers: dict[str, str], now: datetime
     error = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if _fatal(parsed, error):
         raise ParseError(url, f"not a feed ({describe(error) or 'no RSS, Atom or JSON Feed root'})")
-    refuse_entry_count(len(parsed.entries), url)  # what the parser read, prefixes and all
-    entries, skipped = unique_entries(parsed.entries, lambda raw: _entry(raw, url, now))
+    feed = parsed.feed
+    return _parsed_feed(
+        feed.get("title", ""), feed.get("link"), parsed.entries, url, now, warning=describe(error)
+    )
+
+
+def _parsed_feed(
+    title: str,
+    link: str | None,
+    raws: Sequence[Any],
+    url: str,
+    now: datetime,
+    *,
+    warning: str | None,
+) -> ParsedFeed:
+    """The feed's record from what a parser read (feedparser's entries or the fast
+    path's, which have the same keys)."""
+    refuse_entry_count(len(raws), url)  # what the parser read, prefixes and all
+    entries, skipped = unique_entries(raws, lambda raw: _entry(raw, url, now))
     return ParsedFeed(
-        title=line_text(parsed.feed.get("title", ""), bounds.MAX_TITLE),
-        link=clean_link(parsed.feed.get("link"), url),
+        title=line_text(title, bounds.MAX_TITLE),
+        link=clean_link(link, url),
         entries=entries,
-        warning=describe(error),
+        warning=warning,
         skipped_entries=skipped,
     )
 

@@ -10,6 +10,7 @@ import asyncio
 import functools
 import logging
 import multiprocessing
+import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -25,6 +26,21 @@ POOL_AFTER = 24  # bodies parsed in the thread before a process pool is worth st
 POOL_AHEAD = 4  # ... and how many times as many must be expected still to come
 
 
+def pool_size(configured: int, cores: int) -> int:
+    """Workers for `configured` (poll.parse_processes) on `cores` cores: never more than
+    the cores left beside the event loop's process, which fetches, unpickles and writes
+    as much CPU as a worker parses since the fast path (a worker more only competes
+    with it, for ~30 MB)."""
+    return min(configured, max(1, cores - 1))
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 class Parser:
     """`await parser.parse(...)` runs parse_feed elsewhere; use as `async with`.
 
@@ -32,9 +48,10 @@ class Parser:
     pool, poll.parse_processes); `pooled` counts the feeds parsed in the pool."""
 
     def __init__(self, feeds: int, *, processes: int, pool_after: int = POOL_AFTER) -> None:
-        self._processes = processes
+        processes = pool_size(processes, _usable_cores())
         self._feeds = feeds
         self._pool_after = pool_after
+        self._processes = processes
         self._pool_wanted = feeds > pool_after and processes > 0
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="parse")
         self._pool: ProcessPoolExecutor | None = None

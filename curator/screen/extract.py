@@ -56,11 +56,7 @@ _BOILERPLATE_LINE = re.compile(
 # of its parts (split at "-", "_" and camelCase) starts with one of these words, so
 # "share-bar" and "relatedTopics" do and "subType-unsubscribed" does not.
 _WIDGET_WORDS = ("cookie", "newsletter", "subscribe", "related", "share")
-_WIDGET_CANDIDATES = etree.XPath(
-    "//*[not(self::html or self::body or self::main or self::article)]["
-    + " or ".join(f"contains(@class,'{w}') or contains(@id,'{w}')" for w in _WIDGET_WORDS)
-    + "] | //figcaption | //aside"
-)
+_NEVER_WIDGETS = frozenset({"html", "body", "main", "article"})
 _VISIBLE_TEXT = etree.XPath(
     "//text()[not(ancestor::script or ancestor::style or ancestor::template)]", smart_strings=False
 )
@@ -214,11 +210,27 @@ def _with_lead(precise: list[str], balanced: list[str]) -> list[str]:
 def _prune_widgets(tree: HtmlElement) -> None:
     """Remove the widgets (see `_WIDGET_WORDS`), never the element that holds the story."""
     page_chars = _paragraph_chars(tree)
-    for element in _WIDGET_CANDIDATES(tree):
+    for element in _widget_candidates(tree):
         if element.getparent() is None or not _names_a_widget(element):
             continue
         if _paragraph_chars(element) <= _WIDGET_MAX_SHARE * page_chars:
             element.drop_tree()
+
+
+def _widget_candidates(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements whose class or id holds a widget word (case as written), and every
+    figcaption and aside, in document order: a loop over the tree's elements is ~5x
+    faster than the XPath `contains()` test of each name that did this."""
+    found = []
+    for element in tree.iter(etree.Element):
+        tag = element.tag
+        if tag in ("figcaption", "aside"):
+            found.append(element)
+        elif tag not in _NEVER_WIDGETS:
+            names = f"{element.get('class', '')} {element.get('id', '')}"
+            if any(word in names for word in _WIDGET_WORDS):
+                found.append(element)
+    return found
 
 
 def _paragraph_chars(element: HtmlElement) -> int:
@@ -239,6 +251,10 @@ def _trafilatura(tree: HtmlElement, url: str, *, precise: bool) -> str:
         include_comments=False,
         include_tables=True,  # an old layout table (or an unclosed <table>) may hold it all
         favor_precision=precise,
+        # The balanced pass only gives the standfirst and a fallback: without its
+        # comparison with readability and jusText it costs a third less, for the same
+        # scores on the 303 real pages (bench/extraction.py).
+        fast=not precise,
     )
     return found or ""
 

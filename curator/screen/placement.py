@@ -28,6 +28,7 @@ from curator.screen.relevance import on_topic_by_source, score_article
 from curator.screen.summarize import summarize
 from curator.urls import normalize_url
 
+LEAD_CHARS = 2400  # of the article's text: enough for `story_terms.LEAD_WORDS` words
 ALREADY_IN_IT = "already in it"  # a change in its feed sent it back for extraction
 NEW_STORY = "new story"
 
@@ -38,7 +39,7 @@ class ScreenRules:
 
     topics: tuple[Topic, ...]
     threshold: float  # [relevance]
-    similarity: float  # [cluster]
+    same_story: float  # [cluster] threshold
     window: timedelta
     sentences: int  # [summary]
 
@@ -47,7 +48,7 @@ class ScreenRules:
         return cls(
             config.topics,
             config.relevance.threshold,
-            config.cluster.similarity,
+            config.cluster.threshold,
             config.cluster.window,
             config.summary.sentences,
         )
@@ -57,7 +58,7 @@ class ScreenRules:
 class Placement:
     """One entry's place, and why (`ALREADY_IN_IT`, a `MatchReason`, or `NEW_STORY`);
     `screened` is what the store writes, and `signature` what the stories index learns
-    once a new item is committed."""
+    once it is committed (a new story, or more words for the story it joined)."""
 
     screened: ScreenedEntry
     why: str
@@ -90,14 +91,15 @@ def place_entry(
     title = entry.title or article.title
     relevance = _relevance(title, article.text, rules, on_topic_source)
     signature = StorySignature(
-        0, title, _identity(entry, article), article.canonical_url, article.text[:600],
+        0, title, _identity(entry, article), article.canonical_url, article.text[:LEAD_CHARS],
         entry.first_seen_at,
     )  # fmt: skip
     item: NewItem | JoinItem
     if entry.item_id:
         why, item = ALREADY_IN_IT, JoinItem(entry.item_id, entry.id, relevance)
-    elif match := match_story(signature, stories, rules.similarity, rules.window):
-        why, item = match.reason, JoinItem(match.item_id, entry.id, relevance)
+    elif match := match_story(signature, stories, rules.same_story, rules.window):
+        why = match.reason
+        item = JoinItem(match.item_id, entry.id, relevance, match.explanation)
     else:
         elsewhere = "\n".join(text for i, text in source_texts.items() if i != entry.id)
         summary = summarize(article.text, title, rules.sentences, elsewhere=elsewhere)

@@ -22,7 +22,7 @@ from curator.fetch.guard import check_url
 from curator.models import Article, ExtractStatus, PendingEntry, SavedEntry
 from curator.screen.cluster import StoryIndex
 from curator.screen.extract import extract_article, fallback_article
-from curator.screen.placement import Placement, ScreenRules, place_entry
+from curator.screen.placement import ALREADY_IN_IT, Placement, ScreenRules, place_entry
 from curator.screen.relevance import on_topic_by_source, score_article
 from curator.screen.window import StoryWindow
 from curator.store import Store
@@ -247,7 +247,7 @@ def _settle(run: _Run, attempt: _Attempt) -> None:
         source_texts=run.texts.of(entry.source_id),
     )
     saved = run.store.save_screened(placement.screened, run.now)
-    if placement.new_item is not None:  # committed: the next entries of the story may join it
+    if placement.why != ALREADY_IN_IT:  # committed: the story's next reports compare with it
         run.stories.add(replace(placement.signature, item_id=saved.item_id))
     run.report.add(placement, saved)
     log.info(

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from curator.models import ItemIdentity
 from curator.screen.cluster import StoryIndex
+from curator.screen.placement import LEAD_CHARS
 from curator.store import Store
 
 
@@ -21,8 +22,9 @@ class StoryWindow:
     needs older stories than it holds, when its oldest are more than 3/4 of a window
     older than a run needs (so about every half window), or when the last item it saw or
     the newest it holds is not in the database as it read it (a restored copy).
-    An item's title, addresses and first-seen time never change; its lead is the one
-    first read (the database's may later come from an older entry that joined it)."""
+    An item's title, addresses and first-seen time never change; the words of entries
+    that join its items later are learned as this process places them (another
+    process's joins are read when the index is built again)."""
 
     def __init__(self) -> None:
         self._index: StoryIndex | None = None
@@ -41,12 +43,12 @@ class StoryWindow:
         ):
             self._index = index = None  # the old one goes before the new one is built
             built_from = self._built_from = earliest - window / 4
-            index = self._index = StoryIndex(store.items.signatures(built_from))
+            index = self._index = StoryIndex(store.items.signatures(built_from, 0, LEAD_CHARS))
         else:
             read_up_to = self._last_seen[0] if self._last_seen else 0
-            for signature in store.items.signatures(built_from, read_up_to):
-                if signature.item_id not in index:
-                    index.add(signature)
+            reports = store.items.signatures(built_from, read_up_to, LEAD_CHARS)
+            for report in [r for r in reports if r.item_id not in index]:
+                index.add(report)  # another process's items, with all their reports
         self._last_seen = newest
         index.forget_before(earliest)
         return index

@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from curator.models import NewItem, SavedEntry, ScreenedEntry
+from curator.store.activity import ActivityStore
 from curator.store.articles import ArticleStore
 from curator.store.database import open_database, translate_errors, write_transaction
 from curator.store.digests import DigestStore
@@ -41,6 +42,7 @@ class Store:
     posts: PostStore
     exports: ExportStore
     retention: RetentionStore
+    activity: ActivityStore
     digests: DigestStore
 
     @classmethod
@@ -59,6 +61,7 @@ class Store:
             posts=PostStore(db),
             exports=ExportStore(db),
             retention=RetentionStore(db),
+            activity=ActivityStore(db),
             digests=DigestStore(db),
         )
 
@@ -79,7 +82,9 @@ class Store:
             item = screened.item
             if isinstance(item, NewItem):
                 return SavedEntry(self.items.create(item, now))
-            promoted = self.items.join(item.item_id, item.entry_id, item.relevance, now)
+            promoted = self.items.join(
+                item.item_id, item.entry_id, item.relevance, now, item.reason
+            )
             return SavedEntry(item.item_id, promoted is not None)
 
     def integrity_ok(self) -> bool:

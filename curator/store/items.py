@@ -39,9 +39,9 @@ from curator.store.times import from_db, to_db
 CURATOR = "curator"
 _SIGNATURES = """
 SELECT i.id, i.title, i.url, i.canonical_url, i.first_seen_at,
-       (SELECT substr(a.text, 1, 600) FROM entries e JOIN articles a ON a.entry_id = e.id
-        WHERE e.item_id = i.id ORDER BY e.id LIMIT 1)
-FROM items i WHERE i.first_seen_at >= ? AND i.id > ? ORDER BY i.id
+       e.title, e.url, a.canonical_url, e.first_seen_at, substr(a.text, 1, ?)
+FROM items i JOIN entries e ON e.item_id = i.id LEFT JOIN articles a ON a.entry_id = e.id
+WHERE i.first_seen_at >= ? AND i.id > ? ORDER BY i.id, e.id
 """
 
 
@@ -64,14 +64,25 @@ class ItemStore:
             rows = self.db.query("SELECT * FROM history WHERE item_id = ? ORDER BY id", [item_id])
             return [_history(row) for row in rows]
 
-    def signatures(self, since: datetime, after_id: int = 0) -> list[StorySignature]:
-        """Items first seen at or after `since` (and numbered above `after_id`), as
-        clustering compares them."""
+    def signatures(
+        self, since: datetime, after_id: int = 0, lead: int = 2400
+    ) -> list[StorySignature]:
+        """The reports of the items first seen at or after `since` (and numbered above
+        `after_id`), as clustering compares them: by item, its first entry first under
+        the item's own title and addresses, then each other entry as it was seen
+        (`lead`: the characters of its text)."""
         with translate_errors("items"):
-            rows = self.db.execute(_SIGNATURES, [to_db(since), after_id]).fetchall()
-        return [
-            StorySignature(r[0], r[1], r[2], r[3], r[5] or "", from_db(r[4]) or since) for r in rows
-        ]
+            rows = self.db.execute(_SIGNATURES, [lead, to_db(since), after_id]).fetchall()
+        reports, previous = [], None
+        for r in rows:
+            first = r[0] != previous
+            previous = r[0]
+            identity = r[1:5] if first else (r[5] or r[1], r[6] or r[2], r[7], r[8])
+            title, url, canonical, seen = identity
+            reports.append(
+                StorySignature(r[0], title, url, canonical, r[9] or "", from_db(seen) or since)
+            )
+        return reports
 
     def all_on_topic(self) -> frozenset[int]:
         """Ids of the items with an entry from a source marked `filter = "all"`."""
@@ -116,6 +127,13 @@ class ItemStore:
             [*(s.value for s in states), limit],
         )
 
+    def count_in(self, states: tuple[ItemState, ...]) -> int:
+        """How many items `ranked` would list without its limit."""
+        marks = ", ".join("?" for _ in states)
+        sql = f"SELECT count(*) FROM items WHERE state IN ({marks})"
+        with translate_errors("items"):
+            return int(self.db.execute(sql, [s.value for s in states]).fetchone()[0])
+
     def create(self, new: NewItem, now: datetime) -> int:
         """Insert the item, link its entry, and write its first history row."""
         note = new.relevance.reasons[0] if new.relevance.reasons else "no topic matched"
@@ -147,7 +165,7 @@ class ItemStore:
                 .last_rowid
             )
             assert item_id is not None  # an insert always has a rowid
-            self._link(new.entry_id, item_id)
+            self._link(new.entry_id, item_id, "first report")
             self.db.table("history").insert(
                 {
                     "item_id": item_id,
@@ -161,13 +179,14 @@ class ItemStore:
         return item_id
 
     def join(
-        self, item_id: int, entry_id: int, relevance: Relevance, now: datetime
+        self, item_id: int, entry_id: int, relevance: Relevance, now: datetime, reason: str = ""
     ) -> ItemState | None:
-        """Add another entry to an item: more outlets, maybe a higher score. The version
-        stays, unless the entry is on topic and the item was filtered: then it goes to
-        the queue (a history row, a version bump), and its new state is returned."""
+        """Add another entry to an item (`reason`: why it is the same story): more
+        outlets, maybe a higher score. The version stays, unless the entry is on topic
+        and the item was filtered: then it goes to the queue (a history row, a version
+        bump), and its new state is returned."""
         with translate_errors("items"), write_transaction(self.db):
-            self._link(entry_id, item_id)
+            self._link(entry_id, item_id, reason or None)
             self.db.execute(
                 "UPDATE items SET outlets = (SELECT count(DISTINCT source_id) FROM entries "
                 "WHERE item_id = :id), updated_at = :now WHERE id = :id",
@@ -253,8 +272,14 @@ class ItemStore:
                 applied += 1
         return applied
 
-    def _link(self, entry_id: int, item_id: int) -> None:
-        self.db.execute("UPDATE entries SET item_id = ? WHERE id = ?", [item_id, entry_id])
+    def _link(self, entry_id: int, item_id: int, reason: str | None = None) -> None:
+        """Put an entry in an item; a new reason replaces the old, none keeps it (an
+        entry sent back by a feed change stays where it was, for the reason it was)."""
+        self.db.execute(
+            "UPDATE entries SET item_id = ?, cluster_reason = coalesce(?, cluster_reason) "
+            "WHERE id = ?",
+            [item_id, reason, entry_id],
+        )
 
 
 def apply_change(db: sqlite_utils.Database, change: ItemChange) -> None:

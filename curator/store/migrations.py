@@ -239,6 +239,13 @@ def m012_relevance_source_filter(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m013_entry_cluster_reason(db: Database) -> None:
+    """Why an entry is in its item ("same story: score 0.31 (text 0.35, ...)"), shown
+    to editors beside each outlet's report."""
+    db.execute("ALTER TABLE entries ADD COLUMN cluster_reason TEXT")
+
+
+@MIGRATIONS()
 def m016_images_and_digests(db: Database) -> None:
     """A post's lead image, fetched and re-encoded at publish time: its renditions'
     bytes (one row a width), on the post what the pages say of it (JSON), on the

@@ -53,12 +53,29 @@ class PostStore:
             raise PostNotFound(slug)
         return post_from_row(rows[0])
 
+    def find(self, slug_or_item: str) -> Post:
+        """The post with this slug, else (for a number) the latest post of that item."""
+        if not slug_or_item.isdigit() or self.slug_taken(slug_or_item):
+            return self.get(slug_or_item)
+        sql = "SELECT * FROM posts WHERE item_id = ? ORDER BY id DESC LIMIT 1"
+        with translate_errors("posts"):
+            rows = list(self.db.query(sql, [int(slug_or_item)])) if len(slug_or_item) < 19 else []
+        if not rows:
+            raise PostNotFound(slug_or_item)
+        return post_from_row(rows[0])
+
     def list(self, include_retracted: bool = False, limit: int = 100) -> list[Post]:
         """Posts, newest first."""
         where = "" if include_retracted else "WHERE retracted_at IS NULL"
         sql = f"SELECT * FROM posts {where} ORDER BY published_at DESC, id DESC LIMIT ?"
         with translate_errors("posts"):
             return [post_from_row(row) for row in self.db.query(sql, [limit])]
+
+    def count(self, include_retracted: bool = False) -> int:
+        """How many posts `list` would show without its limit."""
+        where = "" if include_retracted else "WHERE retracted_at IS NULL"
+        with translate_errors("posts"):
+            return int(self.db.execute(f"SELECT count(*) FROM posts {where}").fetchone()[0])
 
     def slug_taken(self, slug: str) -> bool:
         with translate_errors("posts"):

@@ -14,7 +14,7 @@ import sqlite_utils
 from curator.models import Item, ItemState
 from curator.store.database import translate_errors
 from curator.store.item_rows import SOURCE_NAMES, select_items
-from curator.store.search import SearchHit, search_all
+from curator.store.search import SearchPage, search_all
 from curator.store.times import to_db
 
 _WAITING = "('new', 'in_review', 'drafted')"
@@ -35,9 +35,13 @@ class QueueFilter:
 
 @dataclass(frozen=True)
 class ArticleText:
+    """An entry's article as the desk shows it; `note` says how its extraction went
+    when it did not simply work ("page gone (HTTP 404)", "paywalled: feed text")."""
+
     source_name: str
     url: str
     text: str
+    note: str = ""
 
 
 class QueueStore:
@@ -55,6 +59,13 @@ class QueueStore:
         )
         return select_items(self.db, sql, [*params, wanted.limit])
 
+    def count(self, wanted: QueueFilter, now: datetime) -> int:
+        """How many items `queue` would list without its limit."""
+        where, params = _queue_conditions(wanted, now, ranked=False)
+        sql = f"SELECT count(*) FROM items WHERE {' AND '.join(where)}"
+        with translate_errors("items"):
+            return int(self.db.execute(sql, params).fetchone()[0])
+
     def due_snoozed(self, now: datetime) -> list[Item]:
         sql = (
             f"SELECT items.*, {SOURCE_NAMES} FROM items "
@@ -64,26 +75,31 @@ class QueueStore:
 
     def article_texts(self, item_id: int) -> list[ArticleText]:
         """The extracted text of every entry of the item, with its source."""
-        sql = """SELECT s.name, coalesce(a.url, e.url, ''), coalesce(a.text, e.summary_text, '')
+        sql = """SELECT s.name, coalesce(a.url, e.url, ''), coalesce(a.text, e.summary_text, ''),
+                        coalesce(e.extract_note, '')
                  FROM entries e JOIN sources s ON s.id = e.source_id
                  LEFT JOIN articles a ON a.entry_id = e.id
                  WHERE e.item_id = ? ORDER BY e.id"""
         with translate_errors("articles"):
             return [ArticleText(*row) for row in self.db.execute(sql, [item_id]).fetchall()]
 
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+    def search(self, query: str, limit: int = 50) -> SearchPage:
         """Full-text search over posts and items (see `store.search`)."""
         return search_all(self.db, query, limit)
 
 
-def _queue_conditions(wanted: QueueFilter, now: datetime) -> tuple[list[str], list[Any]]:
+def _queue_conditions(
+    wanted: QueueFilter, now: datetime, *, ranked: bool = True
+) -> tuple[list[str], list[Any]]:
     # Unary + keeps SQLite on the rank index: most items wait, so walking in rank
     # order finds --limit of them at once (the state index would sort them all).
-    due_snooze = "(+state = 'snoozed' AND snoozed_until <= ?)"
+    # A count (`ranked=False`) has nothing to sort, and counts fastest on the state index.
+    state = "+state" if ranked else "state"
+    due_snooze = f"({state} = 'snoozed' AND snoozed_until <= ?)"
     if wanted.state is None:
-        where, params = [f"(+state IN {_WAITING} OR {due_snooze})"], [to_db(now)]
+        where, params = [f"({state} IN {_WAITING} OR {due_snooze})"], [to_db(now)]
     elif wanted.state is ItemState.NEW:
-        where, params = [f"(+state = 'new' OR {due_snooze})"], [to_db(now)]
+        where, params = [f"({state} = 'new' OR {due_snooze})"], [to_db(now)]
     else:
         where, params = ["state = ?"], [wanted.state.value]
     if wanted.topic:
