@@ -13,11 +13,13 @@ from desk_factory import add_item
 from export_helpers import photo
 from PIL import Image
 from pytest_httpserver import HTTPServer
+from rich.console import Console
 
+from curator.cli import desk_views
 from curator.config import Config
 from curator.desk import actions, draftfile, states
 from curator.desk.images import ImageRefused, prepare_lead_image, renditions_of
-from curator.desk.publish import ImageChoice, publish_item
+from curator.desk.publish import ImageChoice, preview_post, publish_item
 from curator.desk.states import Action
 from curator.site.run import export_site
 from curator.store import Store
@@ -127,3 +129,32 @@ def test_the_alt_text_still_reads_from_toml_front_matter() -> None:
     text = draftfile.parse(written, "fallback", "draft.md")
     assert (text.title, text.tags, text.image_alt) == ("T", ("a",), "A kit in a locker")
     assert text.body.strip() == "Body."
+
+
+def previewed(config: Config, store: Store, item: int) -> str:
+    """The review's [p] preview of the item's draft, as the editor's terminal shows it."""
+    console = Console(record=True, width=100, force_terminal=False)
+    console.print(desk_views.post_preview(preview_post(store, config, item)[0]))
+    return console.export_text()
+
+
+def test_the_review_preview_shows_the_lead_image_its_alt_text_and_credit(
+    config: Config, store: Store, now: datetime
+):
+    item = add_item(store.db, now, image_url="https://news.example.org/kit.jpg")
+    change = states.decide(store.items.get(item), Action.SAVE_DRAFT, "ana", now)
+    store.drafts.save(change, "Naloxone in schools", (), "Kits.\n", "A kit in a locker")
+    shown = previewed(config, store, item)
+    assert "Lead image (fetched on publishing): https://news.example.org/kit.jpg" in shown
+    assert "Alt: A kit in a locker" in shown and "Image: NIDA News" in shown
+    change = states.decide(store.items.get(item), Action.SAVE_DRAFT, "ana", now)
+    store.drafts.save(change, "Naloxone in schools", (), "Kits.\n")  # v2: no alt text
+    assert "Alt: none yet (an Alt: line in the draft)" in previewed(config, store, item)
+
+
+def test_the_review_preview_of_a_post_without_an_image_names_none(
+    config: Config, store: Store, now: datetime
+):
+    item = drafted(store, now, None)
+    shown = previewed(config, store, item)
+    assert "Kits save lives." in shown and "Lead image" not in shown and "Image:" not in shown

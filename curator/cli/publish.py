@@ -53,10 +53,8 @@ def publish(app: AppContext, item_id: int, allow_terms: bool, image_url: str | N
     click.echo(f"published item {item_id} as {published.post.slug}")
     for note in views.language_notes(published.language):
         click.echo(note, err=True)
-    if published.image_problem:
-        click.echo(f"note: no lead image: {published.image_problem}", err=True)
-    elif published.post.image and not published.post.image.alt:
-        click.echo("note: the lead image has no alt text; pass --image-alt", err=True)
+    for note in views.image_notes(published):
+        click.echo(note, err=True)
     export_now(app)
 
 

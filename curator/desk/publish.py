@@ -18,7 +18,7 @@ from curator.config import Config
 from curator.desk import actions, images, markdown, states, wording
 from curator.desk.states import Action
 from curator.errors import InvalidTransition, TermsToReconsider
-from curator.models import Draft, Item, ItemChange, Post
+from curator.models import Draft, Item, ItemChange, LeadImage, Post
 from curator.store import Store
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -75,13 +75,15 @@ def draft_report(
 
 def preview_post(store: Store, config: Config, item_id: int) -> tuple[Post, wording.LanguageReport]:
     """The post that publishing the item's latest draft would make, as subscribers will
-    read it, and what the language check says about the draft."""
+    read it (with the page's lead image, if it has one, still to fetch), and what the
+    language check says about the draft."""
     item = store.items.get(item_id)
     draft, report = draft_report(store, config, item_id)
     slug = wanted_slug(draft.title, item_id)
-    return compose_post(
-        item, draft, slug, "", item.first_seen_at, config.review.crisis_line
-    ), report
+    post = compose_post(item, draft, slug, "", item.first_seen_at, config.review.crisis_line)
+    if item.image_url:  # fetched only on publishing: no sizes yet, but its alt text and credit
+        post = replace(post, image=LeadImage((), draft.image_alt, "", ""))
+    return post, report
 
 
 def publish_item(
