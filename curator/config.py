@@ -12,15 +12,19 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
+from curator.contrast import AA_TEXT, contrast_ratio, is_colour
 from curator.errors import ConfigError
 from curator.settings import (
     SECTIONS,
     SETTINGS,
+    BrandSettings,
     ClusterSettings,
     CuratorSettings,
+    DigestSettings,
     ExportSettings,
     ExtractSettings,
     LearningSettings,
@@ -53,7 +57,16 @@ def parse_duration(text: str, key: str = "duration") -> timedelta:
 
 
 _BY_KEY = {s.key: s for s in SETTINGS}
-_TABLES = {"relevance": {"topics"}, "language": {"terms"}}
+_TABLES = {"relevance": {"topics"}, "language": {"terms"}, "site": {"editors", "sources"}}
+# The site's colours that are read on one another: (foreground, background).
+_READ_ON = (
+    ("site.text", "site.background"),
+    ("site.accent", "site.background"),
+    ("site.dark_text", "site.dark_background"),
+    ("site.dark_accent", "site.dark_background"),
+)
+MAX_DISPLAY_NAME = 120
+_TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 @dataclass(frozen=True)
@@ -109,11 +122,16 @@ class Config:
     cluster: ClusterSettings
     review: ReviewSettings
     export: ExportSettings
+    site: BrandSettings
+    digest: DigestSettings
     retention: RetentionSettings
     learning: LearningSettings
     sources: tuple[SourceConfig, ...] = ()
     topics: tuple[Topic, ...] = ()
     language_terms: tuple[LanguageTerm, ...] = ()
+    editor_names: tuple[tuple[str, str], ...] = ()  # [site.editors]: login -> shown name
+    source_names: tuple[tuple[str, str], ...] = ()  # [site.sources]: source -> shown name
+    smtp_password: str | None = field(default=None, repr=False)  # from $digest.password_env
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
 
@@ -125,6 +143,8 @@ class Config:
             if key not in _BY_KEY:
                 raise ConfigError(key, "unknown setting")
             changed[key] = _coerce(_BY_KEY[key], value, self.root)
+        _check_colours(changed)
+        _check_digest(changed)
         return replace(self, **_sections(changed))
 
 
@@ -140,7 +160,8 @@ def load(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
         raise ConfigError(str(chosen), f"cannot be read ({e.strerror})") from e
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(str(chosen), f"not valid TOML ({e})") from e
-    return from_mapping(raw, path=chosen, root=chosen.resolve().parent)
+    config = from_mapping(raw, path=chosen, root=chosen.resolve().parent)
+    return replace(config, smtp_password=env.get(config.digest.password_env) or None)
 
 
 def _read_capped(path: Path) -> bytes:
@@ -172,11 +193,16 @@ def from_mapping(raw: dict[str, Any], path: Path | None = None, root: Path | Non
             if key not in _BY_KEY:
                 raise ConfigError(key, "unknown setting")
             values[key] = _coerce(_BY_KEY[key], value, root)
+    _check_colours(values)
+    _check_digest(values)
+    site = raw.get("site", {})
     return Config(
         **_sections(values),
         sources=_sources(raw.get("sources", [])),
         topics=_topics(raw.get("relevance", {}).get("topics", [])),
         language_terms=_language_terms(raw.get("language", {}).get("terms", [])),
+        editor_names=_display_names(site.get("editors", {}), "site.editors"),
+        source_names=_display_names(site.get("sources", {}), "site.sources"),
         path=path,
         root=root,
     )
@@ -234,6 +260,56 @@ def _check_range(setting: Setting, value: float) -> None:
         raise ConfigError(setting.key, f"{value} is below the minimum {setting.minimum:g}")
     if setting.maximum is not None and value > setting.maximum:
         raise ConfigError(setting.key, f"{value} is above the maximum {setting.maximum:g}")
+
+
+def _check_colours(values: dict[str, Any]) -> None:
+    """Each colour is "#rrggbb", and text and links are readable on their background
+    (WCAG AA): the site is read by people on old phones in bright light."""
+    for foreground, background in _READ_ON:
+        for key in (foreground, background):
+            if not is_colour(values[key]):
+                raise ConfigError(key, f"{values[key]!r} is not a colour like '#1f5fa8'")
+        ratio = contrast_ratio(values[foreground], values[background])
+        if ratio < AA_TEXT:
+            raise ConfigError(
+                foreground,
+                f"{values[foreground]} on {background} {values[background]} has a contrast of "
+                f"{ratio:.2f}:1, below the {AA_TEXT}:1 that WCAG AA asks for text",
+            )
+
+
+def _check_digest(values: dict[str, Any]) -> None:
+    """The digest's time reads as HH:MM; its unsubscribe link names the recipient; mail
+    goes in clear only to a relay on this machine."""
+    if not _TIME_OF_DAY.match(values["digest.time"]):
+        raise ConfigError("digest.time", f"{values['digest.time']!r} is not a time like '08:00'")
+    link = values["digest.unsubscribe_url"]
+    if not link.startswith(("https://", "http://", "mailto:")) or "{email}" not in link:
+        raise ConfigError(
+            "digest.unsubscribe_url", f"{link!r} is not an http(s) or mailto: link with {{email}}"
+        )
+    sender = parseaddr(values["digest.sender"])[1]
+    if "@" not in sender:
+        raise ConfigError("digest.sender", f"{values['digest.sender']!r} is not an email address")
+    host = values["digest.smtp_host"]
+    if values["digest.enabled"] and not (host and (values["digest.recipients"] or
+                                                   values["digest.list_address"])):  # fmt: skip
+        raise ConfigError("digest.enabled", "needs digest.smtp_host and recipients to send to")
+    if values["digest.security"] == "none" and host not in ("", "localhost", "127.0.0.1", "::1"):
+        raise ConfigError("digest.security", f"'none' sends in clear; {host!r} is not this machine")
+
+
+def _display_names(value: Any, key: str) -> tuple[tuple[str, str], ...]:
+    """A table of names as the site shows them: `ana = "Ana Ruiz"`."""
+    if not isinstance(value, dict):
+        raise ConfigError(key, "must be a table like [" + key + "]")
+    for name, shown in value.items():
+        if not isinstance(shown, str) or not shown.strip():
+            raise ConfigError(f"{key}.{name}", f"{shown!r} is not a name")
+        _refuse_control_characters(f"{key}.{name}", shown)
+        if len(shown) > MAX_DISPLAY_NAME:
+            raise ConfigError(f"{key}.{name}", f"longer than {MAX_DISPLAY_NAME} characters")
+    return tuple((name, shown.strip()) for name, shown in value.items())
 
 
 def _strings(value: Any, key: str) -> tuple[str, ...]:

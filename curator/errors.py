@@ -13,6 +13,7 @@
     │   └── InvalidTransition     e.g. publishing a rejected item
     ├── PostNotFound(slug)
     ├── ExportError(path)         the export could not be written
+    ├── MailError(host)           the SMTP server refused, failed or could not be reached
     ├── OpmlError                 an OPML file that cannot be read (defined in opml.py)
     ├── LabelsError               a labelled file `curator learn --import` refuses (learn_run.py)
     └── ServiceError              e.g. another service holds the database
@@ -128,6 +129,14 @@ class ExportError(CuratorError):
     def __init__(self, path: str, problem: str) -> None:
         self.path = path
         super().__init__(f"export {path}: {problem}")
+
+
+class MailError(CuratorError):
+    """Sending by SMTP failed; `host` names the server."""
+
+    def __init__(self, host: str, problem: str) -> None:
+        self.host = host
+        super().__init__(f"SMTP server {host}: {problem}")
 
 
 class ServiceError(CuratorError):

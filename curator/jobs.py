@@ -6,7 +6,7 @@ the scheduled service run the same jobs."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from curator.config import Config
 from curator.poll import poll_due
@@ -16,11 +16,14 @@ from curator.screen.retention import drop_old_screened_text
 from curator.screen.run import process_pending
 from curator.screen.window import StoryWindow
 from curator.service import Job, ShouldStop
+from curator.site.digest import digest_due
+from curator.site.digest_run import make_digest, send_digest
 from curator.site.run import export_site
 from curator.store import Store
 from curator.store.source_rows import SyncReport
 
 Work = Callable[[Config, Store, datetime, ShouldStop], str]
+DIGEST_TICK = timedelta(minutes=15)  # how often the service asks whether the digest is due
 
 
 def prepare_service(config: Config, now: datetime) -> SyncReport:
@@ -43,12 +46,15 @@ def service_jobs(config: Config) -> list[Job]:
     ) -> str:
         return _process(config, store, now, should_stop, window)
 
-    return [
+    jobs = [
         Job("poll", config.poll.tick, _with_store(config, _poll)),
         Job("process", config.extract.tick, _with_store(config, process_with_window)),
         Job("export", config.export.tick, _with_store(config, _export)),
         Job("learn", config.learning.tick, _with_store(config, _learn)),
     ]
+    if config.digest.enabled:
+        jobs.append(Job("digest", DIGEST_TICK, _with_store(config, send_weekly_digest)))
+    return jobs
 
 
 def _with_store(config: Config, work: Work) -> Callable[[datetime, ShouldStop], str]:
@@ -84,6 +90,20 @@ def _process(
     if pruned.articles or pruned.entries:
         line += f"; retention emptied {pruned.articles} articles, {pruned.entries} entries"
     return line + (" (stopped early)" if report.stopped else "")
+
+
+def send_weekly_digest(config: Config, store: Store, now: datetime, should_stop: ShouldStop) -> str:
+    """Once this week's `digest.weekday` and `digest.time` have come, make and send last
+    week's digest to whoever has not had it; every later tick finds nobody left."""
+    week = digest_due(now, config.digest.weekday, config.digest.time)
+    if week is None:
+        return "not due"
+    made = make_digest(config, store, week, now)
+    if made.empty:
+        return f"{week.label}: no posts, nothing sent"
+    report = send_digest(config, store, made, now)
+    line = f"{week.label}: sent {report.sent}, {report.already} had it already"
+    return line + (f", {len(report.uncertain)} uncertain" if report.uncertain else "")
 
 
 def _export(config: Config, store: Store, now: datetime, should_stop: ShouldStop) -> str:

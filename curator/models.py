@@ -271,6 +271,27 @@ class Draft:
     body_markdown: str
     editor: str
     saved_at: datetime
+    image_alt: str = ""  # what the lead image shows, for readers who cannot see it
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One width of a post's lead image, re-encoded by us (see desk/images.py)."""
+
+    width: int
+    height: int
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class LeadImage:
+    """A post's lead image as stored: its renditions' sizes (narrowest first), the alt
+    text the editor gave, the credit line, and a digest of the bytes."""
+
+    sizes: tuple[tuple[int, int], ...]
+    alt: str
+    credit: str
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -292,6 +313,7 @@ class Post:
     image_url: str | None = None
     retracted_at: datetime | None = None
     related_slugs: tuple[str, ...] = ()
+    image: LeadImage | None = None  # our copy of the lead image, if one was made
 
 
 # What screening decides for one entry, and what the store answers (screen/placement.py,

@@ -122,7 +122,7 @@ class ExportSettings:
     """[export]: the public feeds and site."""
 
     out_dir: Path = setting("data/export", "where feeds and pages are written")
-    title: str = setting("Curator: addiction and recovery news", "feed and site title")
+    title: str = setting("Addiction and recovery news for families", "feed and site title")
     description: str = setting(
         "What the latest research and news on addiction mean for families.", "feed subtitle"
     )
@@ -135,6 +135,49 @@ class ExportSettings:
     language: str = setting("en", "language of the posts")
     tick: timedelta = setting("15m", "how often the service re-exports")
     tag_domain: str = setting("example.org,2026", "authority of the posts' tag: URIs")
+
+
+@dataclass(frozen=True)
+class BrandSettings:
+    """[site]: how the site looks and whose it is (its display names are tables, below)."""
+
+    organisation: str = setting("Example Family Network", "the organisation the site is for")
+    logo: str = setting("", "logo file: PNG, JPEG, WebP or SVG (empty: the name alone)")
+    pages: str = setting("", "folder of Markdown pages: about.md, contact.md, donate.md, …")
+    accent: str = setting("#1f5fa8", "colour of links and buttons (#rrggbb)")
+    text: str = setting("#1b1f24", "colour of the text")
+    background: str = setting("#ffffff", "colour of the page")
+    dark_accent: str = setting("#8ab4f8", "links and buttons in dark mode")
+    dark_text: str = setting("#e6e8eb", "text in dark mode")
+    dark_background: str = setting("#15181c", "page in dark mode")
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """[digest]: the weekly email and its page, and how it is sent."""
+
+    enabled: bool = setting(False, "the service sends the weekly digest")
+    weekday: str = setting("monday", "day the service sends it", choices=WEEKDAYS)
+    time: str = setting("08:00", "time of day (UTC, HH:MM) from which the service sends it")
+    posts: int = setting(20, "posts in a digest at most", 1, 50)
+    smtp_host: str = setting("", "SMTP server (empty: digests are built, not sent)")
+    smtp_port: int = setting(587, "SMTP port", 1, 65535)
+    security: str = setting(
+        "starttls", "STARTTLS, TLS from the start, or none (a relay on this machine only)",
+        choices=("starttls", "tls", "none"),
+    )  # fmt: skip
+    smtp_user: str = setting("", "SMTP login (empty: no login)")
+    password_env: str = setting("CURATOR_SMTP_PASSWORD", "environment variable with the password")
+    ca_file: str = setting("", "CA certificates to trust for the SMTP server (empty: the system's)")
+    sender: str = setting("Example Family Network <news@example.org>", "the From address")
+    recipients: str = setting("", "file of recipients' addresses, one a line")
+    list_address: str = setting("", "or one mailing-list address to send a single copy to")
+    unsubscribe_url: str = setting(
+        "https://example.org/unsubscribe?email={email}", "unsubscribe link; {email} is filled in"
+    )
 
 
 @dataclass(frozen=True)
@@ -172,6 +215,8 @@ SECTIONS: dict[str, type] = {
     "cluster": ClusterSettings,
     "review": ReviewSettings,
     "export": ExportSettings,
+    "site": BrandSettings,
+    "digest": DigestSettings,
     "retention": RetentionSettings,
     "learning": LearningSettings,
 }

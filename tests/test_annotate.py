@@ -63,7 +63,7 @@ def test_the_editor_starts_from_the_summary_link_and_article_text(
     assert result.exit_code == 0, result.output
     seen = (tmp_path / "seen.md").read_text()
     assert seen.startswith(
-        "Title: New study: naloxone in schools saves lives\nTags: overdose\n---\n"
+        "Title: New study: naloxone in schools saves lives\nTags: overdose\nAlt: \n---\n"
     )
     assert "> Naloxone kits in schools reversed overdoses, a study says." in seen
     # the credit is the export's and the crisis line is added on publishing: said, not written

@@ -133,7 +133,8 @@ def test_an_editors_day_in_review_at_80x24(day: tuple[Store, Terminal, list[int]
     screen = term.key("a", "saved draft v1")
     template = (store.path.parent / "seen.md").read_text(encoding="utf-8")
     assert template.startswith("Title: Naloxone in schools: a year of kits that saved lives\n")
-    assert "Tags: overdose\n---\n" in template and "> Schools that stocked naloxone" in template
+    assert "Tags: overdose\nAlt: \n---\n" in template
+    assert "> Schools that stocked naloxone" in template
     assert "Read the full report from" in template  # said, not written into the post
     assert store.items.get(first).state.value == "drafted"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from export_helpers import add_post
+from export_helpers import add_image, add_post
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -78,15 +78,16 @@ def export(config: Config, store: Store, now: datetime) -> Path:
 def test_a_lead_image_is_one_plain_media_content_not_a_group(
     config: Config, store: Store, now: datetime
 ):
-    add_post(store, "Naloxone", image_url="https://img.example.com/n.jpg", tags=["overdose"])
+    image = add_image(store, add_post(store, "Naloxone", tags=["overdose"]))
     folder = export(config, store, now)
+    ours = f"https://example.org/news/images/{folder.joinpath('posts').iterdir().__next__().stem}"
     for name in ("atom.xml", "rss.xml", "tags/overdose.xml"):
         root = etree.parse(str(folder / name)).getroot()
         entry = next(root.iter(f"{ATOM}entry", "item"))
         assert list(root.iter(f"{MEDIA}group")) == [], name
         contents = entry.findall(f"{MEDIA}content")
         assert [(c.get("url"), c.get("medium")) for c in contents] == [
-            ("https://img.example.com/n.jpg", "image")
+            (f"{ours}-{image.digest[:10]}-800.jpg", "image")
         ], name
 
 

@@ -103,10 +103,13 @@ def test_a_body_that_starts_like_a_header_is_still_a_body() -> None:
 
 
 def test_the_header_written_reads_back_whatever_the_title() -> None:
-    text = draftfile.DraftText("A: title, with commas\nand a newline", ("one, two", "three"), "B")
+    text = draftfile.DraftText(
+        "A: title, with commas\nand a newline", ("one, two", "three"), "B", "A kit,\nin a locker"
+    )
     parsed = draftfile.parse(draftfile.front_matter(text) + "B\n", "x", "f")
     assert parsed.title == "A: title, with commas and a newline"
     assert parsed.tags == ("one two", "three")
+    assert parsed.image_alt == "A kit, in a locker"  # the lead image's alt text, on one line
 
 
 # --- tags from short topic labels -------------------------------------------------------

@@ -20,6 +20,7 @@ from curator.cli.context import clean, shown
 from curator.cli.listing import Column
 from curator.config import Topic, parse_duration, topic_labels
 from curator.desk import states
+from curator.desk.publish import Published
 from curator.desk.states import holder
 from curator.desk.wording import LanguageReport
 from curator.errors import ConfigError
@@ -224,14 +225,38 @@ def show_item(
 
 
 def post_preview(post: Post) -> Panel:
-    """The post as subscribers will read it: title, text, the credit the export adds."""
+    """The post as subscribers will read it: title, text, the credit the export adds,
+    and the lead image publishing will fetch, with its alt text and credit."""
     credit = Text(f"\nRead the full report from {clean(post.source_name)}: ", style="bold")
     credit.append(clean(post.source_url), style="cyan")
     heading = Text(clean(post.title) + "\n", style="bold")
-    body = Group(heading, Markdown(clean(post.body_markdown)), credit)
+    image = [lead_image_text(post)] if post.image_url else []
+    body = Group(heading, Markdown(clean(post.body_markdown)), credit, *image)
     tags = shown("tags: " + ", ".join(post.tags)) if post.tags else None
     title = "Preview: the post as subscribers will read it"
     return Panel(body, title=title, title_align="left", subtitle=tags, subtitle_align="left")
+
+
+def lead_image_text(post: Post) -> Text:
+    """The lead image of a post yet to publish: where from, its alt text, its credit
+    (the site's default when the editor gave none)."""
+    alt = post.image.alt if post.image else ""
+    credit = (post.image.credit if post.image else "") or f"Image: {post.source_name}"
+    line = Text("\nLead image (fetched on publishing): ", style="bold")
+    line.append(clean(post.image_url or ""), style="cyan")
+    line.append(f"\nAlt: {clean(alt)}" if alt else "\nAlt: none yet (an Alt: line in the draft)")
+    line.append(f"\n{clean(credit)}")
+    return line
+
+
+def image_notes(published: Published) -> list[str]:
+    """What the editor should know of the lead image just published: why there is none,
+    or that it has no alt text."""
+    if published.image_problem:
+        return [f"note: no lead image: {published.image_problem}"]
+    if published.post.image and not published.post.image.alt:
+        return ["note: the lead image has no alt text; pass --image-alt"]
+    return []
 
 
 def extract_notes(texts: Sequence[ArticleText]) -> tuple[str, ...]:

@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "export": "export:export",
     "learn": "learn:learn",
     "report": "report:report",
+    "digest": "digest:digest",
 }
 
 

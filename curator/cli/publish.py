@@ -19,7 +19,7 @@ from curator.cli.context import (
 )  # fmt: skip
 from curator.cli.desk import editor_options
 from curator.cli.listing import Column, json_option, limit_option, print_rows, say_if_cut
-from curator.desk.publish import post_to_retract, publish_item, retract_post
+from curator.desk.publish import ImageChoice, post_to_retract, publish_item, retract_post
 from curator.errors import CuratorError, TermsToReconsider
 from curator.site.run import export_site
 
@@ -29,15 +29,22 @@ from curator.site.run import export_site
 @click.option(
     "--allow-terms", is_flag=True, help="Publish although the language check found terms."
 )
+@click.option("--image", "image_url", default=None, help="Lead image URL (default: the page's).")
+@click.option(
+    "--image-alt", default="", help="What the lead image shows, for readers who cannot see it."
+)
+@click.option("--image-credit", default="", help="Credit line (default: 'Image: <source>').")
 @editor_options
 @pass_app
-def publish(app: AppContext, item_id: int, allow_terms: bool, editor: str | None,
+def publish(app: AppContext, item_id: int, allow_terms: bool, image_url: str | None,
+            image_alt: str, image_credit: str, editor: str | None,
             expect_version: int | None) -> None:  # fmt: skip
-    """Publish the item's latest draft as a post."""
+    """Publish the item's latest draft as a post, with our copy of its lead image."""
     try:
         published = publish_item(
             app.store, app.config, item_id, editor_name(editor), now(),
             allow_terms=allow_terms, expected_version=expect_version,
+            image=ImageChoice(image_url, image_alt, image_credit),
         )  # fmt: skip
     except TermsToReconsider as held:
         for found in held.found:
@@ -45,6 +52,8 @@ def publish(app: AppContext, item_id: int, allow_terms: bool, editor: str | None
         raise
     click.echo(f"published item {item_id} as {published.post.slug}")
     for note in views.language_notes(published.language):
+        click.echo(note, err=True)
+    for note in views.image_notes(published):
         click.echo(note, err=True)
     export_now(app)
 

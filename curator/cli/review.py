@@ -216,6 +216,8 @@ def _publish(app: AppContext, item: Item, editor: str) -> After:
         expected_version=item.version,
     )  # fmt: skip
     click.echo(f"item {item.id}: published as {published.post.slug}")
+    for note in views.image_notes(published):
+        click.echo(note)
     with contextlib.suppress(click.exceptions.Exit):  # the failure is printed; go on reviewing
         export_now(app)
     return After.NEXT

@@ -100,14 +100,13 @@ def save_draft(
     tags: tuple[str, ...],
     body: str,
     expected_version: int | None = None,
+    image_alt: str = "",
 ) -> SavedDraft:
     """Keep the editor's text as the item's next draft version; the item becomes
     `drafted` and stays claimed by the editor."""
     item = read_item(store, item_id, expected_version)
-    change = states.decide(
-        item, Action.SAVE_DRAFT, editor, now, claim_ttl=config.review.claim_ttl
-    )
-    draft = store.drafts.save(change, title.strip() or item.title, tags, body)
+    change = states.decide(item, Action.SAVE_DRAFT, editor, now, claim_ttl=config.review.claim_ttl)
+    draft = store.drafts.save(change, title.strip() or item.title, tags, body, image_alt.strip())
     report = check_language(config, f"{draft.title}\n{body}")
     return SavedDraft(draft, store.items.get(item_id), report)
 

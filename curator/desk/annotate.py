@@ -167,6 +167,7 @@ class _Session:
         return actions.save_draft(
             self.store, self.config, item.id, self.asked.editor, self.now(),
             title=text.title, tags=text.tags, body=text.body, expected_version=version,
+            image_alt=text.image_alt,
         )  # fmt: skip
 
     def _keep(self, text: DraftText) -> None:
@@ -189,6 +190,7 @@ def _filled_in(given: DraftText, item: Item, latest: Draft | None, config: Confi
         given.title or (latest.title if latest else item.title),
         given.tags or (latest.tags if latest else proposed_tags(config, item)),
         given.body,
+        given.image_alt or (latest.image_alt if latest else ""),
     )
 
 

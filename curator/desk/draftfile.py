@@ -2,14 +2,17 @@
 
     Title: What a new naloxone study means for families
     Tags: overdose, naloxone
+    Alt: A naloxone kit on a school nurse's desk
     ---
 
     > the summary, as a quoted starting point
 
     <!-- how to go on, how to save; the article text, to draw from; removed on save -->
 
-Most posts need only a title and tags, so that is all the header asks; scripts may
-write the same, or the TOML front matter between `+++` lines that drafts used before.
+Most posts need only a title and tags, so that is all the header asks, with an
+`Alt:` line for the lead image's alt text (empty when the post has no image);
+scripts may write the same, or the TOML front matter between `+++` lines that
+drafts used before (there the alt text is `image_alt`).
 The credit ("Read the full report from …") is the export's and the crisis line is
 added on publishing, so the template writes neither.
 
@@ -33,7 +36,8 @@ from curator.store.queue import ArticleText
 FENCE = "+++"  # TOML front matter, as drafts were first written
 RULE = "---"  # the end of the simple header
 GUIDE = "Write three or four short paragraphs on what this means for families."
-_HEADER_LINE = re.compile(r"^(title|tags)\s*:(.*)$", re.IGNORECASE)
+_HEADER_LINE = re.compile(r"^(title|tags|alt)\s*:(.*)$", re.IGNORECASE)
+_HEADER_KEYS = {"title": "title", "tags": "tags", "alt": "image_alt"}  # as the TOML names them
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class DraftText:
     title: str
     tags: tuple[str, ...]
     body: str
+    image_alt: str = ""  # the lead image described, for readers who cannot see it
 
 
 def template(
@@ -51,7 +56,9 @@ def template(
 ) -> str:  # fmt: skip
     """The file the editor starts from: the latest draft, or the summary as a quote."""
     if draft is not None:
-        head = DraftText(title or draft.title, tags or draft.tags, draft.body_markdown)
+        head = DraftText(
+            title or draft.title, tags or draft.tags, draft.body_markdown, draft.image_alt
+        )
     else:
         quoted = "\n".join(f"> {line}" if line else ">" for line in item.summary.splitlines())
         head = DraftText(title or item.title, tags, f"{quoted}\n")
@@ -69,10 +76,11 @@ def template(
 
 
 def front_matter(text: DraftText) -> str:
-    """'Title: …' and 'Tags: a, b' (one line each), then the rule."""
+    """'Title: …', 'Tags: a, b' and 'Alt: …' (one line each), then the rule."""
     title = " ".join(text.title.split())
     tags = ", ".join(" ".join(tag.replace(",", " ").split()) for tag in text.tags)
-    return f"Title: {title}\nTags: {tags}\n{RULE}\n"
+    alt = " ".join(text.image_alt.split())
+    return f"Title: {title}\nTags: {tags}\nAlt: {alt}\n{RULE}\n"
 
 
 def parse(text: str, fallback_title: str, where: str) -> DraftText:
@@ -82,16 +90,20 @@ def parse(text: str, fallback_title: str, where: str) -> DraftText:
     else:
         head, body = _simple_header(text)
     title, tags = head.get("title", fallback_title), head.get("tags", [])
-    if not isinstance(title, str) or not isinstance(tags, list):
-        raise CuratorError(f"{where}: title must be text and tags a list of text")
+    alt = head.get("image_alt", "")
+    if not isinstance(title, str) or not isinstance(tags, list) or not isinstance(alt, str):
+        raise CuratorError(f"{where}: title and image_alt must be text and tags a list of text")
     body = strip_comments(body)
     if not body.strip():
         raise CuratorError(f"{where}: the draft is empty")
-    return DraftText(title.strip() or fallback_title, tuple(str(t) for t in tags), body)
+    return DraftText(
+        title.strip() or fallback_title, tuple(str(t) for t in tags), body, alt.strip()
+    )
 
 
 def _simple_header(text: str) -> tuple[dict[str, object], str]:
-    """'Title:' and 'Tags:' lines ended by '---'; without them, the text is all body."""
+    """'Title:', 'Tags:' (and 'Alt:') lines ended by '---'; without them, the text is
+    all body."""
     lines = text.lstrip("\n").splitlines()
     head: dict[str, object] = {}
     for number, line in enumerate(lines):
@@ -100,7 +112,7 @@ def _simple_header(text: str) -> tuple[dict[str, object], str]:
         found = _HEADER_LINE.match(line.strip())
         if found is None:
             break
-        key, value = found.group(1).lower(), found.group(2).strip()
+        key, value = _HEADER_KEYS[found.group(1).lower()], found.group(2).strip()
         head[key] = [t.strip() for t in value.split(",") if t.strip()] if key == "tags" else value
     return {}, text
 

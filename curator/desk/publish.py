@@ -15,10 +15,10 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from curator.config import Config
-from curator.desk import actions, markdown, states, wording
+from curator.desk import actions, images, markdown, states, wording
 from curator.desk.states import Action
 from curator.errors import InvalidTransition, TermsToReconsider
-from curator.models import Draft, Item, ItemChange, Post
+from curator.models import Draft, Item, ItemChange, LeadImage, Post
 from curator.store import Store
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -31,6 +31,17 @@ class Published:
 
     post: Post
     language: wording.LanguageReport
+    image_problem: str | None = None  # why the lead image was left out
+
+
+@dataclass(frozen=True)
+class ImageChoice:
+    """The editor's say on the lead image: another address than the page's, its alt
+    text, its credit (empty: the source)."""
+
+    url: str | None = None
+    alt: str = ""
+    credit: str = ""
 
 
 def slugify(title: str) -> str:
@@ -64,13 +75,15 @@ def draft_report(
 
 def preview_post(store: Store, config: Config, item_id: int) -> tuple[Post, wording.LanguageReport]:
     """The post that publishing the item's latest draft would make, as subscribers will
-    read it, and what the language check says about the draft."""
+    read it (with the page's lead image, if it has one, still to fetch), and what the
+    language check says about the draft."""
     item = store.items.get(item_id)
     draft, report = draft_report(store, config, item_id)
     slug = wanted_slug(draft.title, item_id)
-    return compose_post(
-        item, draft, slug, "", item.first_seen_at, config.review.crisis_line
-    ), report
+    post = compose_post(item, draft, slug, "", item.first_seen_at, config.review.crisis_line)
+    if item.image_url:  # fetched only on publishing: no sizes yet, but its alt text and credit
+        post = replace(post, image=LeadImage((), draft.image_alt, "", ""))
+    return post, report
 
 
 def publish_item(
@@ -82,15 +95,22 @@ def publish_item(
     *,
     allow_terms: bool = False,
     expected_version: int | None = None,
+    image: ImageChoice = ImageChoice(),
 ) -> Published:
-    """Publish the item's latest draft as a post (the item becomes `published`)."""
+    """Publish the item's latest draft as a post (the item becomes `published`), with
+    our copy of its lead image (the page's, or the editor's choice) when one can be made."""
     item = actions.read_item(store, item_id, expected_version)
     draft = store.drafts.latest(item_id)
     taken = draft is not None and store.posts.slug_taken(wanted_slug(draft.title, item_id))
     decided = decide_publication(
         item, draft, editor, now, config=config, slug_taken=taken, allow_terms=allow_terms
     )
-    return Published(store.posts.publish(decided.change, decided.post), decided.language)
+    url = image.url or item.image_url
+    alt = image.alt or (draft.image_alt if draft else "")
+    prepared = images.prepare_lead_image(config, url, alt, image.credit, now)
+    post = replace(decided.post, image=prepared.image, image_url=url)
+    stored = store.posts.publish(decided.change, post, prepared.renditions)
+    return Published(stored, decided.language, prepared.problem)
 
 
 def decide_publication(

@@ -32,7 +32,7 @@ from curator.models import Post
 from curator.site.atomic import Job, Known, write_output
 from curator.site.pages import post_renderer
 from curator.site.settings import SiteSettings
-from curator.site.views import PostView, attacher, live_titles
+from curator.site.views import PostView, Titles, attacher, live_titles
 
 THRESHOLD = 500
 CHUNK = 200
@@ -166,7 +166,7 @@ class _Chunks:
             done += _write(pages, chunk)
 
 
-def _pages(settings: SiteSettings, titles: dict[str, str]) -> _Pages:
+def _pages(settings: SiteSettings, titles: Titles) -> _Pages:
     return attacher(settings, titles), post_renderer(settings)
 
 
@@ -193,7 +193,7 @@ def _warm_up() -> None:
     """Nothing: importing this module (the first task does) is the warming up."""
 
 
-def _set_pages(settings: SiteSettings, titles: dict[str, str]) -> None:
+def _set_pages(settings: SiteSettings, titles: Titles) -> None:
     """What the worker renders pages with (sent first, before any chunk)."""
     global _worker
     _worker = _pages(settings, titles)

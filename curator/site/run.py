@@ -20,10 +20,12 @@ from pathlib import Path
 from curator.config import Config
 from curator.errors import ExportError
 from curator.models import Post
-from curator.site.atomic import folder_is_current, read_manifest, sync_folder
+from curator.site.atomic import Output, folder_is_current, read_manifest, sync_folder
 from curator.site.build import ATOM, JSON, RSS, SiteSettings, build_export, source_key
 from curator.site.pool import Helpers, PageBatch
 from curator.site.related import choose_related
+from curator.site.search import drop_index, index_posts, indexed_key
+from curator.site.templates import fingerprint
 from curator.store import Store
 
 LOCK = ".curator-export.lock"
@@ -63,10 +65,12 @@ def export_site(
     settings = SiteSettings.from_config(config)
     target = Path(out_dir or config.export.out_dir)
     with _one_export_at_a_time(target):
+        weeks = [week for week, _ in store.digests.weeks()]
         state = store.exports.state()
-        source = source_key(settings, state)
+        source = source_key(settings, (state, weeks))
         manifest = read_manifest(target)
-        if folder_is_current(target, manifest, source):  # nothing changed: no post is read
+        current = folder_is_current(target, manifest, source)
+        if current and (indexed_key(target) is not None or not state.live):
             return ExportReport(target, state.live, (), len(manifest.files), (), 0)
         helpers = Helpers()
         try:
@@ -74,17 +78,19 @@ def export_site(
             if helpers.worth_it(to_make):  # most pages are to be made: start the workers now
                 helpers.start(to_make)
             posts, chosen = _with_related(store, store.exports.published_posts())
-            files = build_export(settings, posts, store.exports.last_change() or now)
+            updated = store.exports.last_change() or now
+            files = build_export(settings, posts, updated, store.exports.image_data, weeks)
             if chosen:
                 # We wrote the related posts. If nothing else moved meanwhile, the new state
                 # is what these files are made from; if something did, record none.
                 after = store.exports.state()
                 same = after.posts_only() == state.posts_only()
-                source = source_key(settings, after) if same else ""
+                source = source_key(settings, (after, weeks)) if same else ""
             batch = PageBatch(settings, posts, helpers)
             result = sync_folder(target, files, source, batch, manifest)
         finally:
             helpers.close()
+        _keep_search_current(target, files)
     return ExportReport(
         out_dir=target,
         posts=len(posts),
@@ -93,6 +99,18 @@ def export_site(
         removed=result.removed,
         related_chosen=chosen,
     )
+
+
+def _keep_search_current(target: Path, files: dict[str, Output]) -> None:
+    """The search index, made again when the post pages are not the ones it was made
+    from; none when no post is live."""
+    pages = sorted((path, out.key) for path, out in files.items() if path.startswith("posts/"))
+    if not pages:
+        drop_index(target)
+        return
+    key = fingerprint(pages)
+    if indexed_key(target) != key:
+        index_posts(target, key)
 
 
 def _with_related(store: Store, posts: list[Post]) -> tuple[list[Post], int]:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 from curator.bounds import MAX_AUTHOR, MAX_SUMMARY, MAX_TITLE
 from curator.config import Config
 from curator.errors import ConfigError
+from curator.settings import BrandSettings
+from curator.site.brand import Logo, SitePage, read_logo, read_pages
 from curator.site.clean import plain, plain_line, text_of
 
 # RFC 4151: an authority (a domain or an email address), a comma, a date.
 _TAG_AUTHORITY = re.compile(r"^[A-Za-z0-9.@-]+,\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+# [site] as config.toml's defaults (all strings, so as written), for settings made in code.
+_DEFAULT_BRAND = BrandSettings(**{f.name: f.metadata["setting"][0] for f in fields(BrandSettings)})
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,14 @@ class SiteSettings:
     feed_size: int
     language: str
     tag_domain: str
+    organisation: str = ""
+    palette: BrandSettings = field(default_factory=lambda: _DEFAULT_BRAND)
+    crisis_line: str = ""
+    editor_names: tuple[tuple[str, str], ...] = ()
+    source_names: tuple[tuple[str, str], ...] = ()
+    logo: Logo | None = None
+    pages: tuple[SitePage, ...] = ()
+    digest_posts: int = 20
 
     @classmethod
     def from_config(cls, config: Config) -> SiteSettings:
@@ -48,7 +62,26 @@ class SiteSettings:
             feed_size=config.export.feed_size,
             language=plain(config.export.language),
             tag_domain=tag_domain,
+            organisation=plain_line(config.site.organisation, MAX_AUTHOR) or title,
+            palette=config.site,
+            crisis_line=plain_line(config.review.crisis_line, MAX_SUMMARY),
+            editor_names=config.editor_names,
+            source_names=config.source_names,
+            logo=read_logo(config.site.logo, config.root),
+            pages=read_pages(config.site.pages, config.root),
+            digest_posts=config.digest.posts,
         )
+
+    def editor_name(self, login: str) -> str | None:
+        """The name shown for an editor: theirs from `[site.editors]`; with that table
+        set, an editor not in it is credited as the organisation (never by login)."""
+        if not self.editor_names:
+            return login
+        return dict(self.editor_names).get(login)
+
+    def source_name(self, name: str) -> str:
+        """A source as subscribers know it (`[site.sources]`), else as stored."""
+        return dict(self.source_names).get(name, name)
 
     def tag_uri(self, specific: str) -> str:
         """A stable id that survives a move of the site: tag:example.org,2026:post/42."""

@@ -7,7 +7,9 @@ HTML) renders from these views, so all of them say the same thing.
 from __future__ import annotations
 
 import hashlib
+import html
 import operator
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -26,7 +28,14 @@ from curator.site.clean import (
 from curator.site.settings import SiteSettings
 
 EXCERPT_CHARS = 240
+MAX_ALT = 300
 UNTITLED = "(untitled)"
+# Posts that get the crisis line as a banner (the desk's reminder uses the same words).
+_CRISIS_TOPIC = re.compile(r"\b(overdos\w*|suicid\w*|self-harm)", re.IGNORECASE)
+_QUOTE_TAG = re.compile(r"<(/?)blockquote>")
+_QUOTE_BLOCK = re.compile(r"<blockquote\b.*?</blockquote>", re.DOTALL | re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
+Titles = dict[str, tuple[str, datetime]]  # slug -> title and date of every live post
 
 
 def shown_title(raw: str) -> str:
@@ -52,18 +61,52 @@ class TagRef:
 class RelatedLink:
     title: str
     name: str  # file name under posts/
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    path: str  # in the export
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ImageView:
+    """A post's lead image as pages show it: our renditions, narrowest first."""
+
+    files: tuple[ImageFile, ...]
+    alt: str
+    credit: str
+
+    @property
+    def thumb(self) -> ImageFile:
+        return self.files[0]
+
+    @property
+    def medium(self) -> ImageFile:
+        return self.files[min(1, len(self.files) - 1)]
+
+    @property
+    def large(self) -> ImageFile:
+        return self.files[-1]
+
+    def srcset(self, root: str) -> str:
+        return ", ".join(f"{root}{f.path} {f.width}w" for f in self.files)
 
 
 @dataclass(frozen=True)
 class _Context:
     settings: SiteSettings
-    titles: dict[str, str]  # slug -> title of every live post
+    titles: Titles
     links: dict[str, RelatedLink] = field(default_factory=dict)  # made once per slug
 
     def link(self, slug: str) -> RelatedLink:
         found = self.links.get(slug)
         if found is None:
-            found = self.links[slug] = RelatedLink(shown_title(self.titles[slug]), file_name(slug))
+            title, published = self.titles[slug]
+            found = RelatedLink(shown_title(title), file_name(slug), published)
+            self.links[slug] = found
         return found
 
 
@@ -106,17 +149,33 @@ class PostView:
 
     @cached_property
     def source_name(self) -> str:
-        return plain_line(self.source.source_name, MAX_TITLE) or "the source"
+        shown = self.context.settings.source_name(self.source.source_name)
+        return plain_line(shown, MAX_TITLE) or "the source"
+
+    @cached_property
+    def image(self) -> ImageView | None:
+        """Our copy of the lead image (made at publish time), or None: a stranger's
+        image is never linked."""
+        stored = self.source.image
+        if stored is None or not stored.sizes:
+            return None
+        stem = f"images/{self.name}-{stored.digest[:10]}"
+        files = tuple(ImageFile(f"{stem}-{w}.jpg", w, h) for w, h in stored.sizes)
+        credit = plain_line(stored.credit, MAX_TITLE) or f"Image: {self.source_name}"
+        return ImageView(files, plain_line(stored.alt, MAX_ALT), credit)
 
     @cached_property
     def image_url(self) -> str | None:
-        return web_url(self.source.image_url)
+        """The absolute URL of the lead image's largest copy, for feeds."""
+        return self.context.settings.url(self.image.large.path) if self.image else None
 
     @cached_property
     def author(self) -> str:
         settings = self.context.settings
-        editor = plain_line(self.source.editor, MAX_AUTHOR)
-        return editor if settings.author_mode == "editor" and editor else settings.author
+        if settings.author_mode != "editor":
+            return settings.author
+        name = settings.editor_name(self.source.editor)
+        return plain_line(name, MAX_AUTHOR) or settings.author
 
     @cached_property
     def related(self) -> tuple[RelatedLink, ...]:
@@ -129,8 +188,23 @@ class PostView:
         return absolute_links(safe_html(self.raw_html), self.context.settings.url(self.page))
 
     @cached_property
+    def page_html(self) -> str:
+        """The body as the post's page shows it: quotes set apart and credited."""
+        credit = f"Quoted from {html.escape(self.source_name)}"
+        return attributed_quotes(self.body_html, credit)
+
+    @cached_property
     def excerpt(self) -> str:
-        return _excerpt(text_of(self.raw_html))
+        """The start of the editor's own words: quotes left out, blocks apart."""
+        own = _QUOTE_BLOCK.sub(" ", self.raw_html) if "<blockquote" in self.raw_html else ""
+        spaced = _BLOCK_END.sub(" ", own or self.raw_html)
+        return _excerpt(text_of(spaced) or text_of(self.raw_html))
+
+    @cached_property
+    def about_crisis(self) -> bool:
+        """Whether the post is on overdose, suicide or self-harm: it shows the crisis line."""
+        labels = " ".join(t.label for t in self.tags)
+        return bool(_CRISIS_TOPIC.search(f"{self.source.title} {labels} {self.raw_html}"))
 
 
 @dataclass(frozen=True)
@@ -155,9 +229,27 @@ def build_site(settings: SiteSettings, posts: Sequence[Post]) -> SiteView:
     return SiteView(settings, views, tuple((t, tuple(by_tag[t.name])) for t in tags))
 
 
-def live_titles(posts: Sequence[Post]) -> dict[str, str]:
-    """slug -> title of the posts not retracted: what related links can point to."""
-    return {p.slug: p.title for p in posts if p.retracted_at is None}
+def live_titles(posts: Sequence[Post]) -> Titles:
+    """slug -> title and date of the posts not retracted: what related links point to."""
+    return {p.slug: (p.title, p.published_at) for p in posts if p.retracted_at is None}
+
+
+def attributed_quotes(body: str, credit: str) -> str:
+    """Each outermost <blockquote> of `body` (safe_html's output) in a figure with
+    `credit` (HTML) as its caption, so that quoted text never reads as the editor's."""
+    parts, depth, last = [], 0, 0
+    for tag in _QUOTE_TAG.finditer(body):
+        closing = tag.group(1) == "/"
+        if not closing and depth == 0:
+            parts += [body[last : tag.start()], '<figure class="quote">']
+            last = tag.start()
+        depth = max(0, depth - 1) if closing else depth + 1
+        if closing and depth == 0:
+            parts += [body[last : tag.end()], f"<figcaption>{credit}</figcaption></figure>"]
+            last = tag.end()
+    if depth:  # an unclosed quote (never from nh3): leave the text as it was
+        return body
+    return "".join([*parts, body[last:]])
 
 
 Detached = tuple[int, str, tuple[TagRef, ...], datetime, datetime, str, Post]
@@ -166,10 +258,10 @@ Detached = tuple[int, str, tuple[TagRef, ...], datetime, datetime, str, Post]
 def detached(view: PostView) -> Detached:
     """`view` as plain data for another process: all but the context it shares."""
     return (view.post_id, view.name, view.tags, view.published_at, view.updated_at,
-            view.digest, view.source)
+            view.digest, view.source)  # fmt: skip
 
 
-def attacher(settings: SiteSettings, titles: dict[str, str]) -> Callable[[Detached], PostView]:
+def attacher(settings: SiteSettings, titles: Titles) -> Callable[[Detached], PostView]:
     """Rebuilds views from `detached` data, sharing one context (as `build_site` does)."""
     context = _Context(settings, titles)
 
@@ -210,7 +302,7 @@ _NOT_IN_REPR = frozenset({"item_id", "body_markdown", "body_html"})
 _shown = operator.attrgetter(*(f.name for f in fields(Post) if f.name not in _NOT_IN_REPR))
 
 
-def _digest(post: Post, tags: tuple[TagRef, ...], titles: dict[str, str]) -> str:
+def _digest(post: Post, tags: tuple[TagRef, ...], titles: Titles) -> str:
     """A hash of everything the view is made from: the post, its tags as shown (a tag's
     label is the first spelling of it among all posts, so it can change when another
     post changes) and the titles of the posts it links to (the settings are in every

@@ -16,6 +16,7 @@ from curator.models import NewItem, SavedEntry, ScreenedEntry
 from curator.store.activity import ActivityStore
 from curator.store.articles import ArticleStore
 from curator.store.database import open_database, translate_errors, write_transaction
+from curator.store.digests import DigestStore
 from curator.store.drafts import DraftStore
 from curator.store.entries import EntryStore
 from curator.store.exports import ExportStore
@@ -46,6 +47,7 @@ class Store:
     learning: LearningStore
     activity: ActivityStore
     stories: StoryStore
+    digests: DigestStore
 
     @classmethod
     def open(cls, path: Path, busy_timeout: timedelta = timedelta(seconds=5)) -> Store:
@@ -66,6 +68,7 @@ class Store:
             learning=LearningStore(db),
             activity=ActivityStore(db),
             stories=StoryStore(db),
+            digests=DigestStore(db),
         )
 
     @contextlib.contextmanager

@@ -19,14 +19,18 @@ class DraftStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def save(self, change: ItemChange, title: str, tags: tuple[str, ...], body: str) -> Draft:
+    def save(
+        self, change: ItemChange, title: str, tags: tuple[str, ...], body: str, image_alt: str = ""
+    ) -> Draft:
         """Apply `change` and keep the text as the item's next draft version."""
         with translate_errors("drafts"), write_transaction(self.db):
             apply_change(self.db, change)
             (latest,) = self.db.execute(
                 "SELECT coalesce(max(version), 0) FROM drafts WHERE item_id = ?", [change.item_id]
             ).fetchone()
-            draft = Draft(change.item_id, latest + 1, title, tags, body, change.editor, change.at)
+            draft = Draft(
+                change.item_id, latest + 1, title, tags, body, change.editor, change.at, image_alt
+            )
             self.db.table("drafts").insert(
                 {
                     "item_id": draft.item_id,
@@ -36,6 +40,7 @@ class DraftStore:
                     "body_markdown": body,
                     "editor": draft.editor,
                     "saved_at": to_db(draft.saved_at),
+                    "image_alt": image_alt,
                 }
             )
         return draft
@@ -64,4 +69,5 @@ def _draft(row: dict[str, Any]) -> Draft:
         body_markdown=row["body_markdown"],
         editor=row["editor"],
         saved_at=saved,
+        image_alt=row["image_alt"],
     )

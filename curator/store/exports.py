@@ -12,11 +12,12 @@ import sqlite_utils
 from curator.errors import StoreError
 from curator.models import Post
 from curator.store.database import translate_errors, write_transaction
+from curator.store.posts import image_from_json
 from curator.store.times import from_db
 
 _COLUMNS = (
     "id, item_id, slug, title, body_markdown, body_html, source_url, source_name, "
-    "image_url, tags, editor, published_at, updated_at, related"
+    "image_url, tags, editor, published_at, updated_at, related, image"
 )
 
 
@@ -70,6 +71,15 @@ class ExportStore:
         with translate_errors("posts"):
             return PostsState(*self.db.execute(sql).fetchone())
 
+    def image_data(self, item_id: int, width: int) -> bytes:
+        """The bytes of one rendition of a post's lead image."""
+        sql = "SELECT data FROM post_images WHERE item_id = ? AND width = ?"
+        with translate_errors("post_images"):
+            row = self.db.execute(sql, [item_id, width]).fetchone()
+        if row is None:
+            raise StoreError(f"item {item_id}: no {width}px image")
+        return bytes(row[0])
+
     def last_change(self) -> datetime | None:
         """When any post was last published, edited or retracted."""
         sql = "SELECT max(max(updated_at), coalesce(max(retracted_at), '')) FROM posts"
@@ -79,8 +89,23 @@ class ExportStore:
 
 
 def _post(row: tuple[Any, ...]) -> Post:
-    (post_id, item_id, slug, title, markdown, html, source_url, source_name, image_url,
-     tags, editor, published_at, updated_at, related) = row
+    (
+        post_id,
+        item_id,
+        slug,
+        title,
+        markdown,
+        html,
+        source_url,
+        source_name,
+        image_url,
+        tags,
+        editor,
+        published_at,
+        updated_at,
+        related,
+        image,
+    ) = row
     return Post(
         id=post_id,
         item_id=item_id,
@@ -96,6 +121,7 @@ def _post(row: tuple[Any, ...]) -> Post:
         published_at=from_db(published_at) or _missing(slug, "published_at"),
         updated_at=from_db(updated_at) or _missing(slug, "updated_at"),
         related_slugs=tuple(json.loads(related or "[]")),
+        image=image_from_json(image),
     )
 
 

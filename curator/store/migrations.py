@@ -313,3 +313,25 @@ def m014_learning(db: Database) -> None:
         "CREATE INDEX items_learned_rank ON items(coalesce(learned, 0.5) DESC, score DESC,"
         " first_seen_at DESC, outlets DESC, id DESC)"
     )
+
+
+@MIGRATIONS()
+def m016_images_and_digests(db: Database) -> None:
+    """A post's lead image, fetched and re-encoded at publish time: its renditions'
+    bytes (one row a width), on the post what the pages say of it (JSON), on the
+    draft its alt text. And the weekly digests."""
+    db.execute(
+        "CREATE TABLE post_images (item_id INTEGER NOT NULL REFERENCES items(id), "
+        "width INTEGER NOT NULL, height INTEGER NOT NULL, data BLOB NOT NULL, "
+        "PRIMARY KEY (item_id, width))"
+    )
+    db.execute("ALTER TABLE posts ADD COLUMN image TEXT")
+    db.execute("ALTER TABLE drafts ADD COLUMN image_alt TEXT NOT NULL DEFAULT ''")
+    # The weekly digest: the weeks made, and each recipient's copy, claimed before it
+    # is sent and marked after: a crash between the two never sends a second copy.
+    db.execute("CREATE TABLE digests (week TEXT PRIMARY KEY, made_at TEXT NOT NULL)")
+    db.execute(
+        "CREATE TABLE digest_sends (week TEXT NOT NULL REFERENCES digests(week), "
+        "recipient TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('sending', 'sent')), "
+        "at TEXT NOT NULL, PRIMARY KEY (week, recipient))"
+    )

@@ -6,14 +6,16 @@ transaction, against the item version the editor read.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
 from curator.errors import PostNotFound
-from curator.models import ItemChange, Post
+from curator.models import ItemChange, LeadImage, Post, Rendition
 from curator.store.database import translate_errors, write_transaction
 from curator.store.items import apply_change
 from curator.store.times import from_db, to_db
@@ -23,10 +25,14 @@ class PostStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def publish(self, change: ItemChange, post: Post) -> Post:
-        """Insert `post` (its id is ignored) and apply `change` to its item."""
+    def publish(self, change: ItemChange, post: Post, renditions: Sequence[Rendition] = ()) -> Post:
+        """Insert `post` (its id is ignored) with its lead image's `renditions`, and
+        apply `change` to its item."""
+        rows = [(post.item_id, r.width, r.height, r.data) for r in renditions]
         with translate_errors("posts"), write_transaction(self.db):
             apply_change(self.db, change)
+            self.db.execute("DELETE FROM post_images WHERE item_id = ?", [post.item_id])
+            self.db.conn.executemany("INSERT INTO post_images VALUES (?, ?, ?, ?)", rows)
             self.db.table("posts").insert(_row(post))
         return self.get(post.slug)
 
@@ -93,7 +99,20 @@ def _row(post: Post) -> dict[str, Any]:
         "updated_at": to_db(post.updated_at),
         "retracted_at": to_db(post.retracted_at),
         "related": json.dumps(list(post.related_slugs)) if post.related_slugs else None,
+        "image": image_to_json(post.image),
     }
+
+
+def image_to_json(image: LeadImage | None) -> str | None:
+    return json.dumps(dataclasses.asdict(image)) if image else None
+
+
+def image_from_json(text: str | None) -> LeadImage | None:
+    if not text:
+        return None
+    fields = json.loads(text)
+    sizes = tuple((int(w), int(h)) for w, h in fields["sizes"])
+    return LeadImage(sizes, str(fields["alt"]), str(fields["credit"]), str(fields["digest"]))
 
 
 def post_from_row(row: dict[str, Any]) -> Post:
@@ -115,4 +134,5 @@ def post_from_row(row: dict[str, Any]) -> Post:
         image_url=row["image_url"],
         retracted_at=from_db(row["retracted_at"]),
         related_slugs=tuple(json.loads(row["related"] or "[]")),
+        image=image_from_json(row["image"]),
     )

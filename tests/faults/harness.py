@@ -149,12 +149,28 @@ def kill_repeatedly(
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file Curator publishes in `folder` (not its manifest, lock or the
-    temporary files a killed export leaves, which the next export removes)."""
+    temporary files a killed export leaves, which the next export removes), but for
+    the search index, which Pagefind writes with new names each time (`search_bundle`)."""
     return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in folder.rglob("*")
-        if p.is_file() and p.name not in (MANIFEST, LOCK) and not p.name.startswith(".tmp-")
+        relative: data
+        for relative, data in _files(folder).items()
+        if not relative.startswith(("pagefind/", ".pagefind-"))
+        and Path(relative).name not in (MANIFEST, LOCK)
+        and not Path(relative).name.startswith(".tmp-")
     }
+
+
+def search_bundle(folder: Path) -> dict[str, bytes]:
+    """The search index (`pagefind/`), which replaces the old one whole; without the note
+    of what it was made from (.curator-indexed), which goes first when it is made again."""
+    files = _files(folder).items()
+    return {
+        k: v for k, v in files if k.startswith("pagefind/") and not k.endswith(".curator-indexed")
+    }
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 class ServiceLog:

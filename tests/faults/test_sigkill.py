@@ -38,6 +38,7 @@ from faults.harness import (
     integrity,
     kill_repeatedly,
     rows,
+    search_bundle,
     serve,
     snapshot,
     write_config,
@@ -231,7 +232,7 @@ def test_sigkill_during_export_leaves_only_whole_old_or_new_files(tmp_path, now,
         add_post(store, title=_title(i), body_markdown=f"Words {i}. " * 80) for i in range(POSTS)
     ]
     export_site(config, store, now)
-    old = snapshot(out)
+    old, old_index = snapshot(out), search_bundle(out)
     shutil.copytree(out, tmp_path / "old")
     for post_id in ids[::2]:
         edit_post(store, post_id, title=f"Updated {post_id}", updated_at=now)
@@ -242,8 +243,9 @@ def test_sigkill_during_export_leaves_only_whole_old_or_new_files(tmp_path, now,
     control = Store.open(tmp_path / "control.db")
     export_site(config, control, now, out_dir=tmp_path / "control")
     control.close()
-    new = snapshot(tmp_path / "control")
+    new, new_index = snapshot(tmp_path / "control"), search_bundle(tmp_path / "control")
     assert set(new) > set(old) and any(old[k] != new[k] for k in old)
+    assert old_index and new_index and old_index != new_index
 
     verdicts: list[str] = []
 
@@ -257,6 +259,8 @@ def test_sigkill_during_export_leaves_only_whole_old_or_new_files(tmp_path, now,
         torn = [k for k, data in found.items() if data not in (old.get(k), new.get(k))]
         assert torn == [], f"half-written files {where}: {torn}"
         verdicts.append("new" if found == new else "old" if found == old else "mixed")
+        # The index: the old one or the new one, whole (or, between its two renames, none).
+        assert search_bundle(out) in (old_index, new_index, {}), where
 
     def written() -> int:  # files this run has put in place (temporary ones come and go)
         return sum(

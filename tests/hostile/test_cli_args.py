@@ -119,6 +119,9 @@ CASES: list[tuple[str, list[str]]] = [
     ("learn --import: a device that never ends", ["learn", "--import", "/dev/zero"]),
     ("learn --import: binary bytes", ["learn", "--import", "binary.dat"]),
     ("learn: an extra argument", ["learn", SQL]),
+    ("digest --week: SQL", ["digest", "--week", SQL]),
+    ("digest --week: week 54", ["digest", "--week", "2026-W54"]),
+    ("digest --send: no SMTP server set", ["digest", "--week", "2020-W01", "--send"]),
     ("an unknown command", [SQL]),
 ]
 
