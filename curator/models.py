@@ -314,6 +314,7 @@ class Post:
     retracted_at: datetime | None = None
     related_slugs: tuple[str, ...] = ()
     image: LeadImage | None = None  # our copy of the lead image, if one was made
+    also_covered_by: tuple[str, ...] = ()  # the other outlets of its story, when published
 
 
 # What screening decides for one entry, and what the store answers (screen/placement.py,

@@ -246,3 +246,21 @@ def test_a_filtered_item_that_takes_in_a_queued_one_joins_the_queue(desk: Desk) 
     assert desk.run("merge", str(filtered), str(queued)).exit_code == 0
     assert desk.store.items.get(filtered).state.value == "new"
     assert desk.store.items.history(filtered)[-1].from_state.value == "filtered"
+
+
+def test_a_post_credits_the_first_outlet_and_names_the_others(desk: Desk) -> None:
+    from curator import config as config_module
+    from curator.desk.actions import save_draft
+
+    item = desk.story("Naloxone in every library", "Ledger", "Wire", "Tribune")
+    config = config_module.load(desk.config)
+    save_draft(desk.store, config, item, "ana", datetime.now(UTC), title="Naloxone in every "
+               "library", tags=("naloxone",), body="What it means for families.")  # fmt: skip
+
+    result = desk.run("publish", str(item))
+
+    assert result.exit_code == 0, result.output
+    post = desk.store.posts.find(str(item))
+    assert post.also_covered_by == ("Wire", "Tribune") and post.source_name == "Ledger"
+    page = (desk.config.parent / "export" / "posts" / f"{post.slug}.html").read_text()
+    assert "Also covered by Wire and Tribune." in page

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -18,7 +19,7 @@ from curator.config import Config
 from curator.desk import actions, images, markdown, states, wording
 from curator.desk.states import Action
 from curator.errors import InvalidTransition, TermsToReconsider
-from curator.models import Draft, Item, ItemChange, LeadImage, Post
+from curator.models import Draft, Item, ItemChange, LeadImage, Post, Report
 from curator.store import Store
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -81,6 +82,7 @@ def preview_post(store: Store, config: Config, item_id: int) -> tuple[Post, word
     draft, report = draft_report(store, config, item_id)
     slug = wanted_slug(draft.title, item_id)
     post = compose_post(item, draft, slug, "", item.first_seen_at, config.review.crisis_line)
+    post = replace(post, also_covered_by=other_outlets(store.stories.reports(item_id)))
     if item.image_url:  # fetched only on publishing: no sizes yet, but its alt text and credit
         post = replace(post, image=LeadImage((), draft.image_alt, "", ""))
     return post, report
@@ -108,7 +110,12 @@ def publish_item(
     url = image.url or item.image_url
     alt = image.alt or (draft.image_alt if draft else "")
     prepared = images.prepare_lead_image(config, url, alt, image.credit, now)
-    post = replace(decided.post, image=prepared.image, image_url=url)
+    post = replace(
+        decided.post,
+        image=prepared.image,
+        image_url=url,
+        also_covered_by=other_outlets(store.stories.reports(item_id)),
+    )
     stored = store.posts.publish(decided.change, post, prepared.renditions)
     return Published(stored, decided.language, prepared.problem)
 
@@ -198,6 +205,14 @@ def post_to_retract(store: Store, slug_or_item: str) -> Post:
     if post.retracted_at is not None:
         raise InvalidTransition(post.item_id, f"post {post.slug!r} is already retracted")
     return post
+
+
+def other_outlets(reports: Sequence[Report]) -> tuple[str, ...]:
+    """The sources that covered the story after the first (the one credited), each
+    once, in the order they came: "Also covered by ..." under the post."""
+    first = reports[0].source_name if reports else None
+    names = (r.source_name for r in reports if r.source_name != first)
+    return tuple(dict.fromkeys(names))
 
 
 def source_name(item: Item) -> str:

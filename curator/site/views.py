@@ -27,6 +27,8 @@ from curator.site.clean import (
 )
 from curator.site.settings import SiteSettings
 
+MAX_OUTLETS = 12  # named under a post; a story in a hundred outlets names twelve
+
 EXCERPT_CHARS = 240
 MAX_ALT = 300
 UNTITLED = "(untitled)"
@@ -151,6 +153,15 @@ class PostView:
     def source_name(self) -> str:
         shown = self.context.settings.source_name(self.source.source_name)
         return plain_line(shown, MAX_TITLE) or "the source"
+
+    @cached_property
+    def also_covered_by(self) -> str:
+        """"A, B and C": the other outlets of the story when it was published, by their
+        display names ("" when it had one outlet)."""
+        names = [plain_line(self.context.settings.source_name(n), MAX_TITLE)
+                 for n in self.source.also_covered_by[:MAX_OUTLETS]]  # fmt: skip
+        names = [n for n in names if n]
+        return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
 
     @cached_property
     def image(self) -> ImageView | None:

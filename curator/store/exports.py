@@ -17,7 +17,7 @@ from curator.store.times import from_db
 
 _COLUMNS = (
     "id, item_id, slug, title, body_markdown, body_html, source_url, source_name, "
-    "image_url, tags, editor, published_at, updated_at, related, image"
+    "image_url, tags, editor, published_at, updated_at, related, image, also_covered_by"
 )
 
 
@@ -105,6 +105,7 @@ def _post(row: tuple[Any, ...]) -> Post:
         updated_at,
         related,
         image,
+        also_covered_by,
     ) = row
     return Post(
         id=post_id,
@@ -122,6 +123,7 @@ def _post(row: tuple[Any, ...]) -> Post:
         updated_at=from_db(updated_at) or _missing(slug, "updated_at"),
         related_slugs=tuple(json.loads(related or "[]")),
         image=image_from_json(image),
+        also_covered_by=tuple(json.loads(also_covered_by or "[]")),
     )
 
 

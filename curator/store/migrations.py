@@ -335,3 +335,10 @@ def m016_images_and_digests(db: Database) -> None:
         "recipient TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('sending', 'sent')), "
         "at TEXT NOT NULL, PRIMARY KEY (week, recipient))"
     )
+
+
+@MIGRATIONS()
+def m013_post_also_covered_by(db: Database) -> None:
+    """The other outlets that covered a post's story when it was published (JSON list),
+    credited under the post: "Also covered by ..."."""
+    db.execute("ALTER TABLE posts ADD COLUMN also_covered_by TEXT")

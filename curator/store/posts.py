@@ -100,6 +100,7 @@ def _row(post: Post) -> dict[str, Any]:
         "retracted_at": to_db(post.retracted_at),
         "related": json.dumps(list(post.related_slugs)) if post.related_slugs else None,
         "image": image_to_json(post.image),
+        "also_covered_by": json.dumps(list(post.also_covered_by)) if post.also_covered_by else None,
     }
 
 
@@ -135,4 +136,5 @@ def post_from_row(row: dict[str, Any]) -> Post:
         retracted_at=from_db(row["retracted_at"]),
         related_slugs=tuple(json.loads(row["related"] or "[]")),
         image=image_from_json(row["image"]),
+        also_covered_by=tuple(json.loads(row.get("also_covered_by") or "[]")),
     )
