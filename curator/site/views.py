@@ -156,7 +156,7 @@ class PostView:
 
     @cached_property
     def also_covered_by(self) -> str:
-        """"A, B and C": the other outlets of the story when it was published, by their
+        """ "A, B and C": the other outlets of the story when it was published, by their
         display names ("" when it had one outlet)."""
         names = [plain_line(self.context.settings.source_name(n), MAX_TITLE)
                  for n in self.source.also_covered_by[:MAX_OUTLETS]]  # fmt: skip
