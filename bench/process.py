@@ -33,10 +33,11 @@ from pathlib import Path
 
 from curator import config as config_module
 from curator.models import Article, ParsedEntry, PendingEntry, StorySignature
-from curator.screen.cluster import StoryIndex, match_story
+from curator.screen.cluster import match_story
 from curator.screen.extract import extract_article
 from curator.screen.relevance import score_article
 from curator.screen.run import process_pending
+from curator.screen.story_index import StoryIndex
 from curator.screen.summarize import summarize
 from curator.store import Store
 

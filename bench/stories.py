@@ -27,8 +27,8 @@ from pathlib import Path
 from curator import config as config_module
 from curator.config import parse_duration
 from curator.models import Article, ExtractStatus, PendingEntry
-from curator.screen.cluster import StoryIndex
 from curator.screen.placement import NEW_STORY, ScreenRules, place_entry
+from curator.screen.story_index import StoryIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpora" / "stories" / "basil.jsonl"

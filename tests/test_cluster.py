@@ -6,16 +6,9 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from curator.models import StorySignature
-from curator.screen.cluster import (
-    LEAD_SIMILARITY,
-    Evidence,
-    MatchReason,
-    StoryIndex,
-    _addresses,
-    _lead_overlap,
-    _shingles,
-    match_story,
-)
+from curator.screen.cluster import MatchReason, _lead_overlap, match_story
+from curator.screen.story_evidence import Evidence
+from curator.screen.story_index import LEAD_SIMILARITY, StoryIndex, addresses, lead_shingles
 from curator.screen.story_terms import names, story_terms, title_numbers
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -251,11 +244,11 @@ def _every_story(entry, stories, threshold, window):  # type: ignore[no-untyped-
     for item in sorted(stories.items, key=lambda s: s.item_id):
         if stories.earliest is not None and item.first_seen_at < stories.earliest:
             continue
-        if not _addresses(entry).isdisjoint(_addresses(item)):
+        if not addresses(entry).isdisjoint(addresses(item)):
             return item.item_id
         if abs(entry.first_seen_at - item.first_seen_at) > window:
             continue
-        lead = _lead_overlap(_shingles(entry.lead), _shingles(item.lead))
+        lead = _lead_overlap(lead_shingles(entry.lead), lead_shingles(item.lead))
         score = (
             1.0 if lead >= LEAD_SIMILARITY else stories.evidence(item.item_id, entry, query).score
         )

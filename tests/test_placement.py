@@ -21,7 +21,7 @@ from curator.models import (
     ScreenedEntry,
     StorySignature,
 )
-from curator.screen.cluster import MatchReason, StoryIndex
+from curator.screen.cluster import MatchReason
 from curator.screen.placement import (
     ALREADY_IN_IT,
     NEW_STORY,
@@ -31,6 +31,7 @@ from curator.screen.placement import (
 )
 from curator.screen.relevance import ALL_ON_TOPIC
 from curator.screen.run import ProcessReport
+from curator.screen.story_index import StoryIndex
 from curator.store import Store
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -18,8 +18,8 @@ import pytest
 
 from curator import config as config_module
 from curator.models import Article, ExtractStatus, PendingEntry
-from curator.screen.cluster import StoryIndex
 from curator.screen.placement import NEW_STORY, ScreenRules, place_entry
+from curator.screen.story_index import StoryIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 STORIES = ROOT / "tests" / "data" / "stories" / "stories.jsonl"

@@ -23,8 +23,9 @@ from curator.models import (
     ScreenedEntry,
     StorySignature,
 )
-from curator.screen.cluster import StoryIndex, match_story
+from curator.screen.cluster import match_story
 from curator.screen.relevance import on_topic_by_source, score_article
+from curator.screen.story_index import StoryIndex
 from curator.screen.summarize import summarize
 from curator.urls import normalize_url
 

@@ -20,10 +20,10 @@ from curator.errors import FetchError
 from curator.fetch import PAGE_ACCEPT, AddressPolicy, Fetcher
 from curator.fetch.guard import check_url
 from curator.models import Article, ExtractStatus, PendingEntry, SavedEntry
-from curator.screen.cluster import StoryIndex
 from curator.screen.extract import extract_article, fallback_article
 from curator.screen.placement import ALREADY_IN_IT, Placement, ScreenRules, place_entry
 from curator.screen.relevance import on_topic_by_source, score_article
+from curator.screen.story_index import StoryIndex
 from curator.screen.window import StoryWindow
 from curator.store import Store
 from curator.urls import is_web_url

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from curator.models import LabelledPair, StorySignature
-from curator.screen.cluster import MatchReason, StoryIndex, match_story
+from curator.screen.cluster import MatchReason, match_story
+from curator.screen.story_index import StoryIndex
 from curator.screen.story_terms import story_terms
 
 

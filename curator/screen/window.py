@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from curator.models import ItemIdentity
-from curator.screen.cluster import StoryIndex
 from curator.screen.placement import LEAD_CHARS
+from curator.screen.story_index import StoryIndex
 from curator.store import Store
 
 
