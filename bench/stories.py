@@ -90,10 +90,11 @@ def crowded(stories: list[Story], days: float, seed: int = 3) -> list[Story]:
 def cluster(stories: list[Story], rules: ScreenRules) -> tuple[dict[str, int], Counter[str]]:
     """Each article's item, placed in arrival order; and how often each reason decided."""
     index, item_of, reasons = StoryIndex(), {}, Counter[str]()
+    feeds = {outlet: n for n, outlet in enumerate(sorted({s.outlet for s in stories}), start=1)}
     for entry_id, story in enumerate(stories, start=1):
         entry = PendingEntry(
-            entry_id, 1, story.outlet, story.url, story.title, "", "", "", story.published,
-            story.published,
+            entry_id, feeds[story.outlet], story.outlet, story.url, story.title, "", "", "",
+            story.published, story.published,
         )  # fmt: skip
         article = Article(entry_id, story.url, story.text, story.title, ExtractStatus.DONE)
         placed = place_entry(entry, article, index, rules, on_topic_source=True, source_texts={})

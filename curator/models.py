@@ -183,6 +183,7 @@ class StorySignature:
     canonical_url: str | None
     lead: str
     first_seen_at: datetime
+    source_id: int = 0  # the feed it came from (0: not known)
 
 
 class ItemState(enum.StrEnum):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from curator.models import StorySignature
 from curator.screen.cluster import MatchReason, _lead_overlap, match_story
@@ -321,3 +324,29 @@ def test_the_old_title_similarity_setting_says_what_replaced_it(tmp_path):
         assert "cluster.similarity" in str(e) and "cluster.threshold" in str(e)
     else:
         raise AssertionError("an old cluster.similarity was accepted")
+
+
+def test_a_second_report_from_the_same_feed_needs_more_to_join():
+    """A feed tells an event once; its next article on the subject is another story."""
+    first = story(
+        1,
+        "SAMHSA announces State Opioid Response grant awards",
+        lead="SAMHSA announced this year's State Opioid Response grants to every state for "
+        "naloxone, treatment and recovery support.",
+    )
+    index = StoryIndex([*background(), replace(first, source_id=7)])
+    later = story(
+        0,
+        "SAMHSA awards grants for rural recovery support",
+        lead="SAMHSA awarded grants for recovery support in rural counties, for peer "
+        "coaches and recovery housing.",
+        hours=3,
+    )
+    query = index.query(story_terms(later.title, later.lead))
+
+    same_feed = index.evidence(1, replace(later, source_id=7), query)
+    other_feed = index.evidence(1, replace(later, source_id=8), query)
+
+    assert same_feed.same_outlet and not other_feed.same_outlet
+    assert same_feed.score == pytest.approx(other_feed.score - 0.1)
+    assert "its feed told this story already" in same_feed.explain()

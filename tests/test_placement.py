@@ -120,8 +120,8 @@ def test_an_on_topic_entry_with_no_story_starts_an_item_in_the_queue():
     assert new.summary.startswith("The county health department placed naloxone kits")
     assert placed.screened.attempts == 1
     assert placed.signature == StorySignature(
-        0, ON_TOPIC, "https://news.example/libraries", None, TEXT[:600], T0
-    )
+        0, ON_TOPIC, "https://news.example/libraries", None, TEXT[:600], T0, 2
+    )  # the entry's feed: a story learns which feeds told it
 
 
 def test_an_off_topic_entry_starts_a_filtered_item():

@@ -62,10 +62,11 @@ def load(path: Path = STORIES) -> list[Entry]:
 def cluster(entries: Sequence[Entry], rules: ScreenRules) -> dict[str, int]:
     """Each entry's item, placed by `place_entry` in arrival order against a `StoryIndex`
     that learns each new story as the pipeline does after its commit."""
-    index, item_of = StoryIndex(), {}
+    index, item_of, feeds = StoryIndex(), {}, dict[str, int]()
     for entry_id, e in enumerate(entries, start=1):
+        feed = feeds.setdefault(e.outlet, len(feeds) + 1)  # one feed an outlet
         pending = PendingEntry(
-            entry_id, 1, e.outlet, e.url, e.title, "", "", "", e.published, e.published
+            entry_id, feed, e.outlet, e.url, e.title, "", "", "", e.published, e.published
         )
         article = Article(entry_id, e.url, e.text, e.title, ExtractStatus.DONE)
         placed = place_entry(pending, article, index, rules, on_topic_source=True, source_texts={})

@@ -93,7 +93,7 @@ def place_entry(
     relevance = _relevance(title, article.text, rules, on_topic_source)
     signature = StorySignature(
         0, title, _identity(entry, article), article.canonical_url, article.text[:LEAD_CHARS],
-        entry.first_seen_at,
+        entry.first_seen_at, entry.source_id,
     )  # fmt: skip
     item: NewItem | JoinItem
     if entry.item_id:

@@ -17,6 +17,10 @@ TITLE_WEIGHT = 0.33  # of the titles' word overlap, on top of the text's cosine
 GAP_PENALTY = 0.04  # score lost per day between an entry and the story's latest report
 FOLLOW_UP_PENALTY = 0.1  # titles giving different numbers
 NAMES_PENALTY = 0.1  # titles naming someone or somewhere the other article never mentions
+# A feed reports an event once (its updates keep their address); a second report from it
+# is a follow-up or another story. (A feed of many outlets, such as a news search, pays it
+# too: precision before recall.)
+SAME_OUTLET_PENALTY = 0.1
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Evidence:
     numbers: tuple[str, ...]  # the titles' numbers when each gives one the other lacks
     shared_names: tuple[str, ...]
     unshared_names: tuple[str, ...] = ()  # when each title names one the other never does
+    same_outlet: bool = False  # the story has a report from the entry's feed already
 
     @property
     def score(self) -> float:
@@ -36,6 +41,7 @@ class Evidence:
         penalty += (FOLLOW_UP_PENALTY if self.numbers else 0.0) + (
             NAMES_PENALTY if self.unshared_names else 0.0
         )
+        penalty += SAME_OUTLET_PENALTY if self.same_outlet else 0.0
         return self.text + TITLE_WEIGHT * self.title - penalty
 
     def explain(self) -> str:
@@ -47,6 +53,8 @@ class Evidence:
             parts.append("numbers differ: " + " / ".join(self.numbers))
         if self.unshared_names:
             parts.append("names differ: " + " / ".join(self.unshared_names))
+        if self.same_outlet:
+            parts.append("its feed told this story already")
         reason = f"same story: score {self.score:.2f} ({', '.join(parts)})"
         if self.shared_names:
             reason += "; shared names: " + ", ".join(self.shared_names)

@@ -57,6 +57,7 @@ class StoryIndex:
         self._terms: list[array[int]] = []  # per position: its term ids
         self._counts: list[array[float]] = []  # per position: how often each was used
         self._latest = array("d")  # per position: its latest report's time (POSIX)
+        self._sources: list[tuple[int, ...]] = []  # per position: its reports' feeds
         self._lengths = array("d")  # per position: its weights' length, as last worked out
         self._length_at = array("I")  # per position: the stories held then (0: not yet)
         self._shingle_counts = array("I")  # per position: its first lead's 3-grams
@@ -89,6 +90,8 @@ class StoryIndex:
             self._by_address.add(address, position)
         self._learn_terms(position, story_terms(report.title, report.lead))
         self._latest[position] = max(self._latest[position], report.first_seen_at.timestamp())
+        if report.source_id not in self._sources[position]:
+            self._sources[position] += (report.source_id,)
 
     def forget_before(self, earliest: datetime) -> None:
         """Stories first seen before `earliest` are no longer candidates (they stay
@@ -140,6 +143,7 @@ class StoryIndex:
             days,
             (", ".join(sorted(ours)), ", ".join(sorted(theirs))) if differ else (),
             (),
+            same_outlet=bool(entry.source_id) and entry.source_id in self._sources[position],
         )
         if threshold is not None and evidence.score < threshold:
             return evidence
@@ -170,6 +174,7 @@ class StoryIndex:
         self._terms.append(array("I"))
         self._counts.append(array("f"))
         self._latest.append(report.first_seen_at.timestamp())
+        self._sources.append(())
         self._lengths.append(1.0)
         self._length_at.append(0)
         shingles = hashed_shingles(lead_shingles(report.lead))
@@ -289,7 +294,7 @@ def _slim(report: StorySignature) -> StorySignature:
     3-grams are read (`lead_shingles` reads `SHINGLE_WORDS` words)."""
     return StorySignature(
         report.item_id, report.title, report.url, report.canonical_url,
-        report.lead[:LEAD_KEPT], report.first_seen_at,
+        report.lead[:LEAD_KEPT], report.first_seen_at, report.source_id,
     )  # fmt: skip
 
 

@@ -40,7 +40,7 @@ from curator.store.times import from_db, to_db
 CURATOR = "curator"
 _SIGNATURES = """
 SELECT i.id, i.title, i.url, i.canonical_url, i.first_seen_at,
-       e.title, e.url, a.canonical_url, e.first_seen_at, substr(a.text, 1, ?)
+       e.title, e.url, a.canonical_url, e.first_seen_at, substr(a.text, 1, ?), e.source_id
 FROM items i JOIN entries e ON e.item_id = i.id LEFT JOIN articles a ON a.entry_id = e.id
 WHERE i.first_seen_at >= ? AND i.id > ? ORDER BY i.id, e.id
 """
@@ -81,7 +81,9 @@ class ItemStore:
             identity = r[1:5] if first else (r[5] or r[1], r[6] or r[2], r[7], r[8])
             title, url, canonical, seen = identity
             reports.append(
-                StorySignature(r[0], title, url, canonical, r[9] or "", from_db(seen) or since)
+                StorySignature(
+                    r[0], title, url, canonical, r[9] or "", from_db(seen) or since, r[10]
+                )
             )
         return reports
 
