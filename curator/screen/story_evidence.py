@@ -37,11 +37,12 @@ class Evidence:
 
     @property
     def score(self) -> float:
-        penalty = GAP_PENALTY * self.days_apart
-        penalty += (FOLLOW_UP_PENALTY if self.numbers else 0.0) + (
-            NAMES_PENALTY if self.unshared_names else 0.0
+        penalty = (
+            GAP_PENALTY * self.days_apart
+            + FOLLOW_UP_PENALTY * bool(self.numbers)
+            + NAMES_PENALTY * bool(self.unshared_names)
+            + SAME_OUTLET_PENALTY * self.same_outlet
         )
-        penalty += SAME_OUTLET_PENALTY if self.same_outlet else 0.0
         return self.text + TITLE_WEIGHT * self.title - penalty
 
     def explain(self) -> str:

@@ -73,9 +73,6 @@ class StoryIndex:
     def __contains__(self, item_id: int) -> bool:
         return item_id in self._positions
 
-    def __len__(self) -> int:
-        return len(self.items)
-
     def get(self, item_id: int) -> StorySignature | None:
         position = self._positions.get(item_id)
         return None if position is None else self.items[position]
@@ -231,7 +228,7 @@ class StoryIndex:
         worked out again once the index has grown a tenth: the weights drift slowly)."""
         everything, logs = math.log(len(self.items) + 1), self._log_counts
         counts = dict(zip(self._terms[position], self._counts[position], strict=True))
-        ours = query.weights
+        ours = query.weights  # only the shared terms are weighed: the length is kept
         dot = sum(
             ours[term_id] * _damped(counts[term_id]) * (everything - logs[term_id])
             for term_id in counts.keys() & ours.keys()
@@ -240,20 +237,18 @@ class StoryIndex:
 
     def _length(self, position: int) -> float:
         if len(self.items) > self._length_at[position] * 1.1:
-            everything, logs = math.log(len(self.items) + 1), self._log_counts
-            self._lengths[position] = (
-                math.sqrt(
-                    sum(
-                        (_damped(count) * (everything - logs[term_id])) ** 2
-                        for term_id, count in zip(
-                            self._terms[position], self._counts[position], strict=True
-                        )
-                    )
-                )
-                or 1.0
-            )
+            weights = self._weights(position).values()
+            self._lengths[position] = math.sqrt(sum(w * w for w in weights)) or 1.0
             self._length_at[position] = len(self.items)
         return self._lengths[position]
+
+    def _weights(self, position: int) -> dict[int, float]:
+        """A story's TF-IDF weights by term id, as the index weighs terms now."""
+        everything, logs = math.log(len(self.items) + 1), self._log_counts
+        return {
+            term_id: _damped(count) * (everything - logs[term_id])
+            for term_id, count in zip(self._terms[position], self._counts[position], strict=True)
+        }
 
 
 class _Postings:

@@ -65,9 +65,7 @@ class ItemStore:
             rows = self.db.query("SELECT * FROM history WHERE item_id = ? ORDER BY id", [item_id])
             return [_history(row) for row in rows]
 
-    def signatures(
-        self, since: datetime, after_id: int = 0, lead: int = 2400
-    ) -> list[StorySignature]:
+    def signatures(self, since: datetime, after_id: int, lead: int) -> list[StorySignature]:
         """The reports of the items first seen at or after `since` (and numbered above
         `after_id`), as clustering compares them: by item, its first entry first under
         the item's own title and addresses, then each other entry as it was seen
