@@ -9,7 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from curator.models import StorySignature
-from curator.screen.cluster import MatchReason, _lead_overlap, match_story
+from curator.screen.cluster import (
+    MatchReason,
+    StoryMatch,
+    _clear_winner,
+    _lead_overlap,
+    match_story,
+)
 from curator.screen.story_evidence import Evidence
 from curator.screen.story_index import LEAD_SIMILARITY, StoryIndex, addresses, lead_shingles
 from curator.screen.story_terms import names, story_terms, title_numbers
@@ -139,9 +145,7 @@ def test_a_follow_up_with_new_findings_and_numbers_is_a_new_story():
     index = StoryIndex([*background(), cluster])
 
     assert match_story(follow_up, index, THRESHOLD, WINDOW) is None
-    evidence = index.evidence(
-        1, follow_up, index.query(story_terms(follow_up.title, follow_up.lead))
-    )
+    evidence = index.evidence(1, follow_up, index.query(follow_up))
     assert evidence.numbers == ("14", "6") and "numbers differ: 14 / 6" in evidence.explain()
 
 
@@ -155,9 +159,7 @@ def test_two_stories_that_share_many_words_stay_apart():
     )
 
     assert match_story(kentucky, index, THRESHOLD, WINDOW) is None
-    evidence = index.evidence(
-        100, kentucky, index.query(story_terms(kentucky.title, kentucky.lead))
-    )
+    evidence = index.evidence(100, kentucky, index.query(kentucky))
     assert evidence.numbers and evidence.unshared_names == ("kentucky", "ohio")
 
 
@@ -167,7 +169,7 @@ def test_an_old_story_is_not_joined_and_days_apart_weigh_against():
     index = StoryIndex([*background(), known])
 
     assert match_story(late, index, THRESHOLD, WINDOW) is None
-    query = index.query(story_terms(late.title, late.lead))
+    query = index.query(late)
     soon, later = (index.evidence(1, replace_hours(late, h), query) for h in (1, 48))
     assert soon.text == later.text and soon.score > later.score
 
@@ -242,8 +244,7 @@ def test_evidence_scores_text_and_title_against_time_and_numbers():
 
 def _every_story(entry, stories, threshold, window):  # type: ignore[no-untyped-def]
     """Every story in the index scored in full: what the shortlist must not change."""
-    query = stories.query(story_terms(entry.title, entry.lead))
-    best = None
+    query, scored = stories.query(entry), []
     for item in sorted(stories.items, key=lambda s: s.item_id):
         if stories.earliest is not None and item.first_seen_at < stories.earliest:
             continue
@@ -255,9 +256,9 @@ def _every_story(entry, stories, threshold, window):  # type: ignore[no-untyped-
         score = (
             1.0 if lead >= LEAD_SIMILARITY else stories.evidence(item.item_id, entry, query).score
         )
-        if score >= threshold and (best is None or score > best[0]):
-            best = (score, item.item_id)
-    return best[1] if best else None
+        scored.append((score, StoryMatch(item.item_id, MatchReason.SAME_STORY, "")))
+    best = _clear_winner(scored, threshold)
+    return best.item_id if best else None
 
 
 def test_the_index_finds_what_scoring_every_story_finds():
@@ -342,7 +343,7 @@ def test_a_second_report_from_the_same_feed_needs_more_to_join():
         "coaches and recovery housing.",
         hours=3,
     )
-    query = index.query(story_terms(later.title, later.lead))
+    query = index.query(later)
 
     same_feed = index.evidence(1, replace(later, source_id=7), query)
     other_feed = index.evidence(1, replace(later, source_id=8), query)
@@ -350,3 +351,30 @@ def test_a_second_report_from_the_same_feed_needs_more_to_join():
     assert same_feed.same_outlet and not other_feed.same_outlet
     assert same_feed.score == pytest.approx(other_feed.score - 0.1)
     assert "its feed told this story already" in same_feed.explain()
+
+
+def _scored(*pairs: tuple[float, int]) -> list[tuple[float, StoryMatch]]:
+    return [(score, StoryMatch(item, MatchReason.SAME_STORY, "")) for score, item in pairs]
+
+
+def test_a_join_on_words_must_stand_out_from_the_next_best_story():
+    """An article about as close to two stories shares the desk's vocabulary with both
+    ("medication for opioid use disorder"), not an event: it starts its own story."""
+    clear = _clear_winner(_scored((0.36, 1), (0.25, 2)), THRESHOLD)
+    assert clear is not None and clear.item_id == 1
+    assert _clear_winner(_scored((0.36, 1), (0.31, 2)), THRESHOLD) is None
+    sure = _clear_winner(_scored((0.45, 1), (0.43, 2)), THRESHOLD)  # clears it by 0.2
+    assert sure is not None and sure.item_id == 1
+    assert _clear_winner(_scored((0.21, 1)), THRESHOLD) is None
+    alone = _clear_winner(_scored((0.25, 3)), THRESHOLD)
+    assert alone is not None and alone.item_id == 3
+
+
+def test_a_few_words_of_feed_text_count_in_part():
+    """A feed's one-line summary (the page gone) shares an agency's words with any of its
+    stories: its cosine counts by its share of 40 words, and the reason says so."""
+    page = Evidence(0.34, 0.29, 0.0, (), (), same_outlet=True)
+    summary = replace(page, text_words=21)
+    assert page.score >= THRESHOLD > summary.score
+    assert "text 0.34 of 21 words" in summary.explain()
+    assert "words" not in page.explain().split(",")[0]

@@ -3,13 +3,42 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import feedparser
 
 ROOT = Path(__file__).resolve().parent.parent
+# The samples' stories told by more than one outlet, each one item; every other story of
+# the 50 entries (13 of them feed text only) is an item of its own.
+DEMO_STORIES = {
+    frozenset({
+        "Psilocybin sessions reduced heavy drinking days, trial finds",
+        "Psilocybin therapy cut heavy drinking in eight-month trial",
+    }),
+    frozenset({
+        "What the new cannabis and psychosis study means for parents",
+        "Study: teens who use cannabis far more likely to develop psychosis",
+        "Teen cannabis use linked to much higher risk of psychotic disorders",
+    }),
+    frozenset({
+        "Ohio's overdose decline skips some Appalachian counties",
+        "State report: Ohio overdose deaths drop for a second straight year",
+        "Ohio overdose deaths fall 18% as naloxone reaches more hands",
+    }),
+}  # fmt: skip
+
+
+def _stories_told_more_than_once(database: Path) -> set[frozenset[str]]:
+    with closing(sqlite3.connect(database)) as db:
+        rows = db.execute("SELECT item_id, title FROM entries WHERE item_id IS NOT NULL")
+        by_item: dict[int, set[str]] = {}
+        for item_id, title in rows:
+            by_item.setdefault(item_id, set()).add(title)
+    return {frozenset(titles) for titles in by_item.values() if len(titles) > 1}
 
 
 def test_demo_polls_screens_publishes_and_exports_offline_from_any_folder(tmp_path: Path):
@@ -36,6 +65,7 @@ def test_demo_polls_screens_publishes_and_exports_offline_from_any_folder(tmp_pa
     assert (tmp_path / "export/index.html").is_file()
     assert "[[relevance.topics]]" in (tmp_path / "config.toml").read_text()
     assert f"curator --config {tmp_path / 'config.toml'} review" in result.stdout  # what next
+    assert _stories_told_more_than_once(tmp_path / "curator.db") == DEMO_STORIES
 
     # Run again in the same folder: the same sources, nothing new, no second post.
     again = subprocess.run(

@@ -17,7 +17,6 @@ from datetime import timedelta
 from curator.models import LabelledPair, StorySignature
 from curator.screen.cluster import MatchReason, match_story
 from curator.screen.story_index import StoryIndex
-from curator.screen.story_terms import story_terms
 
 
 @dataclass(frozen=True)
@@ -89,9 +88,7 @@ def _judged(
         return True, alone.explanation
     if entry.first_seen_at - story.first_seen_at > window:
         return False, f"further apart than cluster.window ({window})"
-    evidence = weights.evidence(
-        story.item_id, entry, weights.query(story_terms(entry.title, entry.lead))
-    )
+    evidence = weights.evidence(story.item_id, entry, weights.query(entry))
     same = evidence.score >= threshold
     said = evidence.explain().removeprefix("same story: ")
     return same, f"{'same story' if same else 'another story'}: {said}"

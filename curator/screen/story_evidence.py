@@ -21,6 +21,10 @@ NAMES_PENALTY = 0.1  # titles naming someone or somewhere the other article neve
 # is a follow-up or another story. (A feed of many outlets, such as a news search, pays it
 # too: precision before recall.)
 SAME_OUTLET_PENALTY = 0.1
+# An entry of fewer words, title and text (a feed's one-line summary where the page is
+# gone), has its cosine counted in part: a dozen words of an agency's press line match
+# any story of that agency as well as its own.
+FULL_TEXT_WORDS = 40
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Evidence:
     shared_names: tuple[str, ...]
     unshared_names: tuple[str, ...] = ()  # when each title names one the other never does
     same_outlet: bool = False  # the story has a report from the entry's feed already
+    text_words: int = FULL_TEXT_WORDS  # of the entry's title and text
 
     @property
     def score(self) -> float:
@@ -43,12 +48,15 @@ class Evidence:
             + NAMES_PENALTY * bool(self.unshared_names)
             + SAME_OUTLET_PENALTY * self.same_outlet
         )
-        return self.text + TITLE_WEIGHT * self.title - penalty
+        text = self.text * min(1.0, self.text_words / FULL_TEXT_WORDS)
+        return text + TITLE_WEIGHT * self.title - penalty
 
     def explain(self) -> str:
         """e.g. "same story: score 0.31 (text 0.35, title 0.48, 1.0 days apart);
         shared names: SAMHSA, Ohio"."""
         parts = [f"text {self.text:.2f}", f"title {self.title:.2f}"]
+        if self.text_words < FULL_TEXT_WORDS:
+            parts[0] += f" of {self.text_words} words"
         parts.append(f"{self.days_apart:.1f} days apart")
         if self.numbers:
             parts.append("numbers differ: " + " / ".join(self.numbers))

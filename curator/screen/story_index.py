@@ -34,9 +34,11 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 @dataclass(frozen=True)
 class Query:
     """An entry's TF-IDF weights (unit length), by the index's term ids; terms the index
-    does not know count in the length only."""
+    does not know count in the length only. `text_words`: how many words its title and
+    text have."""
 
     weights: dict[int, float]
+    text_words: int
 
 
 class StoryIndex:
@@ -95,14 +97,15 @@ class StoryIndex:
         in memory until the index is built again)."""
         self.earliest = earliest
 
-    def query(self, terms: Counter[str]) -> Query:
+    def query(self, entry: StorySignature) -> Query:
         """An entry's terms weighed against the stories held now."""
-        known = self._vocabulary
+        terms, known = story_terms(entry.title, entry.lead), self._vocabulary
         weights = {
             term: _damped(count) * self._idf(known.get(term)) for term, count in terms.items()
         }
         length = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return Query({known[t]: w / length for t, w in weights.items() if t in known})
+        text_words = len(entry.title.split()) + len(entry.lead.split())
+        return Query({known[t]: w / length for t, w in weights.items() if t in known}, text_words)
 
     def candidates(
         self, entry: StorySignature, query: Query, shingles: frozenset[str]
@@ -141,6 +144,7 @@ class StoryIndex:
             (", ".join(sorted(ours)), ", ".join(sorted(theirs))) if differ else (),
             (),
             same_outlet=bool(entry.source_id) and entry.source_id in self._sources[position],
+            text_words=query.text_words,
         )
         if threshold is not None and evidence.score < threshold:
             return evidence
