@@ -5,10 +5,13 @@
 Measures the first export of a database of posts never exported (the related posts
 of all 10,000 are chosen), an export with no change (must write nothing), a cold
 export (an empty folder, e.g. a new out_dir; related posts were chosen, as each
-post's are at its first export), one with one post edited and one with one new
-post; prints a table. Goal: cold < 5 s on 2 cores. The "(disk only)" row, just before
-the cold one, writes as many files of the same sizes in a plain loop: the part of a
-cold export that is the machine's.
+post's are at its first export), then as `curator publish` exports (the search index
+left stale): one post edited, one new post, and the export that catches the index
+up (the service's, or `curator export`), and last one new post indexed at once, as
+every export did before; prints a table. Goal: cold < 5 s, a publish's export a few
+seconds, on 2 cores. The "(disk only)" row, just before the cold one, writes as many
+files of the same sizes in a plain loop: the part of a cold export that is the
+machine's; "(Pagefind alone)" indexes the 10,000 post pages and nothing else.
 The text is synthetic but shaped like news: topic words plus a Zipf-distributed
 common vocabulary, 1-3 tags from 30, a lead image on half the posts.
 """
@@ -27,6 +30,7 @@ from pathlib import Path
 
 from curator import config as config_module
 from curator.site.run import export_site
+from curator.site.search import index_posts
 from curator.store import Store
 from curator.store.times import to_db
 
@@ -86,22 +90,22 @@ def generate(store: Store, count: int, seed: int = 7) -> None:
     store.db["posts"].insert_all(posts, batch_size=1000)
 
 
-Row = tuple[str, float, float, float, int, int, int]  # run, wall, user, sys, files...
+Row = tuple[str, float, float, float, int, int, int, str]  # run, wall, user, sys, files...
 
 
-def timed(name: str, config: config_module.Config, store: Store) -> Row:
+def timed(name: str, config: config_module.Config, store: Store, index: bool = True) -> Row:
     """Wall-clock, user and system CPU seconds. On a busy machine the CPU times show the
     cost; the system time is mostly the kernel creating files (see docs/benchmarks.md).
     Each run starts with the disk flushed, so it does not pay for the last one's writes."""
     os.sync()
     started, before = time.perf_counter(), os.times()
-    report = export_site(config, store, NOW)
+    report = export_site(config, store, NOW, index_search=index)
     after = os.times()
     # With the children: a big export renders post pages in a worker process too.
     user = after.user + after.children_user - before.user - before.children_user
     system = after.system + after.children_system - before.system - before.children_system
     return (name, time.perf_counter() - started, user, system, len(report.written),
-            report.unchanged, report.related_chosen)  # fmt: skip
+            report.unchanged, report.related_chosen, report.search.value)  # fmt: skip
 
 
 def just_the_files(name: str, folder: Path, like: Path) -> Row:
@@ -116,7 +120,18 @@ def just_the_files(name: str, folder: Path, like: Path) -> Row:
         (folder / f"{n}.html").write_bytes(data)
     after = os.times()
     return (name, time.perf_counter() - started, after.user - before.user,
-            after.system - before.system, len(contents), 0, 0)  # fmt: skip
+            after.system - before.system, len(contents), 0, 0, "")  # fmt: skip
+
+
+def pagefind_alone(name: str, folder: Path) -> Row:
+    """Pagefind on the post pages, with the export's launcher: what indexing costs."""
+    os.sync()
+    started, before = time.perf_counter(), os.times()
+    index_posts(folder, "bench")
+    after = os.times()
+    user = after.children_user - before.children_user
+    system = after.children_system - before.children_system
+    return (name, time.perf_counter() - started, user, system, 0, 0, 0, "made")
 
 
 def main() -> None:
@@ -140,22 +155,26 @@ def main() -> None:
         rows.append(just_the_files("(disk only)", root / "plain", root / "export"))
         shutil.rmtree(root / "export")
         rows.append(timed("cold", config, store))
+        rows.append(pagefind_alone("(Pagefind alone)", root / "export"))
         store.db["posts"].update(
             args.posts // 2, {"body_html": "<p>Corrected.</p>", "updated_at": to_db(NOW)}
         )
-        rows.append(timed("one post edited", config, store))
+        rows.append(timed("publish: one edit", config, store, index=False))
         generate_one(store, args.posts + 1)
-        rows.append(timed("one new post", config, store))
+        rows.append(timed("publish: new post", config, store, index=False))
+        rows.append(timed("index catch-up", config, store))
+        generate_one(store, args.posts + 2)
+        rows.append(timed("new post, indexed", config, store))
         store.close()
     print(f"{args.posts:,} posts")
     print(
-        f"{'run':<18}{'wall s':>8}{'user s':>8}{'sys s':>8}{'written':>9}{'unchanged':>11}"
-        f"{'related':>9}"
+        f"{'run':<19}{'wall s':>8}{'user s':>8}{'sys s':>8}{'written':>9}{'unchanged':>11}"
+        f"{'related':>9}  search"
     )
-    for name, wall, user, system, written, unchanged, related in rows:
+    for name, wall, user, system, written, unchanged, related, search in rows:
         print(
-            f"{name:<18}{wall:>8.2f}{user:>8.2f}{system:>8.2f}{written:>9}{unchanged:>11}"
-            f"{related:>9}"
+            f"{name:<19}{wall:>8.2f}{user:>8.2f}{system:>8.2f}{written:>9}{unchanged:>11}"
+            f"{related:>9}  {search}"
         )
 
 

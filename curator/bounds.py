@@ -14,6 +14,7 @@ import unicodedata
 # Characters, not bytes (documented in the README's "Limits on what a feed sends").
 MAX_TITLE = 500
 MAX_AUTHOR = 200
+MAX_IMAGE_ALT = 300  # a page's og:image:alt; good alt text is a sentence or two
 MAX_LINK = 2_000
 MAX_LANGUAGE = 8  # a page's primary language subtag (BCP 47: 2 to 8 letters)
 MAX_TAG = 100

@@ -109,7 +109,8 @@ def send_weekly_digest(config: Config, store: Store, now: datetime, should_stop:
 def _export(config: Config, store: Store, now: datetime, should_stop: ShouldStop) -> str:
     report = export_site(config, store, now)
     return (
-        f"{report.posts} posts; {len(report.written)} files written, {report.unchanged} unchanged"
+        f"{report.posts} posts; {len(report.written)} files written, {report.unchanged} unchanged;"
+        f" search index {report.search}"
     )
 
 

@@ -160,6 +160,7 @@ class Article:
     image_url: str | None = None
     language: str | None = None
     note: str | None = None  # why it fell back, failed or was skipped
+    image_alt: str | None = None  # the page's own description of its image (og:image:alt)
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ class Item:
     merged_into: int | None = None
     learned: float | None = None  # the model's probability that the editors keep it
     learned_reasons: tuple[str, ...] = ()  # "+al anon", "−earnings": the words that weighed most
+    image_alt: str | None = None  # the page's description of its image: a suggestion only
 
 
 @dataclass(frozen=True)
@@ -340,6 +342,7 @@ class NewItem:
     language: str | None
     first_seen_at: datetime
     published_at: datetime | None
+    image_alt: str | None = None  # the page's, offered to the editor as a suggestion
 
 
 @dataclass(frozen=True)

@@ -287,6 +287,10 @@ def test_sending_without_a_server_or_password_or_recipients_names_the_setting(
         ({"list_address": "x@y.org", "smtp_host": "mail.example.org", "smtp_user": "news"},
          "digest.password_env: $CURATOR_SMTP_PASSWORD is not set"),
         ({"smtp_host": "mail.example.org", "recipients": "nowhere.txt"}, "digest.recipients: "),
+        ({"smtp_host": "mail.example.org", "list_address": "x@y.org", "ca_file": "no.pem"},
+         "digest.ca_file: "),
+        ({"smtp_host": "mail.example.org", "list_address": "lists"},
+         "digest.list_address: 'lists' is not an email address"),
     ]  # fmt: skip
     for digest, message in cases:
         with pytest.raises(ConfigError, match=f"^config: {re.escape(message)}"):

@@ -82,6 +82,16 @@ def test_the_same_title_gets_a_distinct_stable_slug(desk: tuple[Store, Run]) -> 
     }  # fmt: skip
 
 
+def test_a_publish_leaves_the_search_index_to_the_next_export(desk: tuple[Store, Run]) -> None:
+    store, run = desk
+    first, second = drafted(store, run), drafted(store, run, title="Recovery housing")
+    assert "search:" not in run("publish", str(first)).output  # a new site is indexed at once
+    published = run("publish", str(second))
+    assert "search: finds it after the next export" in published.output
+    assert "the index was made again" in run("export").output
+    assert "the index was up to date" in run("export").output
+
+
 def test_stigmatising_terms_hold_the_post_until_allowed(desk: tuple[Store, Run]) -> None:
     store, run = desk
     item = drafted(store, run, body="The addict found help.\n")

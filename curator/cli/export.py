@@ -8,6 +8,14 @@ import click
 
 from curator.cli.context import AppContext, now, pass_app
 from curator.site.run import export_site
+from curator.site.search import SearchIndex
+
+SEARCH_STATES = {
+    SearchIndex.CURRENT: "the index was up to date",
+    SearchIndex.MADE: "the index was made again",
+    SearchIndex.STALE: "the index is stale; the next export makes it again",
+    SearchIndex.NONE: "no index (no live post)",
+}
 
 
 @click.command()
@@ -26,6 +34,7 @@ def export(app: AppContext, out_dir: Path | None) -> None:
         f"Exported {report.posts} posts: {len(report.written)} files written, "
         f"{report.unchanged} unchanged, {len(report.removed)} removed."
     )
+    console.print(f"Search:    {SEARCH_STATES[report.search]}", highlight=False)
     console.print(f"Atom:      {report.atom}", highlight=False, soft_wrap=True)
     console.print(f"RSS:       {report.rss}", highlight=False, soft_wrap=True)
     console.print(f"JSON Feed: {report.json_feed}", highlight=False, soft_wrap=True)

@@ -22,6 +22,7 @@ from curator.cli.listing import Column, json_option, limit_option, print_rows, s
 from curator.desk.publish import ImageChoice, post_to_retract, publish_item, retract_post
 from curator.errors import CuratorError, TermsToReconsider
 from curator.site.run import export_site
+from curator.site.search import SearchIndex
 
 
 @click.command()
@@ -55,7 +56,7 @@ def publish(app: AppContext, item_id: int, allow_terms: bool, image_url: str | N
         click.echo(note, err=True)
     for note in views.image_notes(published):
         click.echo(note, err=True)
-    export_now(app)
+    export_now(app, index_search=False)
 
 
 @click.command()
@@ -110,11 +111,15 @@ def posts(app: AppContext, include_retracted: bool, limit: int, as_json: bool) -
     say_if_cut(len(found), total)
 
 
-def export_now(app: AppContext) -> None:
-    """Bring the feeds and site up to date; the post itself is already saved."""
+def export_now(app: AppContext, *, index_search: bool = True) -> None:
+    """Bring the feeds and site up to date; the post itself is already saved. A publish
+    leaves a big search index to the next export; a retraction takes the post out of
+    search at once (its excerpt must not stay findable)."""
     try:
-        report = export_site(app.config, app.store, now())
+        report = export_site(app.config, app.store, now(), index_search=index_search)
     except CuratorError as e:
         click.echo(f"error: saved, but the export failed: {e}; run `curator export`", err=True)
         raise click.exceptions.Exit(1) from e
     click.echo(f"exported {report.posts} post(s) to {report.out_dir}")
+    if report.search is SearchIndex.STALE:
+        click.echo("search: finds it after the next export (the service's, or `curator export`)")

@@ -10,7 +10,10 @@
     <!-- how to go on, how to save; the article text, to draw from; removed on save -->
 
 Most posts need only a title and tags, so that is all the header asks, with an
-`Alt:` line for the lead image's alt text (empty when the post has no image);
+`Alt:` line for the lead image's alt text (empty when the post has no image). The
+first draft's `Alt:` line starts as the page's own description of its image
+(og:image:alt, when it has one), and the comment asks the editor to check it: saving
+the draft is confirming it; an editor who empties the line publishes no alt text;
 scripts may write the same, or the TOML front matter between `+++` lines that
 drafts used before (there the alt text is `image_alt`).
 The credit ("Read the full report from …") is the export's and the crisis line is
@@ -61,9 +64,10 @@ def template(
         )
     else:
         quoted = "\n".join(f"> {line}" if line else ">" for line in item.summary.splitlines())
-        head = DraftText(title or item.title, tags, f"{quoted}\n")
+        head = DraftText(title or item.title, tags, f"{quoted}\n", item.image_alt or "")
     notes = [
         GUIDE,
+        *_alt_note(item.image_alt, head.image_alt),
         f'Curator adds "Read the full report from {credit}" and, on overdose or suicide,',
         "the crisis line: you need not write them.",
         *([how_to_save] if how_to_save else []),
@@ -73,6 +77,23 @@ def template(
         notes += ["", f"--- {text.source_name}: {text.url}", text.text.replace("-->", "- ->")]
     body = head.body.rstrip()
     return f"{front_matter(head)}\n{body}\n\n<!--\n" + "\n".join(notes) + "\n-->\n"
+
+
+def _alt_note(suggested: str | None, alt: str) -> list[str]:
+    """What to do with the page's description of its image: check it, or use it."""
+    if not suggested:
+        return []
+    if alt == suggested:
+        return [
+            "The Alt: line is the page's own description of its image: check that it",
+            "says what the image shows, for readers who cannot see it, or rewrite it.",
+        ]
+    if alt:
+        return []
+    return [
+        "The page describes its image as (copy it to the Alt: line if it fits):",
+        suggested.replace("-->", "- ->"),
+    ]
 
 
 def front_matter(text: DraftText) -> str:

@@ -108,7 +108,7 @@ def publish_item(
         item, draft, editor, now, config=config, slug_taken=taken, allow_terms=allow_terms
     )
     url = image.url or item.image_url
-    alt = image.alt or (draft.image_alt if draft else "")
+    alt = lead_image_alt(image, draft, item)
     prepared = images.prepare_lead_image(config, url, alt, image.credit, now)
     post = replace(
         decided.post,
@@ -118,6 +118,17 @@ def publish_item(
     )
     stored = store.posts.publish(decided.change, post, prepared.renditions)
     return Published(stored, decided.language, prepared.problem)
+
+
+def lead_image_alt(choice: ImageChoice, draft: Draft | None, item: Item) -> str:
+    """The editor's alt text: `--image-alt`, else the draft's. The page's description of
+    its own image, left as the template offered it, does not describe another image
+    chosen with `--image`: then there is none (and publish says so)."""
+    alt = choice.alt or (draft.image_alt if draft else "")
+    other_image = choice.url is not None and choice.url != item.image_url
+    if not choice.alt and other_image and alt == item.image_alt:
+        return ""
+    return alt
 
 
 def decide_publication(

@@ -38,6 +38,8 @@ class MailServer:
         if digest.smtp_user and not config.smtp_password:
             raise ConfigError("digest.password_env", f"${digest.password_env} is not set")
         ca_file = config.root / digest.ca_file if digest.ca_file else None
+        if ca_file is not None and not ca_file.is_file():
+            raise ConfigError("digest.ca_file", f"{str(ca_file)!r} is not a file")
         return cls(digest.smtp_host, digest.smtp_port, digest.security, digest.smtp_user,
                    config.smtp_password, ca_file)  # fmt: skip
 

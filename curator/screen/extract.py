@@ -80,6 +80,8 @@ def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
     title = bounds.one_line(meta.get("title"), bounds.MAX_TITLE) or entry.title
     text = _main_text(tree, url, title) if tree is not None else ""
     text = bounds.clip(text, bounds.MAX_ARTICLE_TEXT)
+    image = clean_link(meta.get("image"), url)
+    alt = bounds.one_line(meta.get("image_alt"), bounds.MAX_IMAGE_ALT) if image else ""
     article = Article(
         entry_id=entry.id,
         url=url,
@@ -90,8 +92,9 @@ def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
         author=bounds.one_line(meta.get("author"), bounds.MAX_AUTHOR) or None,
         published_at=_parse_date(meta.get("published")) or entry.published_at,
         site_name=bounds.one_line(meta.get("site_name"), bounds.MAX_TITLE) or None,
-        image_url=clean_link(meta.get("image"), url),
+        image_url=image,
         language=meta.get("language", "")[: bounds.MAX_LANGUAGE] or None,
+        image_alt=alt or None,
     )
     walled = paywalled and len(text) < 3 * MIN_TEXT_CHARS
     if not walled and len(text) >= MIN_TEXT_CHARS:

@@ -1,4 +1,5 @@
-"""A page's metadata (title, author, date, site, image, canonical address, language)
+"""A page's metadata (title, author, date, site, image and its alt text, canonical
+address, language)
 from the lxml tree trafilatura parses anyway: JSON-LD first, then <meta> tags, then the
 page's structure. Pure: a tree in, a dict of strings out (bounded by the caller)."""
 
@@ -11,7 +12,8 @@ from lxml.html import HtmlElement
 
 
 def page_metadata(tree: HtmlElement) -> dict[str, str]:
-    """Title, author, date, site, image, canonical and language from the head."""
+    """Title, author, date, site, image (and image_alt), canonical and language from
+    the head."""
     found: dict[str, str] = {}
     for key, value in _json_ld(tree).items():
         found.setdefault(key, value)
@@ -29,8 +31,23 @@ def page_metadata(tree: HtmlElement) -> dict[str, str]:
             if content:
                 found.setdefault(key, content)
                 break
+    alt = _image_alt(tags, found.get("image"))
+    if alt:
+        found["image_alt"] = alt
     _structural(tree, found, locale=_meta(tags, "og:locale"))
     return found
+
+
+def _image_alt(tags: dict[tuple[str, str], str], image: str | None) -> str | None:
+    """og:image:alt (or twitter:image:alt), but only when the image chosen is the one
+    it describes: a JSON-LD image that differs from og:image has no alt from the page."""
+    for image_name, alt_name in (
+        ("og:image", "og:image:alt"),
+        ("twitter:image", "twitter:image:alt"),
+    ):
+        if image is not None and _meta(tags, image_name) == image and _meta(tags, alt_name):
+            return _meta(tags, alt_name)
+    return None
 
 
 def _structural(tree: HtmlElement, found: dict[str, str], *, locale: str | None) -> None:

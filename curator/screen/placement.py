@@ -136,6 +136,7 @@ def _new_item(
         language=article.language,
         first_seen_at=entry.first_seen_at,
         published_at=article.published_at or entry.published_at,
+        image_alt=article.image_alt,
     )
 
 

@@ -5,17 +5,31 @@ JavaScript, search.html is a plain list of every post.
 The binary comes in the `pagefind_bin` wheel. Pagefind writes a new bundle into a
 temporary folder, which then takes the place of the old one, so that readers never
 load half an index.
+
+Pagefind cannot add one page to an index: at 10,000 posts it takes 10-35 s to index
+them all (its Python API takes as long: writing the bundle is most of it; see
+docs/site.md). So an editor's publish does not wait for it: the export notes the key
+of the post pages it writes (`WANTED`) before writing them, and the index keeps the key
+it was made from (`KEY`); while the two differ the index is stale, and the previous one
+serves until the next export that indexes (the service's, or `curator export`). One
+indexing at a time, under its own lock, outside the export's: a publish never waits
+for an indexing run either.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 
 from curator.errors import ExportError
+from curator.site.atomic import write_atomic
 
 BUNDLE = "pagefind"
 # Linux's PR_SET_PDEATHSIG (kept across exec): the binary gets SIGKILL when the thread
@@ -29,8 +43,58 @@ if os.getppid() != int(sys.argv[1]):
     sys.exit("pagefind: the export that started it is gone")
 os.execv(sys.argv[2], sys.argv[2:])
 """
-KEY = ".curator-indexed"
-TIMEOUT = 600  # seconds; 10,000 posts take a few
+KEY = ".curator-indexed"  # in the bundle: the key of the post pages it was made from
+WANTED = ".curator-search-wanted"  # beside it: the post pages' key as last written
+LOCK = ".curator-search.lock"
+TIMEOUT = 600  # seconds; 10,000 posts take 10-35 s
+
+
+class SearchIndex(StrEnum):
+    """What an export found or did about the search index."""
+
+    CURRENT = "current"  # made from the post pages as they are
+    MADE = "made"  # made again by this export
+    STALE = "stale"  # left for the next export; the previous index serves meanwhile
+    NONE = "none"  # no live post, no index
+
+
+def note_post_pages(out_dir: Path, key: str) -> None:
+    """Before the post pages are written: their key ("" when there are none), so that
+    an index made from other pages counts as stale, even if the export stops here."""
+    if wanted_key(out_dir) != key:
+        write_atomic(out_dir / WANTED, key.encode("utf-8"))
+
+
+def wanted_key(out_dir: Path) -> str | None:
+    """The key of the post pages the last export wrote; None before any did."""
+    try:
+        return (out_dir / WANTED).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def update_index(out_dir: Path, *, at_once: bool = True) -> SearchIndex:
+    """Make the index again if it is stale (drop it if no post is live). Unless
+    `at_once`, a stale index is left as it is, for the next export: only a site with no
+    index yet is indexed now (it is small, and search.html needs Pagefind's script)."""
+    wanted = wanted_key(out_dir)
+    if not at_once and wanted and (out_dir / BUNDLE).is_dir():
+        return SearchIndex.CURRENT if wanted == indexed_key(out_dir) else SearchIndex.STALE
+    with _one_index_at_a_time(out_dir):
+        return _index_if_stale(out_dir)
+
+
+def _index_if_stale(out_dir: Path) -> SearchIndex:
+    wanted = wanted_key(out_dir)  # read again: an export may have come in meanwhile
+    if wanted is None:
+        return SearchIndex.STALE  # no export wrote this folder: nothing to index yet
+    if not wanted:
+        drop_index(out_dir)
+        return SearchIndex.NONE
+    if wanted == indexed_key(out_dir):
+        return SearchIndex.CURRENT
+    index_posts(out_dir, wanted)
+    return SearchIndex.MADE
 
 
 def index_posts(out_dir: Path, key: str) -> None:
@@ -42,8 +106,7 @@ def index_posts(out_dir: Path, key: str) -> None:
         out_dir / f".{BUNDLE}-new-{os.getpid()}",
         out_dir / f".{BUNDLE}-old-{os.getpid()}",
     )
-    # The old index's key goes first: if this run fails, the next export indexes again.
-    (out_dir / BUNDLE / KEY).unlink(missing_ok=True)
+    # If this run fails, the old index stays with its key: stale, so indexed again next time.
     _run_pagefind(out_dir, fresh)
     (fresh / KEY).write_text(key, encoding="utf-8")
     current = out_dir / BUNDLE
@@ -74,13 +137,25 @@ def drop_index(out_dir: Path) -> None:
 
 
 def indexed_key(out_dir: Path) -> str | None:
-    """The key of the post pages the index was made from; None if there is no index.
-    An export that stopped after writing pages but before indexing them leaves an old
-    key, so the next export indexes them (the pages it writes may be none)."""
+    """The key of the post pages the index was made from; None if there is no index."""
     try:
         return (out_dir / BUNDLE / KEY).read_text(encoding="utf-8")
     except OSError:
         return None
+
+
+@contextlib.contextmanager
+def _one_index_at_a_time(out_dir: Path) -> Iterator[None]:
+    """An exclusive lock of its own: a second indexing waits; exports do not."""
+    try:
+        fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise ExportError(str(out_dir / LOCK), e.strerror or str(e)) from e
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _executable() -> Path:

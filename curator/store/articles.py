@@ -47,6 +47,7 @@ class ArticleStore:
                     "published_at": to_db(article.published_at),
                     "site_name": article.site_name,
                     "image_url": article.image_url,
+                    "image_alt": article.image_alt,
                     "language": article.language,
                     "text": article.text,
                     "status": article.status.value,
@@ -142,4 +143,5 @@ def _article(row: dict[str, Any]) -> Article:
         image_url=row["image_url"],
         language=row["language"],
         note=row["note"],
+        image_alt=row.get("image_alt"),
     )

@@ -41,6 +41,7 @@ def item_from_row(row: dict[str, Any]) -> Item:
         reject_reason=row["reject_reason"],
         source_names=tuple(json.loads(row.get("source_names") or "[]")),
         image_url=row["image_url"],
+        image_alt=row.get("image_alt"),
         site_name=row["site_name"],
         changed_by=row["changed_by"],
         changed_at=from_db(row["changed_at"]),

@@ -154,6 +154,7 @@ class ItemStore:
                         "description": new.description,
                         "outlets": 1,
                         "image_url": new.image_url,
+                        "image_alt": new.image_alt,
                         "site_name": new.site_name,
                         "language": new.language,
                         "first_seen_at": to_db(new.first_seen_at),

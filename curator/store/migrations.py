@@ -342,3 +342,11 @@ def m013_post_also_covered_by(db: Database) -> None:
     """The other outlets that covered a post's story when it was published (JSON list),
     credited under the post: "Also covered by ..."."""
     db.execute("ALTER TABLE posts ADD COLUMN also_covered_by TEXT")
+
+
+@MIGRATIONS()
+def m016_image_alt_suggestion(db: Database) -> None:
+    """The page's own description of its lead image (og:image:alt), on the article and
+    on the item: the draft template offers it to the editor, who confirms or rewrites it."""
+    db.execute("ALTER TABLE articles ADD COLUMN image_alt TEXT")
+    db.execute("ALTER TABLE items ADD COLUMN image_alt TEXT")

@@ -162,7 +162,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def search_bundle(folder: Path) -> dict[str, bytes]:
     """The search index (`pagefind/`), which replaces the old one whole; without the note
-    of what it was made from (.curator-indexed), which goes first when it is made again."""
+    of what it was made from (.curator-indexed)."""
     files = _files(folder).items()
     return {
         k: v for k, v in files if k.startswith("pagefind/") and not k.endswith(".curator-indexed")
