@@ -279,8 +279,9 @@ def _check_colours(values: dict[str, Any]) -> None:
 
 
 def _check_digest(values: dict[str, Any]) -> None:
-    """The digest's time reads as HH:MM; its unsubscribe link names the recipient; mail
-    goes in clear only to a relay on this machine."""
+    """The digest's time reads as HH:MM; its unsubscribe link names the recipient; it goes
+    to a recipients file or a list, never both; mail goes in clear only to a relay on
+    this machine."""
     if not _TIME_OF_DAY.match(values["digest.time"]):
         raise ConfigError("digest.time", f"{values['digest.time']!r} is not a time like '08:00'")
     link = values["digest.unsubscribe_url"]
@@ -291,6 +292,8 @@ def _check_digest(values: dict[str, Any]) -> None:
     sender = parseaddr(values["digest.sender"])[1]
     if "@" not in sender:
         raise ConfigError("digest.sender", f"{values['digest.sender']!r} is not an email address")
+    if values["digest.recipients"] and values["digest.list_address"]:
+        raise ConfigError("digest.list_address", "set it or digest.recipients, not both")
     host = values["digest.smtp_host"]
     if values["digest.enabled"] and not (host and (values["digest.recipients"] or
                                                    values["digest.list_address"])):  # fmt: skip

@@ -269,6 +269,7 @@ def test_digest_preview_writes_the_email_for_an_editor_to_check(
         ({"security": "none", "smtp_host": "mail.example.org"}, "digest.security: 'none' sends"),
         ({"smtp_port": 0}, "digest.smtp_port: 0 is below the minimum 1"),
         ({"enabled": True}, "digest.enabled: needs digest.smtp_host and recipients"),
+        ({"recipients": "r.txt", "list_address": "x@y.org"}, "digest.list_address: set it or"),
     ],
 )
 def test_a_wrong_digest_setting_is_one_line_naming_the_key(make_config, digest, message):
