@@ -174,7 +174,7 @@ class DigestSettings:
     ca_file: str = setting("", "CA certificates to trust for the SMTP server (empty: the system's)")
     sender: str = setting("Example Family Network <news@example.org>", "the From address")
     recipients: str = setting("", "file of recipients' addresses, one a line")
-    list_address: str = setting("", "or one mailing-list address to send a single copy to (not both)")
+    list_address: str = setting("", "or one mailing-list address for a single copy (not both)")
     unsubscribe_url: str = setting(
         "https://example.org/unsubscribe?email={email}", "unsubscribe link; {email} is filled in"
     )
