@@ -293,7 +293,7 @@ def test_the_scorer_reads_the_stored_numbers_as_scikit_learn_would(
     from curator.screen import learned_model as lm
 
     rows = read_labels(labelled_file.read_text(encoding="utf-8").splitlines(), "x", now)
-    weights, _ = lm.fit_weights(rows, learning_config.topics)
+    weights = lm.fit_weights(rows, learning_config.topics).weights
     blocks = []
     for params, token, vocabulary, idf, document in (
         (lm._WORD, lm._TOKEN, weights.word_vocabulary, weights.word_idf, lm.word_document),

@@ -26,6 +26,9 @@ from curator.models import Decision, ModelWeights
 from curator.screen.relevance import topic_points
 
 TEXT_CHARS = 1500  # the lead (some 250 words) says what a story is about; the rest costs time
+# The rules' points are read on the title and the first paragraphs: their body points
+# stop growing after four mentions, and the look-up costs time in proportion to the text.
+TOPIC_CHARS = 800
 CHAR_TEXT_CHARS = 0  # character n-grams read the title only (the text costs time, adds little)
 MAX_FEATURES = 40000  # per vectorizer: bounds the model's size
 REASONS_EACH_WAY = 3
@@ -60,7 +63,7 @@ def topic_features(rows: Sequence[Decision], topics: Sequence[Topic]) -> np.ndar
     """The rules' points per topic on the title and the lead, squashed (log1p) so one
     topic cannot dominate."""
     chosen = tuple(topics)
-    points = [topic_points(row.title, row.text[:TEXT_CHARS], chosen) for row in rows]
+    points = [topic_points(row.title, row.text[:TOPIC_CHARS], chosen) for row in rows]
     return np.log1p(np.asarray(points, dtype=np.float64).reshape(len(rows), len(topics)))
 
 
@@ -74,13 +77,22 @@ def source_features(rows: Sequence[Decision], sources: Sequence[str]) -> sparse.
     return sparse.csr_matrix((data, (rows_at, columns)), shape=(len(rows), len(sources)))
 
 
+@dataclass(frozen=True)
+class Fitted:
+    """A trained model as plain numbers and, when asked, what a model fitted on the
+    older rows only says of the newer ones (the held-back check)."""
+
+    weights: ModelWeights
+    held_back: np.ndarray | None  # P(kept) of the rows after `older`
+
+
 def fit_weights(
     rows: Sequence[Decision], topics: Sequence[Topic], *, older: int | None = None
-) -> tuple[ModelWeights, ModelWeights | None]:
-    """Train on `rows` (both kinds present) and return the model as plain numbers; with
-    `older`, also a model fitted on the first `older` rows only, for the held-back check.
-    Both share the vocabularies, fitted once on every row: a word seen only in the newer
-    rows gets no weight from the older ones, and the text is read once, not twice."""
+) -> Fitted:
+    """Train on `rows` (both kinds present); with `older`, also fit the first `older`
+    rows alone and score the rest. Both fits share the vocabularies, fitted once on
+    every row: a word seen only in the newer rows gets no weight from the older ones,
+    the text is read once, and the held-back rows are scored from the same matrix."""
     words = TfidfVectorizer(token_pattern=_TOKEN, min_df=2, max_features=MAX_FEATURES, **_WORD)
     chars = TfidfVectorizer(min_df=2, max_features=MAX_FEATURES, **_CHAR)
     word_matrix = words.fit_transform([word_document(r.title, r.text) for r in rows])
@@ -91,21 +103,28 @@ def fit_weights(
         format="csr",
     )
     labels = np.asarray([r.relevant for r in rows], dtype=int)
+    model = _fit(features, labels)
+    weights = ModelWeights(
+        word_vocabulary={term: int(i) for term, i in words.vocabulary_.items()},
+        word_idf=tuple(_rounded(words.idf_)),
+        char_vocabulary={term: int(i) for term, i in chars.vocabulary_.items()},
+        char_idf=tuple(_rounded(chars.idf_)),
+        topics=tuple(t.name for t in topics),
+        sources=sources,
+        coefficients=tuple(_rounded(model.coef_[0])),
+        intercept=float(model.intercept_[0]),
+    )
+    if not older:
+        return Fitted(weights, None)
+    older_model = _fit(features[:older], labels[:older])
+    return Fitted(weights, older_model.predict_proba(features[older:])[:, 1])
 
-    def weights(upto: int) -> ModelWeights:
-        model = _fit(features[:upto], labels[:upto])
-        return ModelWeights(
-            word_vocabulary={term: int(i) for term, i in words.vocabulary_.items()},
-            word_idf=tuple(_rounded(words.idf_)),
-            char_vocabulary={term: int(i) for term, i in chars.vocabulary_.items()},
-            char_idf=tuple(_rounded(chars.idf_)),
-            topics=tuple(t.name for t in topics),
-            sources=sources,
-            coefficients=tuple(_rounded(model.coef_[0])),
-            intercept=float(model.intercept_[0]),
-        )
 
-    return weights(len(rows)), (weights(older) if older else None)
+def rules_scores(rows: Sequence[Decision], topics: Sequence[Topic]) -> np.ndarray:
+    """The rules' score of each row on the title and the lead the model reads (the sum
+    of the topics' points, as `relevance.score_article` adds them)."""
+    chosen = tuple(topics)
+    return np.asarray([sum(topic_points(r.title, r.text[:TOPIC_CHARS], chosen)) for r in rows])
 
 
 def _fit(features: sparse.csr_matrix, labels: np.ndarray) -> LogisticRegression:

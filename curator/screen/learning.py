@@ -20,8 +20,7 @@ from sklearn.metrics import average_precision_score, precision_score, recall_sco
 
 from curator.config import Topic
 from curator.models import Decision, HeldBack, LearnedModel
-from curator.screen.learned_model import Scorer, fit_weights
-from curator.screen.relevance import score_article
+from curator.screen.learned_model import fit_weights, rules_scores
 from curator.settings import LearningSettings
 
 HELD_BACK_SHARE = 0.2
@@ -82,11 +81,11 @@ def train(
     cut = len(ordered) - max(1, round(len(ordered) * HELD_BACK_SHARE))
     older, newest = ordered[:cut], ordered[cut:]
     both_kinds = count_decisions(older).negatives and count_decisions(older).positives
-    weights, older_weights = fit_weights(ordered, topics, older=cut if both_kinds else None)
+    fitted = fit_weights(ordered, topics, older=cut if both_kinds else None)
     held = None
-    if older_weights is not None:
-        scorer = Scorer(older_weights, topics)
-        held = held_back_figures(scorer, newest, topics, threshold, settings.confidence)
+    if fitted.held_back is not None:
+        rules = rules_scores(newest, topics)
+        held = held_back_figures(fitted.held_back, rules, newest, threshold, settings.confidence)
     return LearnedModel(
         version=version,
         trained_at=now,
@@ -95,32 +94,33 @@ def train(
         negatives=counts.negatives,
         active=held is not None and beats_rules(held),
         held_back=held,
-        weights=weights,
+        weights=fitted.weights,
     )
 
 
 def held_back_figures(
-    scorer: Scorer,
+    probabilities: np.ndarray,
+    rules_score: np.ndarray,
     rows: Sequence[Decision],
-    topics: Sequence[Topic],
     threshold: float,
     confidence: float,
 ) -> HeldBack:
-    """The model (with the rules where it is not confident) and the rules alone on `rows`."""
+    """The model (with the rules where it is not confident) and the rules alone on `rows`,
+    given the model's probabilities and the rules' scores for them."""
     truth = np.asarray([r.relevant for r in rows], dtype=int)
-    rules = [score_article(r.title, r.text, topics, threshold) for r in rows]
-    probabilities = scorer.probabilities(rows)
+    rules_kept = [bool(score >= threshold and score > 0) for score in rules_score]
     model = [
-        combined_keep(v.kept, p, confidence) for v, p in zip(rules, probabilities, strict=True)
+        combined_keep(kept, float(p), confidence)
+        for kept, p in zip(rules_kept, probabilities, strict=True)
     ]
     return HeldBack(
         rows=len(rows),
         model_precision=_precision(truth, model),
         model_recall=_recall(truth, model),
-        rules_precision=_precision(truth, [v.kept for v in rules]),
-        rules_recall=_recall(truth, [v.kept for v in rules]),
+        rules_precision=_precision(truth, rules_kept),
+        rules_recall=_recall(truth, rules_kept),
         model_ranking=_ranking(truth, probabilities),
-        rules_ranking=_ranking(truth, np.asarray([v.score for v in rules])),
+        rules_ranking=_ranking(truth, rules_score),
     )
 
 

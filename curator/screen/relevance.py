@@ -74,7 +74,16 @@ def topic_points(title: str, text: str, topics: tuple[Topic, ...]) -> tuple[floa
     (a learned model reads them beside the words; training reads each row several
     times, hence the cache)."""
     fields = (_field("title", title), _field("body", text))
-    return tuple(_evidence(topic, fields, CONTEXT_WINDOW)[0] for topic in topics)
+    return tuple(_points(topic, fields) for topic in topics)
+
+
+def _points(topic: Topic, fields: tuple[_Field, ...]) -> float:
+    """A topic's points; 0 at once when no term of it can start in the text (most topics,
+    for most texts: the full look-up is most of the time training spends on the rules)."""
+    starts = _first_words(topic.terms) | _first_words(topic.context_terms)
+    if not any(starts & field.index.keys() for field in fields):
+        return 0.0
+    return _evidence(topic, fields, CONTEXT_WINDOW)[0]
 
 
 def on_topic_by_source(relevance: Relevance) -> Relevance:
@@ -158,6 +167,11 @@ def _by_first_word(terms: tuple[str, ...]) -> dict[str, tuple[tuple[int, str], .
     return {word: tuple(group) for word, group in groups.items()}
 
 
+@lru_cache(maxsize=1024)
+def _first_words(terms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_by_first_word(terms))
+
+
 def _present(field: _Field, terms: tuple[str, ...]) -> list[str]:
     """The distinct `terms` whose first word is in `field`, in their listed order. One
     set intersection, so the many terms a text does not contain cost nothing."""
@@ -172,7 +186,7 @@ def _body_points(hits: int) -> float:
 
 
 def _field(name: str, text: str) -> _Field:
-    words = tuple(stem(w) for w in _WORD.findall(text.lower()))
+    words = tuple(map(stem, _WORD.findall(text.lower())))
     index: dict[str, list[int]] = defaultdict(list)
     for position, word in enumerate(words):
         index[word].append(position)
