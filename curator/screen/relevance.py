@@ -81,9 +81,12 @@ def _points(topic: Topic, fields: tuple[_Field, ...]) -> float:
     """A topic's points; 0 at once when no term of it can start in the text (most topics,
     for most texts: the full look-up is most of the time training spends on the rules)."""
     starts = _first_words(topic.terms) | _first_words(topic.context_terms)
-    if not any(starts & field.index.keys() for field in fields):
+    if not any(starts.intersection(field.index) for field in fields):
         return 0.0
-    return _evidence(topic, fields, CONTEXT_WINDOW)[0]
+    counts = _topic_counts(topic, fields, CONTEXT_WINDOW)
+    if not any(any(found.values()) for found in counts.values()):
+        return 0.0  # no evidence: no need to look for the excludes
+    return _evidence(topic, fields, CONTEXT_WINDOW, counts)[0]
 
 
 def on_topic_by_source(relevance: Relevance) -> Relevance:
@@ -113,11 +116,15 @@ def _score_topic(
 
 
 def _evidence(
-    topic: Topic, fields: tuple[_Field, ...], window: int
+    topic: Topic,
+    fields: tuple[_Field, ...],
+    window: int,
+    counts: dict[str, dict[str, int]] | None = None,
 ) -> tuple[float, dict[str, dict[str, int]], str | None]:
-    """(weighted points, term counts per field, the exclude that matched): the points
-    are 0 when an exclude matched and the evidence is not strong enough to overrule it."""
-    counts = _topic_counts(topic, fields, window)
+    """(weighted points, term counts per field (counted here unless given), the exclude
+    that matched): the points are 0 when an exclude matched and the evidence is not
+    strong enough to overrule it."""
+    counts = counts if counts is not None else _topic_counts(topic, fields, window)
     title_hits = sum(counts["title"].values())
     body_hits = sum(counts["body"].values())
     points = TITLE_WEIGHT * min(title_hits, TITLE_CAP) + _body_points(body_hits)
