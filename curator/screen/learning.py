@@ -1,10 +1,10 @@
 """Deciding with the learned model: when to train, whether the model may be used, and
 what it does to an item. Pure functions over records; `learn_run` reads and writes.
 
-A model is used only when it has `min_decisions` of each kind and, trained on the
-older 80% of the decisions, it does no worse than the rules alone on the newest 20%
-(the held-back decisions) in both deciding (F1 of new vs filtered) and ordering
-(average precision), and better in one of them. It then moves an item between `new`
+A model is used only when it has `min_decisions` of each kind and, scoring each decision
+with a model fitted on the other four fifths (out of fold), it does no worse than the
+rules alone in both deciding (F1 of new vs filtered) and ordering (average precision),
+and better in one of them. It then moves an item between `new`
 and `filtered` only when its probability is beyond `confidence` either way; in
 between, the rules decide.
 """
@@ -174,7 +174,8 @@ def status_line(
 
 def held_back_line(held: HeldBack) -> str:
     return (
-        f"on {held.rows} held-back decisions: model precision {held.model_precision:.2f}, "
+        f"on {held.rows} decisions, each held back from the fit that scored it: "
+        f"model precision {held.model_precision:.2f}, "
         f"recall {held.model_recall:.2f}, ranking {held.model_ranking:.2f}; rules alone "
         f"precision {held.rules_precision:.2f}, recall {held.rules_recall:.2f}, "
         f"ranking {held.rules_ranking:.2f}"
