@@ -351,3 +351,14 @@ def test_the_rules_score_the_model_checks_against_is_the_rules_own(
 
     assert [round(float(v), 2) for v in found] == expected
     assert sum(v > 0 for v in expected) > 20  # the rows do give the rules something to score
+
+
+def test_the_check_reads_the_newest_decisions_unless_they_hold_too_few_of_a_kind(now) -> None:
+    def decisions(kept: int, off: int) -> list[Decision]:
+        return [Decision(f"Story {n}", "text", "", n < kept, now) for n in range(kept + off)]
+
+    older_rejects = decisions(0, 60) + decisions(2500, 0)  # the newest 2,000 all kept
+    mixed = decisions(1500, 60) + decisions(1500, 60)
+
+    assert len(learning.checked_decisions(older_rejects)) == 2560
+    assert list(learning.checked_decisions(mixed)) == mixed[-learning.CHECK_ROWS :]

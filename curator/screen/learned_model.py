@@ -85,16 +85,17 @@ class Fitted:
     model fitted without that row (the check that decides whether the model is used)."""
 
     weights: ModelWeights
-    out_of_fold: np.ndarray | None  # P(kept) of each checked row, from its left-out fold
+    out_of_fold: np.ndarray  # P(kept) of each checked row, from its left-out fold
 
 
 def fit_weights(
     rows: Sequence[Decision], topics: Sequence[Topic], *, folds: int = 0, checked: int = 0
 ) -> Fitted:
     """Train on `rows` (both kinds present); with `folds` (at least 2), also score each
-    of the newest `checked` rows (all, if 0) with a model fitted on the other folds of
-    them. The vocabularies are fitted once on every row (a word only the left-out fold
-    holds gets no weight from the others), so the text is read once for all the fits."""
+    of the newest `checked` rows (all, if 0; at least `folds` of each kind) with a model
+    fitted on the other folds of them. The vocabularies are fitted once on every row (a
+    word only the left-out fold holds gets no weight from the others), so the text is
+    read once for all the fits."""
     words = TfidfVectorizer(token_pattern=_TOKEN, min_df=2, max_features=MAX_FEATURES, **_WORD)
     chars = TfidfVectorizer(min_df=2, max_features=MAX_FEATURES, **_CHAR)
     word_matrix = words.fit_transform([word_document(r.title, r.text) for r in rows])
@@ -117,7 +118,7 @@ def fit_weights(
         intercept=float(model.intercept_[0]),
     )
     if folds < 2:
-        return Fitted(weights, None)
+        return Fitted(weights, np.zeros(0))
     newest = slice(-checked if checked else 0, None)
     return Fitted(weights, _out_of_fold(features[newest], labels[newest], folds))
 

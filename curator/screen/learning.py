@@ -82,9 +82,8 @@ def train(
     if not enough_decisions(counts, settings):
         return None
     ordered = sorted(decisions, key=lambda d: d.decided_at)
-    fitted = fit_weights(ordered, topics, folds=CHECK_FOLDS, checked=CHECK_ROWS)
-    assert fitted.out_of_fold is not None
-    checked = ordered[-len(fitted.out_of_fold) :]
+    checked = checked_decisions(ordered)
+    fitted = fit_weights(ordered, topics, folds=CHECK_FOLDS, checked=len(checked))
     rules = rules_scores(checked, topics)
     held = held_back_figures(fitted.out_of_fold, rules, checked, threshold, settings.confidence)
     return LearnedModel(
@@ -97,6 +96,14 @@ def train(
         held_back=held,
         weights=fitted.weights,
     )
+
+
+def checked_decisions(ordered: Sequence[Decision]) -> Sequence[Decision]:
+    """The newest CHECK_ROWS decisions, or all of them when those hold too few of a kind
+    for every fold to see both (there are `min_decisions` of each in all)."""
+    newest = ordered[-CHECK_ROWS:]
+    counts = count_decisions(newest)
+    return newest if min(counts.positives, counts.negatives) >= 2 * CHECK_FOLDS else ordered
 
 
 def held_back_figures(
