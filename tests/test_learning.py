@@ -293,7 +293,7 @@ def test_the_scorer_reads_the_stored_numbers_as_scikit_learn_would(
     from curator.screen import learned_model as lm
 
     rows = read_labels(labelled_file.read_text(encoding="utf-8").splitlines(), "x", now)
-    weights, _ = lm.fit_weights(rows, learning_config.topics)
+    weights = lm.fit_weights(rows, learning_config.topics).weights
     blocks = []
     for params, token, vocabulary, idf, document in (
         (lm._WORD, lm._TOKEN, weights.word_vocabulary, weights.word_idf, lm.word_document),
@@ -311,3 +311,54 @@ def test_the_scorer_reads_the_stored_numbers_as_scikit_learn_would(
     found = Scorer(weights, learning_config.topics).probabilities(rows)
 
     assert np.allclose(found, expected, atol=1e-9)
+
+
+def test_the_check_scores_every_decision_with_a_fit_that_left_it_out(
+    learning_config: Config, labelled_file: Path, now
+) -> None:
+    """The figures that switch a model on rest on all 80 decisions, each scored by a
+    model fitted without it, and not on the newest fifth only (16 decisions); a model
+    fitted on the same rows would score them near-perfectly."""
+    from curator.screen import learned_model as lm
+
+    rows = read_labels(labelled_file.read_text(encoding="utf-8").splitlines(), "x", now)
+    model = learning.train(rows, learning_config.topics, 2.0, learning_config.learning, now, 1)
+    fitted = lm.fit_weights(rows, learning_config.topics, folds=5)
+    inside = Scorer(fitted.weights, learning_config.topics).probabilities(rows)
+
+    assert model is not None and model.held_back is not None and model.held_back.rows == 80
+    assert fitted.out_of_fold is not None and len(fitted.out_of_fold) == 80
+    truth = [r.relevant for r in rows]
+    wrong_out = sum((p >= 0.5) != t for p, t in zip(fitted.out_of_fold, truth, strict=True))
+    wrong_in = sum((p >= 0.5) != t for p, t in zip(inside, truth, strict=True))
+    assert wrong_out > wrong_in
+
+
+def test_the_rules_score_the_model_checks_against_is_the_rules_own(
+    learning_config: Config, labelled_file: Path, now
+) -> None:
+    """The check reads the rules' score from the topic points (skipping topics with no
+    evidence); it must equal `score_article` on the same title and lead."""
+    from curator.screen import learned_model as lm
+    from curator.screen.relevance import score_article
+
+    rows = read_labels(labelled_file.read_text(encoding="utf-8").splitlines(), "x", now)
+    found = lm.rules_scores(rows, learning_config.topics)
+    expected = [
+        score_article(r.title, r.text[: lm.TOPIC_CHARS], learning_config.topics, 2.0).score
+        for r in rows
+    ]
+
+    assert [round(float(v), 2) for v in found] == expected
+    assert sum(v > 0 for v in expected) > 20  # the rows do give the rules something to score
+
+
+def test_the_check_reads_the_newest_decisions_unless_they_hold_too_few_of_a_kind(now) -> None:
+    def decisions(kept: int, off: int) -> list[Decision]:
+        return [Decision(f"Story {n}", "text", "", n < kept, now) for n in range(kept + off)]
+
+    older_rejects = decisions(0, 60) + decisions(2500, 0)  # the newest 2,000 all kept
+    mixed = decisions(1500, 60) + decisions(1500, 60)
+
+    assert len(learning.checked_decisions(older_rejects)) == 2560
+    assert list(learning.checked_decisions(mixed)) == mixed[-learning.CHECK_ROWS :]

@@ -29,7 +29,7 @@ def learn(app: AppContext, import_path: Path | None, status_only: bool) -> None:
 
     Published, drafted and promoted items count as kept; items rejected with
     --off-topic as not. The model is used only once it has learning.min_decisions
-    of each kind and beats the rules on the newest decisions, held back."""
+    of each kind and beats the rules on decisions it did not train on."""
     if import_path is not None:
         count = import_labels(app.store, import_path, now())
         app.console.print(f"imported {count} labelled rows from {import_path}")

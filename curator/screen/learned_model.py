@@ -19,6 +19,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from curator.config import Topic
@@ -26,6 +27,9 @@ from curator.models import Decision, ModelWeights
 from curator.screen.relevance import topic_points
 
 TEXT_CHARS = 1500  # the lead (some 250 words) says what a story is about; the rest costs time
+# The rules' points are read on the title and the first paragraphs: their body points
+# stop growing after four mentions, and the look-up costs time in proportion to the text.
+TOPIC_CHARS = 500
 CHAR_TEXT_CHARS = 0  # character n-grams read the title only (the text costs time, adds little)
 MAX_FEATURES = 40000  # per vectorizer: bounds the model's size
 REASONS_EACH_WAY = 3
@@ -34,6 +38,7 @@ MIN_WEIGHT = 0.05  # a contribution smaller than this explains nothing
 # must not outvote what its next story is about (bench/learn.py chose 0.3 over 1 and 0).
 SOURCE_WEIGHT = 0.3
 C = 10.0  # inverse regularisation; 3 and 30 did no better on bench/learn.py
+TOLERANCE = 1e-3  # lbfgs stops here: a third of the iterations of 1e-4, the same decisions
 _WORD = {"ngram_range": (1, 2), "sublinear_tf": True, "strip_accents": "unicode"}
 _CHAR = {"analyzer": "char_wb", "ngram_range": (3, 5), "sublinear_tf": True}
 _TOKEN = r"(?u)\b\w[\w'-]*\w\b|\b\w\b"  # keeps "al-anon", "12-step" whole
@@ -60,7 +65,7 @@ def topic_features(rows: Sequence[Decision], topics: Sequence[Topic]) -> np.ndar
     """The rules' points per topic on the title and the lead, squashed (log1p) so one
     topic cannot dominate."""
     chosen = tuple(topics)
-    points = [topic_points(row.title, row.text[:TEXT_CHARS], chosen) for row in rows]
+    points = [topic_points(row.title, row.text[:TOPIC_CHARS], chosen) for row in rows]
     return np.log1p(np.asarray(points, dtype=np.float64).reshape(len(rows), len(topics)))
 
 
@@ -74,13 +79,23 @@ def source_features(rows: Sequence[Decision], sources: Sequence[str]) -> sparse.
     return sparse.csr_matrix((data, (rows_at, columns)), shape=(len(rows), len(sources)))
 
 
+@dataclass(frozen=True)
+class Fitted:
+    """A trained model as plain numbers and, when asked, each row's probability from a
+    model fitted without that row (the check that decides whether the model is used)."""
+
+    weights: ModelWeights
+    out_of_fold: np.ndarray  # P(kept) of each checked row, from its left-out fold
+
+
 def fit_weights(
-    rows: Sequence[Decision], topics: Sequence[Topic], *, older: int | None = None
-) -> tuple[ModelWeights, ModelWeights | None]:
-    """Train on `rows` (both kinds present) and return the model as plain numbers; with
-    `older`, also a model fitted on the first `older` rows only, for the held-back check.
-    Both share the vocabularies, fitted once on every row: a word seen only in the newer
-    rows gets no weight from the older ones, and the text is read once, not twice."""
+    rows: Sequence[Decision], topics: Sequence[Topic], *, folds: int = 0, checked: int = 0
+) -> Fitted:
+    """Train on `rows` (both kinds present); with `folds` (at least 2), also score each
+    of the newest `checked` rows (all, if 0; at least `folds` of each kind) with a model
+    fitted on the other folds of them. The vocabularies are fitted once on every row (a
+    word only the left-out fold holds gets no weight from the others), so the text is
+    read once for all the fits."""
     words = TfidfVectorizer(token_pattern=_TOKEN, min_df=2, max_features=MAX_FEATURES, **_WORD)
     chars = TfidfVectorizer(min_df=2, max_features=MAX_FEATURES, **_CHAR)
     word_matrix = words.fit_transform([word_document(r.title, r.text) for r in rows])
@@ -91,27 +106,43 @@ def fit_weights(
         format="csr",
     )
     labels = np.asarray([r.relevant for r in rows], dtype=int)
+    model = _fit(features, labels)
+    weights = ModelWeights(
+        word_vocabulary={term: int(i) for term, i in words.vocabulary_.items()},
+        word_idf=tuple(_rounded(words.idf_)),
+        char_vocabulary={term: int(i) for term, i in chars.vocabulary_.items()},
+        char_idf=tuple(_rounded(chars.idf_)),
+        topics=tuple(t.name for t in topics),
+        sources=sources,
+        coefficients=tuple(_rounded(model.coef_[0])),
+        intercept=float(model.intercept_[0]),
+    )
+    if folds < 2:
+        return Fitted(weights, np.zeros(0))
+    newest = slice(-checked if checked else 0, None)
+    return Fitted(weights, _out_of_fold(features[newest], labels[newest], folds))
 
-    def weights(upto: int) -> ModelWeights:
-        model = _fit(features[:upto], labels[:upto])
-        return ModelWeights(
-            word_vocabulary={term: int(i) for term, i in words.vocabulary_.items()},
-            word_idf=tuple(_rounded(words.idf_)),
-            char_vocabulary={term: int(i) for term, i in chars.vocabulary_.items()},
-            char_idf=tuple(_rounded(chars.idf_)),
-            topics=tuple(t.name for t in topics),
-            sources=sources,
-            coefficients=tuple(_rounded(model.coef_[0])),
-            intercept=float(model.intercept_[0]),
-        )
 
-    return weights(len(rows)), (weights(older) if older else None)
+def _out_of_fold(features: sparse.csr_matrix, labels: np.ndarray, folds: int) -> np.ndarray:
+    """Each row's P(kept) from a model fitted on the other folds. Folds keep the time
+    order (no shuffle) and the share of each kind, so every fit sees both."""
+    found = np.zeros(len(labels))
+    for train, test in StratifiedKFold(n_splits=folds).split(features, labels):
+        found[test] = _fit(features[train], labels[train]).predict_proba(features[test])[:, 1]
+    return found
+
+
+def rules_scores(rows: Sequence[Decision], topics: Sequence[Topic]) -> np.ndarray:
+    """The rules' score of each row on the title and the lead the model reads (the sum
+    of the topics' points, as `relevance.score_article` adds them)."""
+    chosen = tuple(topics)
+    return np.asarray([sum(topic_points(r.title, r.text[:TOPIC_CHARS], chosen)) for r in rows])
 
 
 def _fit(features: sparse.csr_matrix, labels: np.ndarray) -> LogisticRegression:
     # One BLAS thread: on a busy two-core machine more threads only wait for each other.
     with threadpool_limits(limits=1):
-        return LogisticRegression(C=C, max_iter=2000).fit(features, labels)
+        return LogisticRegression(C=C, tol=TOLERANCE, max_iter=2000).fit(features, labels)
 
 
 def _rounded(values: np.ndarray) -> list[float]:
@@ -170,22 +201,30 @@ class Scorer:
         return values
 
 
-@dataclass(frozen=True)
 class _Block:
-    """One vectorizer's part of the model: its analyzer, and per n-gram (idf, weight)."""
+    """One vectorizer's part of the model: its analyzer, and per n-gram (idf, weight) in
+    one dictionary, so that each n-gram of a text costs one look-up."""
 
-    analyzer: Callable[[str], list[str]]
-    vocabulary: dict[str, int]
-    idf: Sequence[float]
-    coefficients: Sequence[float]
+    def __init__(
+        self,
+        analyzer: Callable[[str], list[str]],
+        vocabulary: dict[str, int],
+        idf: Sequence[float],
+        coefficients: Sequence[float],
+    ) -> None:
+        self.analyzer = analyzer
+        self.known = {g: (idf[i], coefficients[i]) for g, i in vocabulary.items()}
 
     def contributions(self, document: str) -> dict[str, float]:
         """Each known n-gram's share of the margin: (1 + log tf) * idf, L2-normalised,
         times its weight."""
-        counts = Counter(g for g in self.analyzer(document) if g in self.vocabulary)
-        values = {g: (1.0 + math.log(n)) * self.idf[self.vocabulary[g]] for g, n in counts.items()}
-        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-        return {g: v / norm * self.coefficients[self.vocabulary[g]] for g, v in values.items()}
+        values: dict[str, tuple[float, float]] = {}  # n-gram: (tf-idf, weight)
+        for gram, count in Counter(self.analyzer(document)).items():
+            if (entry := self.known.get(gram)) is not None:
+                idf, weight = entry
+                values[gram] = ((1.0 + math.log(count)) * idf if count > 1 else idf, weight)
+        norm = math.sqrt(sum(v * v for v, _ in values.values())) or 1.0
+        return {g: v / norm * weight for g, (v, weight) in values.items()}
 
 
 def _analyzer(params: dict, token: str | None) -> Callable[[str], list[str]]:
@@ -196,15 +235,17 @@ def _analyzer(params: dict, token: str | None) -> Callable[[str], list[str]]:
 
 def _reasons(named: dict[str, float]) -> tuple[str, ...]:
     """The readable features that weighed most each way; stop words and weights under
-    MIN_WEIGHT explain nothing to an editor."""
-    shown = [
-        (value, name)
-        for name, value in named.items()
-        if abs(value) >= MIN_WEIGHT and not _only_stop_words(name)
-    ]
-    shown.sort(key=lambda pair: -abs(pair[0]))
-    kept = [f"+{name}" for value, name in shown if value > 0][:REASONS_EACH_WAY]
-    dropped = [f"−{name}" for value, name in shown if value < 0][:REASONS_EACH_WAY]
+    MIN_WEIGHT explain nothing to an editor. Only the strongest are looked at."""
+    strong = [(value, name) for name, value in named.items() if abs(value) >= MIN_WEIGHT]
+    strong.sort(key=lambda pair: -abs(pair[0]))
+    kept: list[str] = []
+    dropped: list[str] = []
+    for value, name in strong:
+        side = kept if value > 0 else dropped
+        if len(side) < REASONS_EACH_WAY and not _only_stop_words(name):
+            side.append(f"{'+' if value > 0 else '−'}{name}")
+        if len(kept) == len(dropped) == REASONS_EACH_WAY:
+            break
     return (*kept, *dropped)
 
 

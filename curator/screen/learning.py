@@ -1,10 +1,10 @@
 """Deciding with the learned model: when to train, whether the model may be used, and
 what it does to an item. Pure functions over records; `learn_run` reads and writes.
 
-A model is used only when it has `min_decisions` of each kind and, trained on the
-older 80% of the decisions, it does no worse than the rules alone on the newest 20%
-(the held-back decisions) in both deciding (F1 of new vs filtered) and ordering
-(average precision), and better in one of them. It then moves an item between `new`
+A model is used only when it has `min_decisions` of each kind and, scoring each decision
+with a model fitted on the other four fifths (out of fold), it does no worse than the
+rules alone in both deciding (F1 of new vs filtered) and ordering (average precision),
+and better in one of them. It then moves an item between `new`
 and `filtered` only when its probability is beyond `confidence` either way; in
 between, the rules decide.
 """
@@ -20,11 +20,14 @@ from sklearn.metrics import average_precision_score, precision_score, recall_sco
 
 from curator.config import Topic
 from curator.models import Decision, HeldBack, LearnedModel
-from curator.screen.learned_model import Scorer, fit_weights
-from curator.screen.relevance import score_article
+from curator.screen.learned_model import fit_weights, rules_scores
 from curator.settings import LearningSettings
 
-HELD_BACK_SHARE = 0.2
+# Every decision is held back once: scored by a model fitted on the other four fifths.
+# The check then rests on all the decisions, not on the newest fifth alone (about 40
+# when a desk first has enough; one error there could keep a better model unused).
+CHECK_FOLDS = 5
+CHECK_ROWS = 2000  # the newest decisions checked: enough for steady figures, and fast
 
 
 @dataclass(frozen=True)
@@ -79,48 +82,53 @@ def train(
     if not enough_decisions(counts, settings):
         return None
     ordered = sorted(decisions, key=lambda d: d.decided_at)
-    cut = len(ordered) - max(1, round(len(ordered) * HELD_BACK_SHARE))
-    older, newest = ordered[:cut], ordered[cut:]
-    both_kinds = count_decisions(older).negatives and count_decisions(older).positives
-    weights, older_weights = fit_weights(ordered, topics, older=cut if both_kinds else None)
-    held = None
-    if older_weights is not None:
-        scorer = Scorer(older_weights, topics)
-        held = held_back_figures(scorer, newest, topics, threshold, settings.confidence)
+    checked = checked_decisions(ordered)
+    fitted = fit_weights(ordered, topics, folds=CHECK_FOLDS, checked=len(checked))
+    rules = rules_scores(checked, topics)
+    held = held_back_figures(fitted.out_of_fold, rules, checked, threshold, settings.confidence)
     return LearnedModel(
         version=version,
         trained_at=now,
         decisions=counts.total,
         positives=counts.positives,
         negatives=counts.negatives,
-        active=held is not None and beats_rules(held),
+        active=beats_rules(held),
         held_back=held,
-        weights=weights,
+        weights=fitted.weights,
     )
 
 
+def checked_decisions(ordered: Sequence[Decision]) -> Sequence[Decision]:
+    """The newest CHECK_ROWS decisions, or all of them when those hold too few of a kind
+    for every fold to see both (there are `min_decisions` of each in all)."""
+    newest = ordered[-CHECK_ROWS:]
+    counts = count_decisions(newest)
+    return newest if min(counts.positives, counts.negatives) >= 2 * CHECK_FOLDS else ordered
+
+
 def held_back_figures(
-    scorer: Scorer,
+    probabilities: np.ndarray,
+    rules_score: np.ndarray,
     rows: Sequence[Decision],
-    topics: Sequence[Topic],
     threshold: float,
     confidence: float,
 ) -> HeldBack:
-    """The model (with the rules where it is not confident) and the rules alone on `rows`."""
+    """The model (with the rules where it is not confident) and the rules alone on `rows`,
+    given the model's probabilities and the rules' scores for them."""
     truth = np.asarray([r.relevant for r in rows], dtype=int)
-    rules = [score_article(r.title, r.text, topics, threshold) for r in rows]
-    probabilities = scorer.probabilities(rows)
+    rules_kept = [bool(score >= threshold and score > 0) for score in rules_score]
     model = [
-        combined_keep(v.kept, p, confidence) for v, p in zip(rules, probabilities, strict=True)
+        combined_keep(kept, float(p), confidence)
+        for kept, p in zip(rules_kept, probabilities, strict=True)
     ]
     return HeldBack(
         rows=len(rows),
         model_precision=_precision(truth, model),
         model_recall=_recall(truth, model),
-        rules_precision=_precision(truth, [v.kept for v in rules]),
-        rules_recall=_recall(truth, [v.kept for v in rules]),
+        rules_precision=_precision(truth, rules_kept),
+        rules_recall=_recall(truth, rules_kept),
         model_ranking=_ranking(truth, probabilities),
-        rules_ranking=_ranking(truth, np.asarray([v.score for v in rules])),
+        rules_ranking=_ranking(truth, rules_score),
     )
 
 
@@ -173,7 +181,8 @@ def status_line(
 
 def held_back_line(held: HeldBack) -> str:
     return (
-        f"on {held.rows} held-back decisions: model precision {held.model_precision:.2f}, "
+        f"on {held.rows} decisions, each held back from the fit that scored it: "
+        f"model precision {held.model_precision:.2f}, "
         f"recall {held.model_recall:.2f}, ranking {held.model_ranking:.2f}; rules alone "
         f"precision {held.rules_precision:.2f}, recall {held.rules_recall:.2f}, "
         f"ranking {held.rules_ranking:.2f}"

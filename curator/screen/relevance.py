@@ -74,7 +74,19 @@ def topic_points(title: str, text: str, topics: tuple[Topic, ...]) -> tuple[floa
     (a learned model reads them beside the words; training reads each row several
     times, hence the cache)."""
     fields = (_field("title", title), _field("body", text))
-    return tuple(_evidence(topic, fields, CONTEXT_WINDOW)[0] for topic in topics)
+    return tuple(_points(topic, fields) for topic in topics)
+
+
+def _points(topic: Topic, fields: tuple[_Field, ...]) -> float:
+    """A topic's points; 0 at once when no term of it can start in the text (most topics,
+    for most texts: the full look-up is most of the time training spends on the rules)."""
+    starts = _first_words(topic.terms) | _first_words(topic.context_terms)
+    if not any(starts.intersection(field.index) for field in fields):
+        return 0.0
+    counts = _topic_counts(topic, fields, CONTEXT_WINDOW)
+    if not any(any(found.values()) for found in counts.values()):
+        return 0.0  # no evidence: no need to look for the excludes
+    return _evidence(topic, fields, CONTEXT_WINDOW, counts)[0]
 
 
 def on_topic_by_source(relevance: Relevance) -> Relevance:
@@ -104,11 +116,15 @@ def _score_topic(
 
 
 def _evidence(
-    topic: Topic, fields: tuple[_Field, ...], window: int
+    topic: Topic,
+    fields: tuple[_Field, ...],
+    window: int,
+    counts: dict[str, dict[str, int]] | None = None,
 ) -> tuple[float, dict[str, dict[str, int]], str | None]:
-    """(weighted points, term counts per field, the exclude that matched): the points
-    are 0 when an exclude matched and the evidence is not strong enough to overrule it."""
-    counts = _topic_counts(topic, fields, window)
+    """(weighted points, term counts per field (counted here unless given), the exclude
+    that matched): the points are 0 when an exclude matched and the evidence is not
+    strong enough to overrule it."""
+    counts = counts if counts is not None else _topic_counts(topic, fields, window)
     title_hits = sum(counts["title"].values())
     body_hits = sum(counts["body"].values())
     points = TITLE_WEIGHT * min(title_hits, TITLE_CAP) + _body_points(body_hits)
@@ -158,6 +174,11 @@ def _by_first_word(terms: tuple[str, ...]) -> dict[str, tuple[tuple[int, str], .
     return {word: tuple(group) for word, group in groups.items()}
 
 
+@lru_cache(maxsize=1024)
+def _first_words(terms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_by_first_word(terms))
+
+
 def _present(field: _Field, terms: tuple[str, ...]) -> list[str]:
     """The distinct `terms` whose first word is in `field`, in their listed order. One
     set intersection, so the many terms a text does not contain cost nothing."""
@@ -172,7 +193,7 @@ def _body_points(hits: int) -> float:
 
 
 def _field(name: str, text: str) -> _Field:
-    words = tuple(stem(w) for w in _WORD.findall(text.lower()))
+    words = tuple(map(stem, _WORD.findall(text.lower())))
     index: dict[str, list[int]] = defaultdict(list)
     for position, word in enumerate(words):
         index[word].append(position)
