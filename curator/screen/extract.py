@@ -2,13 +2,13 @@
 
 Pure: bytes and a `PendingEntry` in, an `Article` out. A page that gives no
 usable text (blocked, paywalled, empty) becomes a FALLBACK article built from
-the feed's own content, with a note saying why.
+the feed's own content, with a note saying why. Why it runs as it does, and what
+each step costs: docs/extraction-speed.md.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -29,6 +29,8 @@ MIN_TEXT_CHARS = 300  # from this length a page's text is the article, whatever 
 # Shorter text is still the article (a news brief) when it says more than the feed does,
 # reads as prose of at least this many words, and is no "enable JavaScript" shell.
 MIN_BRIEF_WORDS = 30
+# A page that says it is paywalled still gives its article from this length of text.
+_WALL_BEATEN_AT = 3 * MIN_TEXT_CHARS
 _SHELL = re.compile(
     r"\b(enable|turn on|requires?) (your )?javascript\b|javascript is (disabled|required)"
     r"|\bcookies? (are|is) (disabled|required)\b|verify(ing)? (that )?you are (a )?human"
@@ -64,21 +66,27 @@ _NAME_PART = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 # A page's own class names say "cookies-not-set" or "no-share" on the wrapper of the
 # whole story; a widget never holds half the page's paragraph text.
 _WIDGET_MAX_SHARE = 0.5
-# The standfirst sits one line above the story's first paragraph, or two with a headline
-# that differs from the page's title; further up are bylines, dates and breadcrumbs.
-_LEAD_LINES = 2
+# Below this many characters, trafilatura's fast precise text is checked against
+# readability and jusText (its own fallbacks, twice the cost of the pass): on the 303 real
+# pages they changed the text of 13, each a page where the fast pass found little or none.
+_COMPARE_BELOW = 3 * MIN_TEXT_CHARS
+# The description is the standfirst when the page shows it in an element whose text
+# starts with its first characters and is the description.
+_STARTS_WITH = etree.XPath("//body//*[text()[starts-with(normalize-space(.), $start)]]")
+_SPACES = re.compile(r"\s+")
 
 
 def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
     """The article in `html` (fetched from `url`), or the feed's text when the
     page has too little of its own (the page's metadata is kept either way)."""
-    # One lxml parse serves the metadata, then (pruned) the text: a second parse with bs4
-    # took longer than trafilatura itself.
+    # One lxml parse serves the metadata, the text and the paywall test (bs4 parsed the
+    # page again and took longer than trafilatura itself).
     tree = _parse_page(html)
     meta = page_metadata(tree) if tree is not None else {}
-    paywalled = tree is not None and _PAYWALL.search(_visible_text(tree)) is not None
     title = bounds.one_line(meta.get("title"), bounds.MAX_TITLE) or entry.title
-    text = _main_text(tree, url, title) if tree is not None else ""
+    text, widgets = (
+        _main_text(tree, url, title, meta.get("description")) if tree is not None else ("", [])
+    )
     text = bounds.clip(text, bounds.MAX_ARTICLE_TEXT)
     article = Article(
         entry_id=entry.id,
@@ -93,11 +101,10 @@ def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
         image_url=clean_link(meta.get("image"), url),
         language=meta.get("language", "")[: bounds.MAX_LANGUAGE] or None,
     )
-    walled = paywalled and len(text) < 3 * MIN_TEXT_CHARS
-    if not walled and len(text) >= MIN_TEXT_CHARS:
-        return article  # the common case: the feed's text is not needed
+    if len(text) >= _WALL_BEATEN_AT:
+        return article  # the common case: neither the paywall nor the feed's text matters
     offered = feed_text(entry)
-    if walled:
+    if tree is not None and _is_paywalled(tree, widgets):
         return _fall_back(article, offered, "page is paywalled")
     if _is_teaser(text, offered=offered):
         return _fall_back(article, offered, f"page gave {len(text)} characters of text")
@@ -113,6 +120,12 @@ def _parse_page(html: bytes) -> HtmlElement | None:
         with contextlib.suppress(LookupError, UnicodeDecodeError):
             return load_html(html.decode(declared))
     return load_html(html)
+
+
+def _is_paywalled(tree: HtmlElement, widgets: list[HtmlElement]) -> bool:
+    """Whether the page as fetched (`tree` and the `widgets` pruned from it) says that its
+    story is for subscribers."""
+    return any(_PAYWALL.search(_visible_text(part)) for part in (tree, *widgets))
 
 
 def _visible_text(tree: HtmlElement) -> str:
@@ -177,16 +190,23 @@ def html_to_text(html: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-def _main_text(tree: HtmlElement, url: str, title: str) -> str:
-    """The story's text; prunes `tree`."""
-    _prune_widgets(tree)
-    # Precise settings keep sidebars out but sometimes drop the standfirst, or the whole
-    # story; balanced settings keep both (and more of the page around them).
-    precise = _story_lines(_trafilatura(tree, url, precise=True), title)
-    balanced = _story_lines(_trafilatura(tree, url, precise=False), title)
-    if sum(map(len, precise)) < MIN_TEXT_CHARS:
-        precise = balanced
-    return "\n\n".join(_with_lead(precise, balanced))
+def _main_text(
+    tree: HtmlElement, url: str, title: str, description: str | None
+) -> tuple[str, list[HtmlElement]]:
+    """The story's text, and the widgets pruned from `tree` to find it."""
+    widgets = _prune_widgets(tree)
+    lines = _story_lines(_trafilatura(tree, url, precise=True, compare=False), title)
+    if _length(lines) < _COMPARE_BELOW:
+        lines = _story_lines(_trafilatura(tree, url, precise=True, compare=True), title)
+    if _length(lines) < MIN_TEXT_CHARS:
+        # Precise settings sometimes drop the whole story; balanced ones keep it (and more
+        # of the page around it).
+        lines = _story_lines(_trafilatura(tree, url, precise=False, compare=False), title)
+    return "\n\n".join(_with_standfirst(lines, tree, description, title)), widgets
+
+
+def _length(lines: list[str]) -> int:
+    return sum(map(len, lines))
 
 
 def _story_lines(text: str, title: str) -> list[str]:
@@ -199,22 +219,37 @@ def _story_lines(text: str, title: str) -> list[str]:
     ]
 
 
-def _with_lead(precise: list[str], balanced: list[str]) -> list[str]:
-    """`precise` with the lines (at most `_LEAD_LINES`) that come right before its
-    first line in `balanced`: the standfirst (and the headline above it) that precise
-    settings drop on many news pages."""
-    first = balanced.index(precise[0]) if precise and precise[0] in balanced else 0
-    return balanced[max(0, first - _LEAD_LINES) : first] + precise
+def _with_standfirst(
+    lines: list[str], tree: HtmlElement, description: str | None, title: str
+) -> list[str]:
+    """`lines` after the page's `description` when the page shows that as a block of its
+    own and `lines` lack it: the standfirst, which trafilatura's precise settings drop
+    with the <header> it often sits in (a description the page does not show, such as an
+    advert for the site, stays out)."""
+    standfirst = _SPACES.sub(" ", description or "").strip()
+    if not standfirst or standfirst == title.strip():
+        return lines
+    told = _SPACES.sub(" ", " ".join(lines))
+    if standfirst[:60] in told:  # there already, or it is the first paragraph's opening
+        return lines
+    for element in _STARTS_WITH(tree, start=standfirst[:40]):
+        if _SPACES.sub(" ", element.text_content()).strip() == standfirst:
+            return [standfirst, *lines]
+    return lines
 
 
-def _prune_widgets(tree: HtmlElement) -> None:
-    """Remove the widgets (see `_WIDGET_WORDS`), never the element that holds the story."""
+def _prune_widgets(tree: HtmlElement) -> list[HtmlElement]:
+    """Remove the widgets (see `_WIDGET_WORDS`), never the element that holds the story;
+    the widgets removed."""
     page_chars = _paragraph_chars(tree)
+    pruned = []
     for element in _widget_candidates(tree):
         if element.getparent() is None or not _names_a_widget(element):
             continue
         if _paragraph_chars(element) <= _WIDGET_MAX_SHARE * page_chars:
             element.drop_tree()
+            pruned.append(element)
+    return pruned
 
 
 def _widget_candidates(tree: HtmlElement) -> list[HtmlElement]:
@@ -244,17 +279,14 @@ def _names_a_widget(element: HtmlElement) -> bool:
     return any(part.lower().startswith(_WIDGET_WORDS) for part in _NAME_PART.findall(names))
 
 
-def _trafilatura(tree: HtmlElement, url: str, *, precise: bool) -> str:
+def _trafilatura(tree: HtmlElement, url: str, *, precise: bool, compare: bool) -> str:
     found = trafilatura.extract(
-        copy.deepcopy(tree),  # trafilatura edits the tree it is given
+        tree,  # trafilatura works on a copy of its own
         url=url,
         include_comments=False,
         include_tables=True,  # an old layout table (or an unclosed <table>) may hold it all
         favor_precision=precise,
-        # The balanced pass only gives the standfirst and a fallback: without its
-        # comparison with readability and jusText it costs a third less, for the same
-        # scores on the 303 real pages (bench/extraction.py).
-        fast=not precise,
+        fast=not compare,  # compare: with readability and jusText, its fallbacks
     )
     return found or ""
 
