@@ -61,6 +61,7 @@ _BOILERPLATE_LINE = re.compile(
 # "share-bar" and "relatedTopics" do and "subType-unsubscribed" does not.
 _WIDGET_WORDS = ("cookie", "newsletter", "subscribe", "related", "share")
 _NEVER_WIDGETS = frozenset({"html", "body", "main", "article"})
+_NAMED_OR_ASIDE = etree.XPath("//*[@class or @id] | //figcaption | //aside")
 _VISIBLE_TEXT = etree.XPath(
     "//text()[not(ancestor::script or ancestor::style or ancestor::template)]", smart_strings=False
 )
@@ -268,10 +269,10 @@ def _without_what_trafilatura_drops(tree: HtmlElement) -> HtmlElement:
 
 def _widget_candidates(tree: HtmlElement) -> list[HtmlElement]:
     """Elements whose class or id holds a widget word (case as written), and every
-    figcaption and aside, in document order: a loop over the tree's elements is ~5x
-    faster than the XPath `contains()` test of each name that did this."""
+    figcaption and aside, in document order: a loop over the elements that have a name is
+    ~5x faster than the XPath `contains()` test of each name that did this."""
     found = []
-    for element in tree.iter(etree.Element):
+    for element in _NAMED_OR_ASIDE(tree):
         tag = element.tag
         if tag in ("figcaption", "aside"):
             found.append(element)
