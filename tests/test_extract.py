@@ -74,6 +74,17 @@ def test_a_paywalled_page_falls_back_to_the_feed_text_and_keeps_the_page_metadat
     assert article.site_name == "The Financial Courier"
 
 
+def test_a_paywall_notice_in_a_subscribe_box_still_counts():
+    # The box is a widget, pruned before trafilatura reads the page; the notice in it
+    # still says the story is for subscribers.
+    wall = "<div class='subscribe-box'><p>Subscribe to continue reading this story.</p></div>"
+
+    article = extract_article(page_with("", BRIEF + wall), pending(), url="https://example.org/a")
+
+    assert article.status == ExtractStatus.FALLBACK
+    assert article.note is not None and "paywalled" in article.note
+
+
 def test_an_empty_page_falls_back_with_a_note():
     article = extract_article(
         b"<html><body><div id='app'></div></body></html>", pending(), url="https://example.org/a"

@@ -1,6 +1,6 @@
 """A page's metadata (title, author, date, site, image, canonical address, language,
-description) from the lxml tree trafilatura parses anyway: JSON-LD first, then <meta> tags, then the
-page's structure. Pure: a tree in, a dict of strings out (bounded by the caller)."""
+description) from the lxml tree trafilatura parses anyway: JSON-LD first, then <meta>
+tags, then the page's structure. Pure: a tree in, a dict of strings out (bounded by the caller)."""
 
 from __future__ import annotations
 
