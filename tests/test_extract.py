@@ -85,6 +85,17 @@ def test_a_paywall_notice_in_a_subscribe_box_still_counts():
     assert article.note is not None and "paywalled" in article.note
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"   \n", ('{"error": "not found", "detail": "' + "no such story " * 40 + '"}').encode()],
+)
+def test_a_body_that_is_no_html_falls_back_to_the_feed(body: bytes):
+    article = extract_article(body, pending(), url="https://example.org/a")
+
+    assert article.status == ExtractStatus.FALLBACK
+    assert article.text == "The feed's full text.\n\nSecond."
+
+
 def test_an_empty_page_falls_back_with_a_note():
     article = extract_article(
         b"<html><body><div id='app'></div></body></html>", pending(), url="https://example.org/a"
