@@ -5,7 +5,8 @@
 Stage throughput repeats the 16 bundled pages to N (default 500), network
 excluded. A row for extraction on the real pages of `../shared/corpora/webpages` (read
 from there, as bench/extraction.py reads them; left out when the folder is missing)
-gives the CPU time of each page, median and mean (`--real-pages`: that row alone).
+gives the CPU time of each page: median, 90th percentile and mean, with the load
+average (`--real-pages`: that row alone).
 The full cycle runs `process_pending` on --cycle new entries (default 1,000) from
 20 sources against a local HTTP server on 127.0.0.1 that gives each entry a distinct
 story, so it counts HTTP, robots.txt, extraction, summary, score, clustering against
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import itertools
+import os
 import random
 import re
 import statistics
@@ -142,7 +144,8 @@ def place_in_window(articles: list[Article], stories: list[StorySignature]) -> N
 
 
 def real_pages() -> None:
-    """extract_article on each real page, timed one by one (CPU: the steadier figure)."""
+    """extract_article on each real page, timed one by one (CPU: the steadier figure on a
+    shared machine; the load average is printed beside it)."""
     from extraction import CORPUS, curator_text, load_pages  # bench/extraction.py
 
     if not (CORPUS / "manifest.jsonl").is_file():
@@ -160,10 +163,12 @@ def real_pages() -> None:
         f"| {'extract, real pages':<34} | {len(pages):>5} | {elapsed:>7.2f} s | {used:>7.2f} s "
         f"| {len(pages) / elapsed:>7.1f} pages/s | {len(pages) / used:>7.1f} pages/s |"
     )
-    sizes = sorted(len(page.html) for page in pages)
+    sizes, times = sorted(len(page.html) for page in pages), sorted(times)
     print(
         f"\nreal pages (median {sizes[len(sizes) // 2] / 1024:.0f} KB): CPU a page median "
-        f"{1000 * statistics.median(times):.1f} ms, mean {1000 * statistics.mean(times):.1f} ms\n"
+        f"{1000 * statistics.median(times):.1f} ms, 90th percentile "
+        f"{1000 * times[len(times) * 9 // 10]:.1f} ms, mean {1000 * statistics.mean(times):.1f} ms "
+        f"(load average {os.getloadavg()[0]:.1f})\n"
     )
 
 

@@ -74,6 +74,28 @@ def test_a_paywalled_page_falls_back_to_the_feed_text_and_keeps_the_page_metadat
     assert article.site_name == "The Financial Courier"
 
 
+def test_a_paywall_notice_in_a_subscribe_box_still_counts():
+    # The box is a widget, pruned before trafilatura reads the page; the notice in it
+    # still says the story is for subscribers.
+    wall = "<div class='subscribe-box'><p>Subscribe to continue reading this story.</p></div>"
+
+    article = extract_article(page_with("", BRIEF + wall), pending(), url="https://example.org/a")
+
+    assert article.status == ExtractStatus.FALLBACK
+    assert article.note is not None and "paywalled" in article.note
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"   \n", ('{"error": "not found", "detail": "' + "no such story " * 40 + '"}').encode()],
+)
+def test_a_body_that_is_no_html_falls_back_to_the_feed(body: bytes):
+    article = extract_article(body, pending(), url="https://example.org/a")
+
+    assert article.status == ExtractStatus.FALLBACK
+    assert article.text == "The feed's full text.\n\nSecond."
+
+
 def test_an_empty_page_falls_back_with_a_note():
     article = extract_article(
         b"<html><body><div id='app'></div></body></html>", pending(), url="https://example.org/a"
@@ -122,9 +144,9 @@ STORY = (
 )
 
 
-def page_with(body_attributes: str, story: str = STORY) -> bytes:
+def page_with(body_attributes: str, story: str = STORY, head: str = "") -> bytes:
     return (
-        "<html><head><title>Overdose deaths fall</title></head>"
+        f"<html><head><title>Overdose deaths fall</title>{head}</head>"
         f"<body {body_attributes}><nav><a href='/'>Home</a></nav>"
         f"<main><article><h1>Overdose deaths fall</h1>{story}</article></main>"
         "<div class='cookie-banner'><p>We use cookies to improve your experience on this "
@@ -227,23 +249,44 @@ def test_an_xhtml_page_with_an_xml_declaration_extracts_without_a_warning():
     assert "fell by a fifth" in article.text
 
 
+LEAD = (
+    "Naloxone in every library and school helped the county to its largest drop in "
+    "deaths since records began, officials say."
+)
+
+
 def test_the_standfirst_in_the_article_header_is_kept_and_the_byline_above_it_is_not():
-    # trafilatura's precise settings drop every <header>; the story's lead often sits there.
-    lead = (
-        "<p>Naloxone in every library and school helped the county to its largest drop in "
-        "deaths since records began, officials say.</p>"
-    )
+    # trafilatura's precise settings drop every <header>; the story's lead often sits there,
+    # and the page's description says it again.
     story = (
         "<article><header><p><a href='/'>News</a> · <a href='/health'>Health</a></p>"
-        f"<p><a href='/staff/ana'>Ana Ruiz</a></p><h1>Overdose deaths fall</h1>{lead}</header>"
-        f"<div>{STORY}</div></article>"
+        f"<p><a href='/staff/ana'>Ana Ruiz</a></p><h1>Overdose deaths fall</h1><p>{LEAD}</p>"
+        f"</header><div>{STORY}</div></article>"
     )
+    head = f'<meta name="description" content="{LEAD}">'
 
-    article = extract_article(page_with("", story), pending(), url="https://example.org/a")
+    article = extract_article(page_with("", story, head), pending(), url="https://example.org/a")
 
-    assert article.text.startswith("Naloxone in every library and school"), article.text
+    assert article.text.startswith(f"{LEAD}\n\nCounty health officials"), article.text
     assert "fell by a fifth" in article.text
     assert "Ana Ruiz" not in article.text and "Health" not in article.text
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "The county's news, free every morning: subscribe today.",  # not on the page
+        "County health officials said on Tuesday that overdose deaths fell by a fifth",  # said
+    ],
+)
+def test_a_description_is_no_standfirst_unless_the_page_shows_it_apart(description: str):
+    head = f'<meta property="og:description" content="{description}">'
+
+    article = extract_article(page_with("", head=head), pending(), url="https://example.org/a")
+
+    assert article.text.startswith("County health officials said on Tuesday"), article.text
+    assert article.text.count("fell by a fifth") == 1
+    assert "free every morning" not in article.text
 
 
 def test_a_page_is_read_in_the_charset_it_declares():

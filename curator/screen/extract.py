@@ -2,7 +2,8 @@
 
 Pure: bytes and a `PendingEntry` in, an `Article` out. A page that gives no
 usable text (blocked, paywalled, empty) becomes a FALLBACK article built from
-the feed's own content, with a note saying why.
+the feed's own content, with a note saying why. Why it runs as it does, and what
+each step costs: docs/extraction-speed.md.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import lxml.html
 import trafilatura
 from bs4 import BeautifulSoup
 from bs4.dammit import EncodingDetector
 from lxml import etree
-from lxml.html import HtmlElement
-from trafilatura.utils import load_html
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
+from trafilatura.settings import MANUALLY_CLEANED
+from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
 
 from curator import bounds
 from curator.models import Article, ExtractStatus, PendingEntry
@@ -29,6 +32,8 @@ MIN_TEXT_CHARS = 300  # from this length a page's text is the article, whatever 
 # Shorter text is still the article (a news brief) when it says more than the feed does,
 # reads as prose of at least this many words, and is no "enable JavaScript" shell.
 MIN_BRIEF_WORDS = 30
+# A page that says it is paywalled still gives its article from this length of text.
+_WALL_BEATEN_AT = 3 * MIN_TEXT_CHARS
 _SHELL = re.compile(
     r"\b(enable|turn on|requires?) (your )?javascript\b|javascript is (disabled|required)"
     r"|\bcookies? (are|is) (disabled|required)\b|verify(ing)? (that )?you are (a )?human"
@@ -57,6 +62,7 @@ _BOILERPLATE_LINE = re.compile(
 # "share-bar" and "relatedTopics" do and "subType-unsubscribed" does not.
 _WIDGET_WORDS = ("cookie", "newsletter", "subscribe", "related", "share")
 _NEVER_WIDGETS = frozenset({"html", "body", "main", "article"})
+_NAMED_OR_ASIDE = etree.XPath("//*[@class or @id] | //figcaption | //aside")
 _VISIBLE_TEXT = etree.XPath(
     "//text()[not(ancestor::script or ancestor::style or ancestor::template)]", smart_strings=False
 )
@@ -64,21 +70,49 @@ _NAME_PART = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 # A page's own class names say "cookies-not-set" or "no-share" on the wrapper of the
 # whole story; a widget never holds half the page's paragraph text.
 _WIDGET_MAX_SHARE = 0.5
-# The standfirst sits one line above the story's first paragraph, or two with a headline
-# that differs from the page's title; further up are bylines, dates and breadcrumbs.
-_LEAD_LINES = 2
+# Below this many characters, trafilatura's fast precise text is checked against
+# readability and jusText (its own fallbacks, as costly as the pass): on the 303 real
+# pages they changed the text of 13, 11 of them pages where the fast pass found under 410
+# characters (the other two long texts swapped for others, no better).
+_COMPARE_BELOW = 3 * MIN_TEXT_CHARS
+# The description is the standfirst when the page shows it in an element whose text
+# starts with its first characters and is the description.
+_STARTS_WITH = etree.XPath("//body//*[text()[starts-with(normalize-space(.), $start)]]")
+_SPACES = re.compile(r"\s+")
+# trafilatura's parser settings, but each element's class picked by lxml in C: lxml.html's
+# own parser picks it in Python (for its form classes, which nothing here uses) each time
+# an element object is made, a tenth of a page's time with trafilatura's passes, which work
+# on copies that keep this parser.
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+)
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
+    )
+)
+# trafilatura deletes these elements (scripts, head, footers, asides, forms' inputs...) when
+# it cleans a page, after a first search of the raw tree; deleting them before its first
+# pass spares its searches and its copies of the tree half the elements (an eighth of
+# its time), for the same text on the 303 real pages. Kept for it: <nav>, whose <h1>
+# tells its first search a page's own article apart from an appended one, and the
+# elements its cleaning handles apart (<form>; <figure> holding a table; <math>).
+_DROPPED_BY_TRAFILATURA = tuple(sorted(set(MANUALLY_CLEANED) - {"nav", "form", "figure", "math"}))
 
 
 def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
     """The article in `html` (fetched from `url`), or the feed's text when the
     page has too little of its own (the page's metadata is kept either way)."""
-    # One lxml parse serves the metadata, then (pruned) the text: a second parse with bs4
-    # took longer than trafilatura itself.
+    # One lxml parse serves the metadata and the text (bs4 parsed the page again and took
+    # longer than trafilatura itself).
     tree = _parse_page(html)
     meta = page_metadata(tree) if tree is not None else {}
-    paywalled = tree is not None and _PAYWALL.search(_visible_text(tree)) is not None
     title = bounds.one_line(meta.get("title"), bounds.MAX_TITLE) or entry.title
-    text = _main_text(tree, url, title) if tree is not None else ""
+    text = _main_text(tree, url, title, meta.get("description")) if tree is not None else ""
     text = bounds.clip(text, bounds.MAX_ARTICLE_TEXT)
     image = clean_link(meta.get("image"), url)
     alt = bounds.one_line(meta.get("image_alt"), bounds.MAX_IMAGE_ALT) if image else ""
@@ -96,11 +130,10 @@ def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
         language=meta.get("language", "")[: bounds.MAX_LANGUAGE] or None,
         image_alt=alt or None,
     )
-    walled = paywalled and len(text) < 3 * MIN_TEXT_CHARS
-    if not walled and len(text) >= MIN_TEXT_CHARS:
-        return article  # the common case: the feed's text is not needed
+    if len(text) >= _WALL_BEATEN_AT:
+        return article  # the common case: neither the paywall nor the feed's text matters
     offered = feed_text(entry)
-    if walled:
+    if _is_paywalled(html):
         return _fall_back(article, offered, "page is paywalled")
     if _is_teaser(text, offered=offered):
         return _fall_back(article, offered, f"page gave {len(text)} characters of text")
@@ -110,12 +143,29 @@ def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
 def _parse_page(html: bytes) -> HtmlElement | None:
     """The page as a tree, decoded in the charset its head declares when that fits its
     bytes, else as trafilatura guesses (its guess ignores the declaration: it read an
-    ISO-8859-2 page as cp1250)."""
+    ISO-8859-2 page as cp1250); repaired and checked as trafilatura's `load_html` does."""
+    text = None
     declared = EncodingDetector.find_declared_encoding(html, is_html=True)
     if declared:
         with contextlib.suppress(LookupError, UnicodeDecodeError):
-            return load_html(html.decode(declared))
-    return load_html(html)
+            text = html.decode(declared)
+    text = decode_file(html) if text is None else text
+    beginning = text[:50].lower()
+    try:
+        tree = lxml.html.fromstring(
+            repair_faulty_html(text, beginning).encode("utf-8", "surrogatepass"), parser=_PARSER
+        )
+    except etree.ParserError:  # nothing to parse
+        return None
+    return None if is_dubious_html(beginning) and len(tree) < 2 else tree
+
+
+def _is_paywalled(html: bytes) -> bool:
+    """Whether the page says that its story is for subscribers. Parsed again: the tree the
+    text came from has lost its widgets and what trafilatura drops, and pages with this
+    little text are few."""
+    tree = _parse_page(html)
+    return tree is not None and _PAYWALL.search(_visible_text(tree)) is not None
 
 
 def _visible_text(tree: HtmlElement) -> str:
@@ -180,16 +230,22 @@ def html_to_text(html: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-def _main_text(tree: HtmlElement, url: str, title: str) -> str:
+def _main_text(tree: HtmlElement, url: str, title: str, description: str | None) -> str:
     """The story's text; prunes `tree`."""
     _prune_widgets(tree)
-    # Precise settings keep sidebars out but sometimes drop the standfirst, or the whole
-    # story; balanced settings keep both (and more of the page around them).
-    precise = _story_lines(_trafilatura(tree, url, precise=True), title)
-    balanced = _story_lines(_trafilatura(tree, url, precise=False), title)
-    if sum(map(len, precise)) < MIN_TEXT_CHARS:
-        precise = balanced
-    return "\n\n".join(_with_lead(precise, balanced))
+    lean = _without_what_trafilatura_drops(tree)
+    lines = _story_lines(_trafilatura(lean, url, precise=True, compare=False), title)
+    if _length(lines) < _COMPARE_BELOW:
+        lines = _story_lines(_trafilatura(tree, url, precise=True, compare=True), title)
+    if _length(lines) < MIN_TEXT_CHARS:
+        # Precise settings sometimes drop the whole story; balanced ones keep it (and more
+        # of the page around it).
+        lines = _story_lines(_trafilatura(tree, url, precise=False, compare=False), title)
+    return "\n\n".join(_with_standfirst(lines, tree, description, title))
+
+
+def _length(lines: list[str]) -> int:
+    return sum(map(len, lines))
 
 
 def _story_lines(text: str, title: str) -> list[str]:
@@ -202,12 +258,23 @@ def _story_lines(text: str, title: str) -> list[str]:
     ]
 
 
-def _with_lead(precise: list[str], balanced: list[str]) -> list[str]:
-    """`precise` with the lines (at most `_LEAD_LINES`) that come right before its
-    first line in `balanced`: the standfirst (and the headline above it) that precise
-    settings drop on many news pages."""
-    first = balanced.index(precise[0]) if precise and precise[0] in balanced else 0
-    return balanced[max(0, first - _LEAD_LINES) : first] + precise
+def _with_standfirst(
+    lines: list[str], tree: HtmlElement, description: str | None, title: str
+) -> list[str]:
+    """`lines` after the page's `description` when the page shows that as a block of its
+    own and `lines` lack it: the standfirst, which trafilatura's precise settings drop
+    with the <header> it often sits in (a description the page does not show, such as an
+    advert for the site, stays out)."""
+    standfirst = _SPACES.sub(" ", description or "").strip()
+    if not standfirst or standfirst == title.strip():
+        return lines
+    told = _SPACES.sub(" ", " ".join(lines))
+    if standfirst[:60] in told:  # there already, or it is the first paragraph's opening
+        return lines
+    for element in _STARTS_WITH(tree, start=standfirst[:40]):
+        if _SPACES.sub(" ", element.text_content()).strip() == standfirst:
+            return [standfirst, *lines]
+    return lines
 
 
 def _prune_widgets(tree: HtmlElement) -> None:
@@ -220,12 +287,22 @@ def _prune_widgets(tree: HtmlElement) -> None:
             element.drop_tree()
 
 
+def _without_what_trafilatura_drops(tree: HtmlElement) -> HtmlElement:
+    """A copy of `tree` without what trafilatura's cleaning removes in each pass (see
+    `_DROPPED_BY_TRAFILATURA`), but the JSON-LD by which it tells a forum thread."""
+    lean = copy.deepcopy(tree)
+    for element in list(lean.iter(*_DROPPED_BY_TRAFILATURA)):
+        if element.get("type") != "application/ld+json":
+            element.drop_tree()
+    return lean
+
+
 def _widget_candidates(tree: HtmlElement) -> list[HtmlElement]:
     """Elements whose class or id holds a widget word (case as written), and every
-    figcaption and aside, in document order: a loop over the tree's elements is ~5x
-    faster than the XPath `contains()` test of each name that did this."""
+    figcaption and aside, in document order: a loop over the elements that have a name is
+    ~5x faster than the XPath `contains()` test of each name that did this."""
     found = []
-    for element in tree.iter(etree.Element):
+    for element in _NAMED_OR_ASIDE(tree):
         tag = element.tag
         if tag in ("figcaption", "aside"):
             found.append(element)
@@ -247,17 +324,14 @@ def _names_a_widget(element: HtmlElement) -> bool:
     return any(part.lower().startswith(_WIDGET_WORDS) for part in _NAME_PART.findall(names))
 
 
-def _trafilatura(tree: HtmlElement, url: str, *, precise: bool) -> str:
+def _trafilatura(tree: HtmlElement, url: str, *, precise: bool, compare: bool) -> str:
     found = trafilatura.extract(
-        copy.deepcopy(tree),  # trafilatura edits the tree it is given
+        tree,  # trafilatura works on a copy of its own
         url=url,
         include_comments=False,
         include_tables=True,  # an old layout table (or an unclosed <table>) may hold it all
         favor_precision=precise,
-        # The balanced pass only gives the standfirst and a fallback: without its
-        # comparison with readability and jusText it costs a third less, for the same
-        # scores on the 303 real pages (bench/extraction.py).
-        fast=not precise,
+        fast=not compare,  # compare: with readability and jusText, its fallbacks
     )
     return found or ""
 

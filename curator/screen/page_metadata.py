@@ -1,7 +1,7 @@
 """A page's metadata (title, author, date, site, image and its alt text, canonical
-address, language)
-from the lxml tree trafilatura parses anyway: JSON-LD first, then <meta> tags, then the
-page's structure. Pure: a tree in, a dict of strings out (bounded by the caller)."""
+address, language, description) from the lxml tree trafilatura parses anyway: JSON-LD
+first, then <meta> tags, then the page's structure. Pure: a tree in, a dict of strings
+out (bounded by the caller)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from lxml.html import HtmlElement
 
 
 def page_metadata(tree: HtmlElement) -> dict[str, str]:
-    """Title, author, date, site, image (and image_alt), canonical and language from
-    the head."""
+    """Title, author, date, site, image (and image_alt), canonical, language and
+    description from the head."""
     found: dict[str, str] = {}
     for key, value in _json_ld(tree).items():
         found.setdefault(key, value)
@@ -24,6 +24,7 @@ def page_metadata(tree: HtmlElement) -> dict[str, str]:
         ("published", ("article:published_time", "citation_publication_date", "dc.date", "date")),
         ("site_name", ("og:site_name", "application-name")),
         ("image", ("og:image", "twitter:image")),
+        ("description", ("description", "og:description", "twitter:description")),
     ]
     for key, names in pairs:
         for name in names:
