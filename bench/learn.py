@@ -35,10 +35,11 @@ from pathlib import Path
 
 from curator import config as config_module
 from curator.models import Decision, LearnedModel
-from curator.screen import learning
+from curator.screen import asking, learning
 from curator.screen.learned_model import Scorer
 from curator.screen.relevance import score_article
-from curator.store.learning import TEXT_CHARS
+from curator.store.learning import TEXT_CHARS, AskCandidate
+from curator.store.queue import interleave
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = (ROOT / "tests/data/relevance.jsonl", ROOT / "tests/data/desk_decisions.jsonl")
@@ -98,6 +99,9 @@ class Desk:
         self.scorer: Scorer | None = None
         self.probabilities: dict[int, float] = {}
         self.unseen_probabilities: list[float] | None = None
+        self.asking: list[int] = []  # the items the queue asks about, undecided
+        self.asked = 0  # how many questions were decided
+        self.asked_kept = 0  # and how many of them the editors kept
 
     def keep(self, index: int) -> bool:
         row = self.rows[index]
@@ -108,16 +112,34 @@ class Desk:
         return (self.probabilities.get(index, 0.5), self.rows[index].rules_score)
 
     def day(self, number: int, per_day: int, top_new: int, top_filtered: int) -> None:
-        """One day: new rows arrive, the editors decide the top of both lists."""
+        """One day: new rows arrive, the queue asks about what the model is unsure of
+        (as `learn_run` does), and the editors decide the top of both lists as shown."""
         self.arrived = min(len(self.rows), self.arrived + per_day)
         self.score_pending()
+        self.ask()
         waiting = [i for i in range(self.arrived) if i not in self.decided]
-        queue = sorted((i for i in waiting if self.keep(i)), key=self.rank, reverse=True)
-        filtered = sorted((i for i in waiting if not self.keep(i)), key=self.rank, reverse=True)
+        ranked = [i for i in waiting if i not in self.asking]
+        queue = sorted((i for i in ranked if self.keep(i)), key=self.rank, reverse=True)
+        filtered = sorted((i for i in ranked if not self.keep(i)), key=self.rank, reverse=True)
+        # as `curator queue` and `review` show it (`QueueStore.queue`)
+        shown = interleave(queue, self.asking, self.config.learning.ask_share)
         when = START + timedelta(days=number)
-        for index in queue[:top_new] + filtered[:top_filtered]:
+        for index in shown[:top_new] + filtered[:top_filtered]:
             d = self.rows[index].decision
             self.decided[index] = Decision(d.title, d.text, d.source, d.relevant, when)
+            self.asked += index in self.asking
+            self.asked_kept += index in self.asking and d.relevant
+        self.asking = [i for i in self.asking if i not in self.decided]
+
+    def ask(self) -> None:
+        """Top the questions up to the share, as the service does each learning run."""
+        candidates = [
+            AskCandidate(i, not self.keep(i), self.probabilities.get(i), self.rows[i].rules_score)
+            for i in range(self.arrived)
+            if i not in self.decided and i not in self.asking
+        ]
+        share = self.config.learning.ask_share
+        self.asking += asking.choose_questions(candidates, len(self.asking), share)
 
     def maybe_train(self, now: datetime) -> None:
         settings = self.config.learning
@@ -164,6 +186,8 @@ def figures(desk: Desk) -> dict[str, float]:
     by_rules = sorted(truth, key=lambda i: rows[i].rules_score, reverse=True)
     return {
         "unseen": len(rows),
+        "asked": desk.asked,
+        "asked_kept": desk.asked_kept,
         **{f"model_{k}": v for k, v in _pr(truth, model).items()},
         **{f"rules_{k}": v for k, v in _pr(truth, rules).items()},
         "model_top": sum(truth[i] for i in by_model[:TOP]) / TOP,
@@ -188,6 +212,8 @@ HEADER = (
 def replay(args: argparse.Namespace, seed: int, *, stop_at: int | None = None) -> Desk:
     """Run the desk day by day, printing a line every 50 decisions (or only at `stop_at`)."""
     config = config_module.load(ROOT / "config.toml")
+    if args.ask_share is not None:
+        config = replace(config, learning=replace(config.learning, ask_share=args.ask_share))
     desk = Desk(config, *load_rows(config, seed, on_held_out=args.held_out))
     reported, number = 0, 0
     while len(desk.decided) < len(desk.rows) and desk.arrived < len(desk.rows) + args.per_day:
@@ -264,6 +290,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--seeds", default="", help="orders to replay to 200 decisions: 1,2,3")
     parser.add_argument("--held-out", action="store_true", help="measure on the held-out rows")
+    parser.add_argument(
+        "--ask-share", type=float, default=None, help="learning.ask_share (0: the queue never asks)"
+    )
     parser.add_argument("--speed", type=int, default=0, help="time training on N decisions")
     args = parser.parse_args()
     if args.speed:
@@ -279,6 +308,8 @@ def main() -> None:
             f"| {mean['rules_p']:.3f} / {mean['rules_r']:.3f} "
             f"| {mean['model_top']:.2f} | {mean['rules_top']:.2f} |"
         )
+        print(f"\nquestions decided by 200 decisions: {mean['asked']:.1f} a order, "
+              f"{mean['asked_kept']:.1f} of them kept")  # fmt: skip
     else:
         replay(args, args.seed)
 
