@@ -102,6 +102,7 @@ class Desk:
         self.asking: list[int] = []  # the items the queue asks about, undecided
         self.asked = 0  # how many questions were decided
         self.asked_kept = 0  # and how many of them the editors kept
+        self.shown_top: list[tuple[bool, bool]] = []  # the day's top 20 shown: (kept, asked)
 
     def keep(self, index: int) -> bool:
         row = self.rows[index]
@@ -123,6 +124,7 @@ class Desk:
         filtered = sorted((i for i in ranked if not self.keep(i)), key=self.rank, reverse=True)
         # as `curator queue` and `review` show it (`QueueStore.queue`)
         shown = interleave(queue, self.asking, self.config.learning.ask_share)
+        self.shown_top = [(self.rows[i].decision.relevant, i in self.asking) for i in shown[:TOP]]
         when = START + timedelta(days=number)
         for index in shown[:top_new] + filtered[:top_filtered]:
             d = self.rows[index].decision
@@ -188,10 +190,21 @@ def figures(desk: Desk) -> dict[str, float]:
         "unseen": len(rows),
         "asked": desk.asked,
         "asked_kept": desk.asked_kept,
+        **_shown_top(desk.shown_top),
         **{f"model_{k}": v for k, v in _pr(truth, model).items()},
         **{f"rules_{k}": v for k, v in _pr(truth, rules).items()},
         "model_top": sum(truth[i] for i in by_model[:TOP]) / TOP,
         "rules_top": sum(truth[i] for i in by_rules[:TOP]) / TOP,
+    }
+
+
+def _shown_top(shown: list[tuple[bool, bool]]) -> dict[str, float]:
+    """Precision of the last day's top 20 as the queue showed it: its ranked items
+    alone, and counting its questions as well (a question the editors reject is a miss)."""
+    ranked = [kept for kept, asked in shown if not asked]
+    return {
+        "shown_ranked": sum(ranked) / max(1, len(ranked)),
+        "shown_all": sum(kept for kept, _ in shown) / max(1, len(shown)),
     }
 
 
@@ -309,7 +322,9 @@ def main() -> None:
             f"| {mean['model_top']:.2f} | {mean['rules_top']:.2f} |"
         )
         print(f"\nquestions decided by 200 decisions: {mean['asked']:.1f} a order, "
-              f"{mean['asked_kept']:.1f} of them kept")  # fmt: skip
+              f"{mean['asked_kept']:.1f} of them kept; the queue's top 20 on the last day, "
+              f"precision of its ranked items {mean['shown_ranked']:.2f}, "
+              f"counting its questions {mean['shown_all']:.2f}")  # fmt: skip
     else:
         replay(args, args.seed)
 
