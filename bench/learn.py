@@ -3,18 +3,21 @@
     python bench/learn.py [--per-day 25] [--top-new 12] [--top-filtered 4] [--seed 14]
     python bench/learn.py --seeds 1,2,3,4    # the row at 200 decisions, for other orders
     python bench/learn.py --held-out --seeds 1,2,3,4,5   # on the held-out rows
+    python bench/learn.py --seeds 1,2,3 --ask-share 0    # a queue that never asks
     python bench/learn.py --speed 10000      # training and scoring time, model size
 
 The labelled rows (tests/data/relevance.jsonl and tests/data/desk_decisions.jsonl, 616
-rows; see docs/relevance.md) are split once for good: about a fifth (111 rows, chosen
-by a hash of the title) are the held-out rows, kept out of every replay that settings
-were chosen on. The other 505 are shuffled in a fixed order; every fourth is set aside
-as the unseen rows (never shown to the editors, never trained on) and the rest arrive
-`--per-day` a day. With `--held-out` all 505 arrive and the unseen rows are the
-held-out ones. Each day the simulated editors decide the top `--top-new` of
-the queue and look at the top `--top-filtered` of what is filtered (the closest calls
-first), and decide as the row's label says: kept (published or promoted) or rejected
-as off topic. The model is trained with the function the service uses
+rows; see docs/relevance.md) are split once for good: about a fifth (111 rows, chosen by
+a hash of the title) are the held-out rows, kept out of every replay that settings were
+chosen on. The other 505 are shuffled in a fixed order; every fourth is set aside as the
+unseen rows (never shown to the editors, never trained on) and the rest arrive `--per-
+day` a day. With `--held-out` all 505 arrive and the unseen rows are the held-out ones.
+Each day the queue asks about what the model is unsure of, as the service does
+(`screen.asking`, `learning.ask_share` or `--ask-share`; 0: no questions), and the
+simulated editors decide the top `--top-new` of the queue as it is shown (a question in
+every fifth slot) and look at the top `--top-filtered` of what is filtered (the closest
+calls first), and decide as the row's label says: kept (published or promoted) or
+rejected as off topic. The model is trained with the function the service uses
 (`screen.learning.train`) after every `learning.retrain_every` decisions, and used only
 when it beats the rules on the held-back decisions, as in the service. After every 50
 decisions the bench prints, on the unseen rows: precision and recall of new-vs-filtered
