@@ -10,8 +10,8 @@ The labelled rows (tests/data/relevance.jsonl and tests/data/desk_decisions.json
 rows; see docs/relevance.md) are split once for good: about a fifth (111 rows, chosen by
 a hash of the title) are the held-out rows, kept out of every replay that settings were
 chosen on. The other 505 are shuffled in a fixed order; every fourth is set aside as the
-unseen rows (never shown to the editors, never trained on) and the rest arrive `--per-
-day` a day. With `--held-out` all 505 arrive and the unseen rows are the held-out ones.
+unseen rows (never shown to the editors, never trained on) and the rest arrive
+`--per-day` a day. With `--held-out` all 505 arrive and the unseen rows are the held-out ones.
 Each day the queue asks about what the model is unsure of, as the service does
 (`screen.asking`, `learning.ask_share` or `--ask-share`; 0: no questions), and the
 simulated editors decide the top `--top-new` of the queue as it is shown (a question in
