@@ -3,18 +3,21 @@
     python bench/learn.py [--per-day 25] [--top-new 12] [--top-filtered 4] [--seed 14]
     python bench/learn.py --seeds 1,2,3,4    # the row at 200 decisions, for other orders
     python bench/learn.py --held-out --seeds 1,2,3,4,5   # on the held-out rows
+    python bench/learn.py --seeds 1,2,3 --ask-share 0    # a queue that never asks
     python bench/learn.py --speed 10000      # training and scoring time, model size
 
 The labelled rows (tests/data/relevance.jsonl and tests/data/desk_decisions.jsonl, 616
-rows; see docs/relevance.md) are split once for good: about a fifth (111 rows, chosen
-by a hash of the title) are the held-out rows, kept out of every replay that settings
-were chosen on. The other 505 are shuffled in a fixed order; every fourth is set aside
-as the unseen rows (never shown to the editors, never trained on) and the rest arrive
-`--per-day` a day. With `--held-out` all 505 arrive and the unseen rows are the
-held-out ones. Each day the simulated editors decide the top `--top-new` of
-the queue and look at the top `--top-filtered` of what is filtered (the closest calls
-first), and decide as the row's label says: kept (published or promoted) or rejected
-as off topic. The model is trained with the function the service uses
+rows; see docs/relevance.md) are split once for good: about a fifth (111 rows, chosen by
+a hash of the title) are the held-out rows, kept out of every replay that settings were
+chosen on. The other 505 are shuffled in a fixed order; every fourth is set aside as the
+unseen rows (never shown to the editors, never trained on) and the rest arrive
+`--per-day` a day. With `--held-out` all 505 arrive and the unseen rows are the held-out ones.
+Each day the queue asks about what the model is unsure of, as the service does
+(`screen.asking`, `learning.ask_share` or `--ask-share`; 0: no questions), and the
+simulated editors decide the top `--top-new` of the queue as it is shown (a question in
+every fifth slot) and look at the top `--top-filtered` of what is filtered (the closest
+calls first), and decide as the row's label says: kept (published or promoted) or
+rejected as off topic. The model is trained with the function the service uses
 (`screen.learning.train`) after every `learning.retrain_every` decisions, and used only
 when it beats the rules on the held-back decisions, as in the service. After every 50
 decisions the bench prints, on the unseen rows: precision and recall of new-vs-filtered
@@ -35,10 +38,11 @@ from pathlib import Path
 
 from curator import config as config_module
 from curator.models import Decision, LearnedModel
-from curator.screen import learning
+from curator.screen import asking, learning
 from curator.screen.learned_model import Scorer
 from curator.screen.relevance import score_article
-from curator.store.learning import TEXT_CHARS
+from curator.store.learning import TEXT_CHARS, AskCandidate
+from curator.store.queue import interleave
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = (ROOT / "tests/data/relevance.jsonl", ROOT / "tests/data/desk_decisions.jsonl")
@@ -98,6 +102,10 @@ class Desk:
         self.scorer: Scorer | None = None
         self.probabilities: dict[int, float] = {}
         self.unseen_probabilities: list[float] | None = None
+        self.asking: list[int] = []  # the items the queue asks about, undecided
+        self.asked = 0  # how many questions were decided
+        self.asked_kept = 0  # and how many of them the editors kept
+        self.shown_top: list[tuple[bool, bool]] = []  # the day's top 20 shown: (kept, asked)
 
     def keep(self, index: int) -> bool:
         row = self.rows[index]
@@ -108,16 +116,35 @@ class Desk:
         return (self.probabilities.get(index, 0.5), self.rows[index].rules_score)
 
     def day(self, number: int, per_day: int, top_new: int, top_filtered: int) -> None:
-        """One day: new rows arrive, the editors decide the top of both lists."""
+        """One day: new rows arrive, the queue asks about what the model is unsure of
+        (as `learn_run` does), and the editors decide the top of both lists as shown."""
         self.arrived = min(len(self.rows), self.arrived + per_day)
         self.score_pending()
+        self.ask()
         waiting = [i for i in range(self.arrived) if i not in self.decided]
-        queue = sorted((i for i in waiting if self.keep(i)), key=self.rank, reverse=True)
-        filtered = sorted((i for i in waiting if not self.keep(i)), key=self.rank, reverse=True)
+        ranked = [i for i in waiting if i not in self.asking]
+        queue = sorted((i for i in ranked if self.keep(i)), key=self.rank, reverse=True)
+        filtered = sorted((i for i in ranked if not self.keep(i)), key=self.rank, reverse=True)
+        # as `curator queue` and `review` show it (`QueueStore.queue`)
+        shown = interleave(queue, self.asking, self.config.learning.ask_share)
+        self.shown_top = [(self.rows[i].decision.relevant, i in self.asking) for i in shown[:TOP]]
         when = START + timedelta(days=number)
-        for index in queue[:top_new] + filtered[:top_filtered]:
+        for index in shown[:top_new] + filtered[:top_filtered]:
             d = self.rows[index].decision
             self.decided[index] = Decision(d.title, d.text, d.source, d.relevant, when)
+            self.asked += index in self.asking
+            self.asked_kept += index in self.asking and d.relevant
+        self.asking = [i for i in self.asking if i not in self.decided]
+
+    def ask(self) -> None:
+        """Top the questions up to the share, as the service does each learning run."""
+        candidates = [
+            AskCandidate(i, not self.keep(i), self.probabilities.get(i), self.rows[i].rules_score)
+            for i in range(self.arrived)
+            if i not in self.decided and i not in self.asking
+        ]
+        share = self.config.learning.ask_share
+        self.asking += asking.choose_questions(candidates, len(self.asking), share)
 
     def maybe_train(self, now: datetime) -> None:
         settings = self.config.learning
@@ -164,10 +191,23 @@ def figures(desk: Desk) -> dict[str, float]:
     by_rules = sorted(truth, key=lambda i: rows[i].rules_score, reverse=True)
     return {
         "unseen": len(rows),
+        "asked": desk.asked,
+        "asked_kept": desk.asked_kept,
+        **_shown_top(desk.shown_top),
         **{f"model_{k}": v for k, v in _pr(truth, model).items()},
         **{f"rules_{k}": v for k, v in _pr(truth, rules).items()},
         "model_top": sum(truth[i] for i in by_model[:TOP]) / TOP,
         "rules_top": sum(truth[i] for i in by_rules[:TOP]) / TOP,
+    }
+
+
+def _shown_top(shown: list[tuple[bool, bool]]) -> dict[str, float]:
+    """Precision of the last day's top 20 as the queue showed it: its ranked items
+    alone, and counting its questions as well (a question the editors reject is a miss)."""
+    ranked = [kept for kept, asked in shown if not asked]
+    return {
+        "shown_ranked": sum(ranked) / max(1, len(ranked)),
+        "shown_all": sum(kept for kept, _ in shown) / max(1, len(shown)),
     }
 
 
@@ -188,6 +228,8 @@ HEADER = (
 def replay(args: argparse.Namespace, seed: int, *, stop_at: int | None = None) -> Desk:
     """Run the desk day by day, printing a line every 50 decisions (or only at `stop_at`)."""
     config = config_module.load(ROOT / "config.toml")
+    if args.ask_share is not None:
+        config = replace(config, learning=replace(config.learning, ask_share=args.ask_share))
     desk = Desk(config, *load_rows(config, seed, on_held_out=args.held_out))
     reported, number = 0, 0
     while len(desk.decided) < len(desk.rows) and desk.arrived < len(desk.rows) + args.per_day:
@@ -264,6 +306,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--seeds", default="", help="orders to replay to 200 decisions: 1,2,3")
     parser.add_argument("--held-out", action="store_true", help="measure on the held-out rows")
+    parser.add_argument(
+        "--ask-share", type=float, default=None, help="learning.ask_share (0: the queue never asks)"
+    )
     parser.add_argument("--speed", type=int, default=0, help="time training on N decisions")
     args = parser.parse_args()
     if args.speed:
@@ -279,6 +324,10 @@ def main() -> None:
             f"| {mean['rules_p']:.3f} / {mean['rules_r']:.3f} "
             f"| {mean['model_top']:.2f} | {mean['rules_top']:.2f} |"
         )
+        print(f"\nquestions decided by 200 decisions: {mean['asked']:.1f} a order, "
+              f"{mean['asked_kept']:.1f} of them kept; the queue's top 20 on the last day, "
+              f"precision of its ranked items {mean['shown_ranked']:.2f}, "
+              f"counting its questions {mean['shown_all']:.2f}")  # fmt: skip
     else:
         replay(args, args.seed)
 

@@ -121,4 +121,5 @@ def _learn(config: Config, store: Store, now: datetime, should_stop: ShouldStop)
     if report.trained is not None:
         used = "used" if report.trained.active else "not used"
         line = f"model v{report.trained.version} on {report.trained.decisions} decisions ({used})"
-    return line + f"; {report.scored} items scored, {report.moved} moved"
+    asked = f", {report.asked} asked about" if report.asked else ""
+    return line + f"; {report.scored} items scored, {report.moved} moved{asked}"

@@ -230,6 +230,7 @@ class Item:
     learned: float | None = None  # the model's probability that the editors keep it
     learned_reasons: tuple[str, ...] = ()  # "+al anon", "−earnings": the words that weighed most
     image_alt: str | None = None  # the page's description of its image: a suggestion only
+    asking: bool = False  # the queue asks the editors about it: the model is unsure
 
 
 @dataclass(frozen=True)

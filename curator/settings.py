@@ -203,6 +203,9 @@ class LearningSettings:
         0.6, "probability at which the model may move an item between new and filtered", 0.5, 1
     )
     tick: timedelta = setting("10m", "how often the service looks for new decisions")
+    ask_share: float = setting(
+        0.2, "share of the queue's top 20 that asks about what the model is unsure of", 0, 0.5
+    )
 
 
 SECTIONS: dict[str, type] = {

@@ -35,6 +35,8 @@ def test_relative_database_path_is_relative_to_the_config_file(tmp_path: Path):
         ("[poll]\ncolour = 1", "poll.colour"),
         ('[export]\nauthor_mode = "everyone"', "export.author_mode"),
         ("[relevance]\nthreshold = true", "relevance.threshold"),
+        ("[learning]\nask_share = 0.9", "learning.ask_share"),
+        ('[learning]\nask_share = "a fifth"', "learning.ask_share"),
         ('[[sources]]\nurl = "ftp://x"', "sources[0].url"),
         ('[[sources]]\nurl = "https://x.org/f"\ninterval = "often"', "sources[0].interval"),
         ('[[sources]]\nurl = "https://x.org/f"\ntags = "a"\ncolor = 1', "sources[0].color"),

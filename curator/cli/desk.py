@@ -68,7 +68,8 @@ def queue(
     with contextlib.suppress(DatabaseLocked):  # a busy service must not hide the queue
         actions.wake_due(app.store, moment)
     mine_of = editor_name(editor) if mine else None
-    wanted = queue_filter(state, topic, source, since, mine_of, limit, moment, by_model=by_model)
+    wanted = queue_filter(state, topic, source, since, mine_of, limit, moment, by_model=by_model,
+                          ask_share=app.config.learning.ask_share)  # fmt: skip
     items = app.store.queue.queue(wanted, moment)
     if as_json:
         click.echo(views.to_json([_listed(item, moment) for item in items]))
@@ -83,9 +84,11 @@ def queue(
 def queue_filter(
     state: str | None, topic: str | None, source: str | None, since: str | None,
     mine: str | None, limit: int, moment: datetime, *, by_model: bool = False,
+    ask_share: float = 0.0,
 ) -> QueueFilter:  # fmt: skip
     """The options of `queue` and `review` as the store's filter; `mine` names the
-    editor whose items to list, `by_model` keeps what the learned model would filter."""
+    editor whose items to list, `by_model` keeps what the learned model would filter,
+    `ask_share` places the queue's questions (learning.ask_share)."""
     return QueueFilter(
         state=ItemState(state) if state else None,
         topic=topic,
@@ -94,6 +97,7 @@ def queue_filter(
         mine=mine,
         limit=limit,
         by_model=by_model,
+        ask_share=ask_share,
     )
 
 
@@ -272,4 +276,5 @@ def _listed(item: Item, moment: Any) -> dict[str, Any]:
         "first_seen_at": item.first_seen_at, "held_by": holder(item, moment),
         "claim_expires_at": item.claim_expires_at if holder(item, moment) else None,
         "learned": item.learned, "learned_reasons": item.learned_reasons,
+        "asking": item.asking,
     }  # fmt: skip

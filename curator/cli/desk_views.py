@@ -25,6 +25,7 @@ from curator.desk.states import holder
 from curator.desk.wording import LanguageReport
 from curator.errors import ConfigError
 from curator.models import Draft, HistoryEvent, Item, ItemState, Post
+from curator.screen.asking import ASK_NOTE
 from curator.store.queue import ArticleText
 
 
@@ -54,6 +55,8 @@ def age(moment: datetime, now: datetime) -> str:
     return f"{seconds}s"
 
 
+ASKING_MARK = "[asking]"  # before the title of an item the queue asks about (ASK_NOTE)
+ASKING_LINE = f"{ASK_NOTE} (the model is unsure; your decision teaches it)"
 QUEUE_COLUMNS = (
     Column("id", "right"), Column("age", "right"), Column("score", "right"),
     Column("outlets", "right"),
@@ -71,7 +74,7 @@ def queue_rows(items: list[Item], now: datetime, topics: Sequence[Topic]) -> lis
             shown(age(item.first_seen_at, now)),
             shown(f"{item.score:.1f}"),
             shown(str(item.outlets)),
-            shown(item.title),
+            shown(f"{ASKING_MARK} {item.title}" if item.asking else item.title),
             shown(_sources(item)),
             shown(", ".join(topic_labels(topics, item.topics))),
             shown(item.state.value),
@@ -98,6 +101,8 @@ def card(item: Item, now: datetime, view: CardView = CardView()) -> Panel:
     """The review card: the title and summary first, then who and when, the link and
     why, a line each, so that it fits 80x24 with the keys below it."""
     learned = [] if item.learned is None else [_one_line(learned_line(item), "dim")]
+    if item.asking:  # why it is here: the model is unsure, and the decision teaches it
+        learned.insert(0, _one_line(ASKING_LINE, "yellow"))
     room = max(3, view.height - 14 - len(learned))  # the summary's lines at ~72 columns
     summary = _cut(clean(item.summary or item.description or "(no summary)"), room * 72)
     lines = Group(

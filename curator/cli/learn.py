@@ -44,6 +44,10 @@ def learn(app: AppContext, import_path: Path | None, status_only: bool) -> None:
         app.console.print(
             f"scored {report.scored} items; {report.moved} moved between new and filtered"
         )
+    if report.asked:
+        app.console.print(
+            f"the queue now asks about {report.asked} more items the model is unsure of"
+        )
 
 
 def _print_status(app: AppContext) -> None:

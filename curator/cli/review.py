@@ -73,7 +73,8 @@ def review(app: AppContext, topic: str | None, source: str | None, since: str | 
     """Walk the queue: a card per item, one key per decision (at most --limit cards)."""
     name, moment = editor_name(editor), now()
     actions.wake_due(app.store, moment)
-    wanted = queue_filter(None, topic, source, since, name if mine else None, limit, moment)
+    wanted = queue_filter(None, topic, source, since, name if mine else None, limit, moment,
+                          ask_share=app.config.learning.ask_share)  # fmt: skip
     walk = Walk(app, name, wanted, app.store.queue.count(wanted, moment))
     while len(walk.passed) < limit and (item := _claim_next(walk)) is not None:
         walk.passed.add(item.id)

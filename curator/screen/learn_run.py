@@ -15,7 +15,7 @@ from pathlib import Path
 from curator.config import Config
 from curator.errors import CuratorError
 from curator.models import Decision, ItemState, LearnedMark, LearnedModel
-from curator.screen import learning
+from curator.screen import asking, learning
 from curator.screen.learned_model import Scorer
 from curator.store import Store
 from curator.store.learning import TEXT_CHARS, ItemToScore
@@ -39,6 +39,7 @@ class LearnReport:
     trained: LearnedModel | None
     scored: int
     moved: int
+    asked: int = 0
 
 
 def learn(config: Config, store: Store, now: datetime, *, force: bool = False) -> LearnReport:
@@ -52,7 +53,18 @@ def learn(config: Config, store: Store, now: datetime, *, force: bool = False) -
     if force or due:
         trained = _train(config, store, store.learning.decisions(), now)
     scored, moved = score_waiting(config, store, now)
-    return LearnReport(trained, scored, moved)
+    return LearnReport(trained, scored, moved, ask_questions(config, store, now))
+
+
+def ask_questions(config: Config, store: Store, now: datetime) -> int:
+    """Top the queue's questions up to `learning.ask_share` of its top slots with
+    the items the model is least sure of; how many were added."""
+    share = config.learning.ask_share
+    if asking.questions_allowed(share) == 0:
+        return 0
+    candidates = store.learning.ask_candidates(asking.TOP_SLOTS)
+    chosen = asking.choose_questions(candidates, store.queue.asking(now), share)
+    return store.items.ask(chosen, asking.ASK_NOTE, now)
 
 
 def _train(

@@ -48,6 +48,7 @@ def item_from_row(row: dict[str, Any]) -> Item:
         merged_into=row.get("merged_into"),
         learned=row.get("learned"),
         learned_reasons=tuple(json.loads(row.get("learned_reasons") or "[]")),
+        asking=row.get("asked_at") is not None,
     )
 
 

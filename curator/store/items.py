@@ -16,6 +16,7 @@ Also the reads of single items, their history, and the item lists the pipeline u
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -258,6 +259,24 @@ class ItemStore:
                 self._move(mark.item_id, row[0], mark.move_to, mark.note, now)
                 moved += 1
         return moved
+
+    def ask(self, item_ids: Sequence[int], note: str, now: datetime) -> int:
+        """Mark items the queue asks the editors about (a filtered one comes back to
+        `new`, with `note` in its history, by curator: no label until an editor
+        decides), in one transaction; one decided since it was read is left alone."""
+        asked = 0
+        with translate_errors("items"), write_transaction(self.db):
+            for item_id in item_ids:
+                row = self.db.execute(
+                    "SELECT state FROM items WHERE id = ? AND asked_at IS NULL", [item_id]
+                ).fetchone()
+                if row is None or row[0] not in (ItemState.NEW, ItemState.FILTERED):
+                    continue
+                self.db.execute("UPDATE items SET asked_at = ? WHERE id = ?", [to_db(now), item_id])
+                if row[0] == ItemState.FILTERED:
+                    self._move(item_id, row[0], ItemState.NEW, note, now)
+                asked += 1
+        return asked
 
     def _move(self, item_id: int, old: str, new: ItemState, note: str, now: datetime) -> None:
         """Curator's own state change: a version bump and a history row (in the

@@ -52,6 +52,31 @@ class ItemToScore:
 
 
 @dataclasses.dataclass(frozen=True)
+class AskCandidate:
+    """An undecided item the queue might ask the editors about: filtered or new, the
+    model's probability (None before a model scored it) and the rules' score."""
+
+    item_id: int
+    filtered: bool
+    probability: float | None
+    rules_score: float
+
+
+# The items closest to a question, two ways: the model's closest calls (new or
+# filtered), and the filtered items the rules came closest to keeping (for the days
+# before a model is used). Asked items are not asked again.
+_ASK_POOL = """
+SELECT * FROM (SELECT id, state, learned, score FROM items
+               WHERE state IN ('new', 'filtered') AND asked_at IS NULL AND learned IS NOT NULL
+               ORDER BY abs(learned - 0.5), score DESC LIMIT :limit)
+UNION ALL
+SELECT * FROM (SELECT id, state, learned, score FROM items
+               WHERE state = 'filtered' AND asked_at IS NULL AND learned IS NULL AND score > 0
+               ORDER BY score DESC LIMIT :limit)
+"""
+
+
+@dataclasses.dataclass(frozen=True)
 class SourceYield:
     """What became of a source's items first seen in a period: how many the editors
     published and how many they rejected."""
@@ -174,6 +199,12 @@ class LearningStore:
         with translate_errors("items"):
             rows = self.db.execute(_YIELD, [to_db(since)]).fetchall()
         return {row[0]: SourceYield(row[1], row[2], row[3]) for row in rows}
+
+    def ask_candidates(self, limit: int) -> list[AskCandidate]:
+        """Up to `limit` of each kind in `_ASK_POOL`, for `screen.asking` to choose from."""
+        with translate_errors("items"):
+            rows = self.db.execute(_ASK_POOL, {"limit": limit}).fetchall()
+        return [AskCandidate(r[0], r[1] == "filtered", r[2], r[3]) for r in rows]
 
     def to_score(self, version: int, limit: int) -> list[ItemToScore]:
         """New and filtered items not yet scored by model `version`."""

@@ -350,3 +350,11 @@ def m016_image_alt_suggestion(db: Database) -> None:
     on the item: the draft template offers it to the editor, who confirms or rewrites it."""
     db.execute("ALTER TABLE articles ADD COLUMN image_alt TEXT")
     db.execute("ALTER TABLE items ADD COLUMN image_alt TEXT")
+
+
+@MIGRATIONS()
+def m014_asking(db: Database) -> None:
+    """When the queue began asking the editors about an item the model is unsure of
+    (NULL: it is not asking); the few asked items are found by a partial index."""
+    db.execute("ALTER TABLE items ADD COLUMN asked_at TEXT")
+    db.execute("CREATE INDEX items_asking ON items(asked_at) WHERE asked_at IS NOT NULL")

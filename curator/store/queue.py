@@ -5,9 +5,10 @@ changes to items go through `store.items`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
@@ -21,6 +22,8 @@ _WAITING = "('new', 'in_review', 'drafted')"
 # The learned model's probability first (0.5 while none is used), then the rules' score.
 _RANK = "coalesce(learned, 0.5) DESC, score DESC, first_seen_at DESC, outlets DESC, id DESC"
 _BY_MODEL_RANK = "learned DESC, score DESC, id DESC"  # what the model filters, closest calls first
+_ASKED_FIRST = "asked_at, id"  # the queue's questions, the oldest first
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class QueueFilter:
     mine: str | None = None  # an editor's name: only items they hold
     limit: int = 50
     by_model: bool = False  # only items the learned model would filter
+    ask_share: float = 0.0  # learning.ask_share: every 1/share-th slot asks (0: in rank order)
 
 
 @dataclass(frozen=True)
@@ -52,9 +56,26 @@ class QueueStore:
         self.db = db
 
     def queue(self, wanted: QueueFilter, now: datetime) -> list[Item]:
-        """Waiting items, best first: the learned probability, score, recency, outlets."""
+        """Waiting items, best first: the learned probability, score, recency, outlets;
+        the items the queue asks about (`learn_run.ask_questions`) at every
+        1/`ask_share`-th slot when the waiting items are listed."""
+        asks = wanted.ask_share > 0 and not wanted.by_model
+        if not asks or wanted.state not in (None, ItemState.NEW):
+            return self._ranked(wanted, now, _RANK if not wanted.by_model else _BY_MODEL_RANK)
+        ranked = self._ranked(wanted, now, _RANK, "asked_at IS NULL")
+        asked = self._ranked(wanted, now, _ASKED_FIRST, "asked_at IS NOT NULL")
+        return interleave(ranked, asked, wanted.ask_share)[: wanted.limit]
+
+    def asking(self, now: datetime) -> int:
+        """How many waiting items the queue asks about now."""
+        where, params = _queue_conditions(QueueFilter(), now, ranked=False)
+        sql = f"SELECT count(*) FROM items WHERE {' AND '.join(where)} AND asked_at IS NOT NULL"
+        with translate_errors("items"):
+            return int(self.db.execute(sql, params).fetchone()[0])
+
+    def _ranked(self, wanted: QueueFilter, now: datetime, rank: str, *more: str) -> list[Item]:
         where, params = _queue_conditions(wanted, now)
-        rank = _BY_MODEL_RANK if wanted.by_model else _RANK
+        where += more
         # Rank and cut first; the source names are looked up for the chosen rows only.
         sql = (
             f"SELECT items.*, {SOURCE_NAMES} FROM items WHERE id IN "
@@ -90,6 +111,19 @@ class QueueStore:
     def search(self, query: str, limit: int = 50) -> SearchPage:
         """Full-text search over posts and items (see `store.search`)."""
         return search_all(self.db, query, limit)
+
+
+def interleave(ranked: Sequence[T], asked: Sequence[T], share: float) -> list[T]:
+    """The ranked items with an asked item at every 1/`share`-th slot (the 5th,
+    10th, ... for 0.2), so that no stretch of the top asks more than `share`; asked
+    items left over when the ranked run out follow them."""
+    every = max(1, round(1 / share)) if share > 0 else len(ranked) + 1
+    shown: list[T] = []
+    waiting_asked, waiting_ranked = list(asked), list(ranked)
+    while waiting_asked and waiting_ranked:
+        take_asked = len(shown) % every == every - 1
+        shown.append((waiting_asked if take_asked else waiting_ranked).pop(0))
+    return shown + waiting_ranked + waiting_asked
 
 
 def _queue_conditions(
