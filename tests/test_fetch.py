@@ -126,6 +126,19 @@ def test_a_kept_connection_the_server_closed_is_not_used_again(
     assert len(connections) == 3
 
 
+def test_a_cookie_set_on_a_redirect_goes_with_the_next_hop(
+    config: Config, httpserver: HTTPServer, now: datetime
+) -> None:
+    """Consent walls set a cookie and redirect onwards; the Fetcher keeps a cookie
+    jar as httpx.AsyncClient did (it no longer sends through one)."""
+    httpserver.expect_request("/feed", headers={"Cookie": "consent=yes"}).respond_with_data(FEED)
+    httpserver.expect_request("/consent").respond_with_data(
+        "", 302, {"Location": "/feed", "Set-Cookie": "consent=yes; Path=/"}
+    )
+    assert fetch(config, httpserver.url_for("/consent"), now).body == FEED
+    assert len(httpserver.log) == 2
+
+
 @pytest.mark.parametrize("status", [301, 308])
 def test_permanent_redirect_gives_permanent_url(
     config: Config, httpserver: HTTPServer, now: datetime, status: int
