@@ -122,10 +122,7 @@ class Parser:
 
     def _start_pool(self) -> None:
         """Start the workers (off the event loop: it takes a second) and hand over."""
-        # forkserver: never fork a process that has threads (the service's scheduler);
-        # the server imports the parser once and the workers fork from it.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([PARSER_MODULE, "curator.lifeline"])
+        context = _pool_context(self._processes)
         # The workers leave Ctrl-C to us, and end with us however we end (lifeline.py).
         initializer = functools.partial(end_with_parent, ignore_interrupt=True)
         pool = ProcessPoolExecutor(self._processes, mp_context=context, initializer=initializer)
@@ -136,3 +133,15 @@ class Parser:
             pool.shutdown(wait=False)
             return
         self._pool = pool
+
+
+def _pool_context(processes: int) -> multiprocessing.context.BaseContext:
+    """Never fork a process that has threads (the service's scheduler). One worker is
+    spawned: a forkserver would be one process more (~30 MB) to fork a single child.
+    More workers fork from a forkserver, which imports the parser once for them all
+    (their pages shared until written)."""
+    if processes == 1:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([PARSER_MODULE, "curator.lifeline"])
+    return context
