@@ -138,7 +138,7 @@ class Fetcher:
             async with self._host_slot(target.host):
                 started = loop.time() if started is None else started
                 async with asyncio.timeout_at(started + self._deadline):
-                    answer = await self._exchange(url, current, headers, now)
+                    answer = await self._exchange(url, target, headers, now)
             if isinstance(answer, FetchedFeed):
                 moved = current != url and permanent
                 return replace(answer, permanent_url=answer.url) if moved else answer
@@ -162,9 +162,9 @@ class Fetcher:
         return target
 
     async def _exchange(
-        self, url: str, current: str, headers: dict[str, str], now: datetime
+        self, url: str, target: httpx.URL, headers: dict[str, str], now: datetime
     ) -> FetchedFeed | _Redirect:
-        request = self._request(current, headers)
+        request = self._request(target, headers)
         response = await self._transport.handle_async_request(request)
         response.request = request
         try:
@@ -174,7 +174,8 @@ class Fetcher:
         finally:
             await response.aclose()
 
-    def _request(self, url: str, headers: dict[str, str]) -> httpx.Request:
+    def _request(self, url: httpx.URL, headers: dict[str, str]) -> httpx.Request:
+        """`url` as _checked parsed it (httpx parses URLs in Python: not twice)."""
         request = httpx.Request(
             "GET", url, headers={**self._headers, **headers}, extensions={"timeout": self._timeout}
         )
