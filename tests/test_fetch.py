@@ -98,6 +98,47 @@ def test_304_keeps_the_connection_for_the_next_request(config: Config, now: date
     assert len(connections) == 1
 
 
+def test_a_kept_connection_the_server_closed_is_not_used_again(
+    config: Config, now: datetime
+) -> None:
+    """The pool asks each idle connection whether it is readable (the server's
+    goodbye) before reusing it; transport.KeptSocketStream answers that itself."""
+    connections, closed = [], threading.Event()
+
+    def answer_then_hang_up(conn: socket.socket) -> None:
+        connections.append(conn)
+        conn.sendall(b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n')
+        conn.close()  # no "Connection: close": the client thinks it may keep it
+        closed.set()
+
+    with raw_server(answer_then_hang_up) as url:
+
+        async def run() -> list[int]:
+            statuses = []
+            async with Fetcher(config) as fetcher:
+                for _ in range(3):
+                    closed.clear()
+                    statuses.append((await fetcher.fetch(url, now=now, etag='"v1"')).status)
+                    await asyncio.to_thread(closed.wait, 10)
+            return statuses
+
+        assert asyncio.run(run()) == [304, 304, 304]
+    assert len(connections) == 3
+
+
+def test_a_cookie_set_on_a_redirect_goes_with_the_next_hop(
+    config: Config, httpserver: HTTPServer, now: datetime
+) -> None:
+    """Consent walls set a cookie and redirect onwards; the Fetcher keeps a cookie
+    jar as httpx.AsyncClient did (it no longer sends through one)."""
+    httpserver.expect_request("/feed", headers={"Cookie": "consent=yes"}).respond_with_data(FEED)
+    httpserver.expect_request("/consent").respond_with_data(
+        "", 302, {"Location": "/feed", "Set-Cookie": "consent=yes; Path=/"}
+    )
+    assert fetch(config, httpserver.url_for("/consent"), now).body == FEED
+    assert len(httpserver.log) == 2
+
+
 @pytest.mark.parametrize("status", [301, 308])
 def test_permanent_redirect_gives_permanent_url(
     config: Config, httpserver: HTTPServer, now: datetime, status: int

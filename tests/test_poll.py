@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -316,3 +318,17 @@ def test_sources_are_taken_one_host_at_a_time(make_config, httpserver, app, now)
 )
 def test_the_parser_pool_leaves_a_core_to_the_event_loop(configured, cores, workers):
     assert pool_size(configured, cores) == workers
+
+
+def test_a_poll_loads_no_parser_and_the_store_no_numpy_until_needed() -> None:
+    """A run of 304s never parses: lxml, feedparser and nh3 wait for the first body
+    (parsing.PARSER_MODULE), and sqlite_utils leaves numpy alone (store/_lean.py)."""
+    code = (
+        "import sys; import curator.poll, curator.store; "
+        "print(' '.join(m for m in ('numpy', 'lxml', 'feedparser', 'nh3', 'curator.parse') "
+        "if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.split() == []

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -19,11 +21,12 @@ from types import TracebackType
 from curator.errors import ParseError
 from curator.lifeline import end_with_parent
 from curator.models import ParsedFeed
-from curator.parse import parse_feed_or_problem
 
 log = logging.getLogger("curator.poll")
+PARSER_MODULE = "curator.parse"  # imported with the first body: a run of 304s never loads it
 POOL_AFTER = 24  # bodies parsed in the thread before a process pool is worth starting
 POOL_AHEAD = 4  # ... and how many times as many must be expected still to come
+ParseFunction = Callable[[bytes, str, dict[str, str], datetime], ParsedFeed | str]
 
 
 def pool_size(configured: int, cores: int) -> int:
@@ -58,6 +61,7 @@ class Parser:
         self._bodies = 0
         self._fetched = 0
         self._starting: asyncio.Future[None] | None = None
+        self._parse: ParseFunction | None = None
         self.pooled = 0
 
     async def __aenter__(self) -> Parser:
@@ -83,8 +87,8 @@ class Parser:
         self._bodies += 1
         if self._pool_wanted and self._starting is None and self._pool_pays():
             self._starting = loop.run_in_executor(None, self._start_pool)
+        parse = self._parse or await self._load_parser(loop)
         executor: Executor = self._pool or self._thread
-        parse = parse_feed_or_problem
         try:
             result = await loop.run_in_executor(executor, parse, body, url, headers, now)
             self.pooled += executor is self._pool
@@ -95,6 +99,13 @@ class Parser:
         if isinstance(result, str):
             raise ParseError(url, result)
         return result
+
+    async def _load_parser(self, loop: asyncio.AbstractEventLoop) -> ParseFunction:
+        """curator.parse (lxml, feedparser, nh3: ~0.15 s of imports), loaded in the
+        thread so that the fetches go on meanwhile."""
+        module = await loop.run_in_executor(self._thread, importlib.import_module, PARSER_MODULE)
+        self._parse = module.parse_feed_or_problem
+        return module.parse_feed_or_problem
 
     def fetched(self) -> None:
         """One more feed fetched, whether it needs parsing or not (a 304, a failure)."""
@@ -111,10 +122,7 @@ class Parser:
 
     def _start_pool(self) -> None:
         """Start the workers (off the event loop: it takes a second) and hand over."""
-        # forkserver: never fork a process that has threads (the service's scheduler);
-        # the server imports the parser once and the workers fork from it.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["curator.parse", "curator.lifeline"])
+        context = _pool_context(self._processes)
         # The workers leave Ctrl-C to us, and end with us however we end (lifeline.py).
         initializer = functools.partial(end_with_parent, ignore_interrupt=True)
         pool = ProcessPoolExecutor(self._processes, mp_context=context, initializer=initializer)
@@ -125,3 +133,15 @@ class Parser:
             pool.shutdown(wait=False)
             return
         self._pool = pool
+
+
+def _pool_context(processes: int) -> multiprocessing.context.BaseContext:
+    """Never fork a process that has threads (the service's scheduler). One worker is
+    spawned: a forkserver would be one process more (~30 MB) to fork a single child.
+    More workers fork from a forkserver, which imports the parser once for them all
+    (their pages shared until written)."""
+    if processes == 1:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([PARSER_MODULE, "curator.lifeline"])
+    return context

@@ -12,7 +12,6 @@ from curator.config import Config, SourceConfig
 from curator.errors import ParseError, SourceError
 from curator.fetch import FEED_ACCEPT, fetch_once
 from curator.models import ParsedFeed, Source
-from curator.parse import parse_feed
 from curator.store import Store
 from curator.store.source_rows import SyncReport
 from curator.urls import is_web_url
@@ -58,6 +57,8 @@ def add_source(
 
 
 def _find_feed(config: Config, url: str, now: datetime) -> tuple[str, ParsedFeed]:
+    from curator.parse import parse_feed  # here: a poll where nothing changed never loads it
+
     fetched = fetch_once(config, url, now=now, accept=FEED_ACCEPT)
     body = fetched.body or b""
     final_url = fetched.permanent_url or url

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from curator.models import NewItem, SavedEntry, ScreenedEntry
+from curator.store import _lean  # noqa: F401  (first: sqlite_utils without numpy)
 from curator.store.activity import ActivityStore
 from curator.store.articles import ArticleStore
 from curator.store.database import open_database, translate_errors, write_transaction
@@ -27,6 +27,9 @@ from curator.store.queue import QueueStore
 from curator.store.retention import RetentionStore
 from curator.store.sources import SourceStore
 from curator.store.stories import StoryStore
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 __all__ = ["Store"]
 
