@@ -37,7 +37,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from curator import config as config_module
-from curator.models import Decision, LearnedModel
+from curator.models.learning import Decision, LearnedModel
 from curator.screen import asking, learning
 from curator.screen.learned_model import Scorer
 from curator.screen.relevance import score_article

@@ -7,9 +7,28 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 # Query parameters that track the reader and never change the page.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid",
-        "_ga", "_hsenc", "_hsmi", "mkt_tok", "ref_src", "cmpid", "ncid", "sr_share",
-        "oly_anon_id", "oly_enc_id", "vero_id", "wt.mc_id", "at_medium", "at_campaign",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "yclid",
+        "_ga",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ref_src",
+        "cmpid",
+        "ncid",
+        "sr_share",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "wt.mc_id",
+        "at_medium",
+        "at_campaign",
     }
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "hsa_")

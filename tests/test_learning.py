@@ -14,7 +14,8 @@ from desk_factory import add_item
 
 from curator.config import Config
 from curator.desk.labels import off_topic_reason
-from curator.models import Decision, HeldBack, ItemState
+from curator.models import ItemState
+from curator.models.learning import Decision, HeldBack
 from curator.screen import learning
 from curator.screen.learn_run import LabelsError, import_labels, learn, read_labels
 from curator.screen.learned_model import Scorer

@@ -12,15 +12,12 @@ from curator.models import (
     Article,
     ExtractStatus,
     ItemState,
-    JoinItem,
-    NewItem,
     ParsedEntry,
     PendingEntry,
     Relevance,
-    SavedEntry,
-    ScreenedEntry,
     StorySignature,
 )
+from curator.models.screening import JoinItem, NewItem, SavedEntry, ScreenedEntry
 from curator.screen.cluster import MatchReason
 from curator.screen.placement import (
     ALREADY_IN_IT,

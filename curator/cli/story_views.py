@@ -10,7 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from curator.cli.context import shown
-from curator.models import Item, ItemState, Report
+from curator.models import Item, ItemState
+from curator.models.stories import Report
 from curator.screen.story_eval import StoryEvaluation
 
 

@@ -19,7 +19,8 @@ from curator.config import Config
 from curator.desk import actions, images, markdown, states, wording
 from curator.desk.states import Action
 from curator.errors import InvalidTransition, TermsToReconsider
-from curator.models import Draft, Item, ItemChange, LeadImage, Post, Report
+from curator.models import Draft, Item, ItemChange, LeadImage, Post
+from curator.models.stories import Report
 from curator.store import Store
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

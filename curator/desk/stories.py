@@ -18,11 +18,9 @@ from itertools import combinations
 
 from curator.desk.states import CORRECTABLE, CORRECTED_ONLY_BY_FORCE, holder
 from curator.errors import InvalidTransition, ReviewError
-from curator.models import (
+from curator.models import HistoryEvent, Item, ItemState
+from curator.models.stories import (
     EntryMove,
-    HistoryEvent,
-    Item,
-    ItemState,
     ItemTouch,
     NewStory,
     Report,

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from curator.config import Config
 from curator.errors import CuratorError
-from curator.models import Decision, ItemState, LearnedMark, LearnedModel
+from curator.models import ItemState
+from curator.models.learning import Decision, LearnedMark, LearnedModel
 from curator.screen import asking, learning
 from curator.screen.learned_model import Scorer
 from curator.store import Store

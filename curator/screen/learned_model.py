@@ -23,7 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from curator.config import Topic
-from curator.models import Decision, ModelWeights
+from curator.models.learning import Decision, ModelWeights
 from curator.screen.relevance import topic_points
 
 TEXT_CHARS = 1500  # the lead (some 250 words) says what a story is about; the rest costs time

@@ -16,13 +16,11 @@ from curator.models import (
     Article,
     ExtractStatus,
     ItemState,
-    JoinItem,
-    NewItem,
     PendingEntry,
     Relevance,
-    ScreenedEntry,
     StorySignature,
 )
+from curator.models.screening import JoinItem, NewItem, ScreenedEntry
 from curator.screen.cluster import match_story
 from curator.screen.relevance import on_topic_by_source, score_article
 from curator.screen.story_index import StoryIndex

@@ -19,7 +19,8 @@ from curator.config import Config
 from curator.errors import FetchError
 from curator.fetch import PAGE_ACCEPT, AddressPolicy, Fetcher
 from curator.fetch.guard import check_url
-from curator.models import Article, ExtractStatus, PendingEntry, SavedEntry
+from curator.models import Article, ExtractStatus, PendingEntry
+from curator.models.screening import SavedEntry
 from curator.screen.extract import extract_article, fallback_article
 from curator.screen.placement import ALREADY_IN_IT, Placement, ScreenRules, place_entry
 from curator.screen.relevance import on_topic_by_source, score_article

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from curator.models import LabelledPair, StorySignature
+from curator.models import StorySignature
+from curator.models.stories import LabelledPair
 from curator.screen.cluster import MatchReason, match_story
 from curator.screen.story_index import StoryIndex
 

@@ -45,8 +45,30 @@ _URL_TRIM = "".join(map(chr, range(0x21)))
 _PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*)?", re.I | re.A)
 
 ALLOWED_TAGS = frozenset(
-    {"a", "p", "br", "em", "strong", "b", "i", "blockquote", "ul", "ol", "li", "code",
-     "pre", "h2", "h3", "h4", "hr", "img", "figure", "figcaption", "sup", "sub"}
+    {
+        "a",
+        "p",
+        "br",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "code",
+        "pre",
+        "h2",
+        "h3",
+        "h4",
+        "hr",
+        "img",
+        "figure",
+        "figcaption",
+        "sup",
+        "sub",
+    }
 )
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})

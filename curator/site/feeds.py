@@ -88,9 +88,7 @@ def _generator(
     return generator
 
 
-def _add_entry(
-    generator: FeedGenerator, settings: SiteSettings, post: PostView, rss: bool
-) -> None:
+def _add_entry(generator: FeedGenerator, settings: SiteSettings, post: PostView, rss: bool) -> None:
     entry = generator.add_entry(order="append")
     entry.id(post.uid)
     entry.guid(post.uid, permalink=False)

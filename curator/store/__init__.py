@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from curator.models import NewItem, SavedEntry, ScreenedEntry
+from curator.models.screening import NewItem, SavedEntry, ScreenedEntry
 from curator.store import _lean  # noqa: F401  (first: sqlite_utils without numpy)
 from curator.store.activity import ActivityStore
 from curator.store.articles import ArticleStore

@@ -29,11 +29,11 @@ from curator.models import (
     ItemChange,
     ItemIdentity,
     ItemState,
-    LearnedMark,
-    NewItem,
     Relevance,
     StorySignature,
 )
+from curator.models.learning import LearnedMark
+from curator.models.screening import NewItem
 from curator.store.database import translate_errors, write_transaction
 from curator.store.item_rows import SOURCE_NAMES, select_items
 from curator.store.times import from_db, to_db

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
-from curator.models import Decision, HeldBack, LearnedModel, ModelWeights
+from curator.models.learning import Decision, HeldBack, LearnedModel, ModelWeights
 from curator.store.database import translate_errors, write_transaction
 from curator.store.times import from_db, to_db
 

@@ -14,15 +14,8 @@ from typing import Any
 
 import sqlite_utils
 
-from curator.models import (
-    ItemState,
-    ItemTouch,
-    LabelledPair,
-    NewStory,
-    Report,
-    StoryCorrection,
-    StorySignature,
-)
+from curator.models import ItemState, StorySignature
+from curator.models.stories import ItemTouch, LabelledPair, NewStory, Report, StoryCorrection
 from curator.store.database import translate_errors, write_transaction
 from curator.store.items import stale_error
 from curator.store.times import from_db, to_db
