@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from curator import config as config_module
-from curator.config import parse_duration
+from curator.config.values import parse_duration
 from curator.models import Article, ExtractStatus, PendingEntry
 from curator.screen.placement import NEW_STORY, ScreenRules, place_entry
 from curator.screen.story_index import StoryIndex

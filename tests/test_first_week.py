@@ -18,7 +18,7 @@ from curator.cli.annotate import choose_editor, how_to_save
 from curator.cli.desk import pager_keeps_colour
 from curator.cli.desk_views import story
 from curator.cli.main import cli
-from curator.config import Topic, topic_labels
+from curator.config.lists import Topic, topic_labels
 from curator.desk import draftfile
 from curator.desk.publish import with_crisis_line
 from curator.desk.wording import needs_crisis_line

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from curator.config import Config, LanguageTerm
+from curator.config import Config
+from curator.config.lists import LanguageTerm
 from curator.desk.wording import check, find_terms, needs_crisis_line
 
 TERMS = (

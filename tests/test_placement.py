@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from curator.config import Topic
+from curator.config.lists import Topic
 from curator.models import (
     Article,
     ExtractStatus,

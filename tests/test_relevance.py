@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from curator.config import Config, Topic
+from curator.config import Config
+from curator.config.lists import Topic
 from curator.screen.relevance import on_topic_by_source, score_article
 
 LABELLED = Path(__file__).resolve().parent / "data" / "relevance.jsonl"

@@ -18,7 +18,8 @@ from rich.text import Text
 
 from curator.cli.context import clean, shown
 from curator.cli.listing import Column
-from curator.config import Topic, parse_duration, topic_labels
+from curator.config.lists import Topic, topic_labels
+from curator.config.values import parse_duration
 from curator.desk import states
 from curator.desk.publish import Published
 from curator.desk.states import holder

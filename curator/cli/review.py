@@ -23,7 +23,7 @@ from curator.cli.context import EDITOR_HELP, AppContext, clean, editor_name, now
 from curator.cli.desk import outcome, queue_filter
 from curator.cli.listing import limit_option
 from curator.cli.publish import export_now
-from curator.config import topic_labels
+from curator.config.lists import topic_labels
 from curator.desk import actions
 from curator.desk.annotate import Annotation, annotate_item
 from curator.desk.labels import off_topic_reason

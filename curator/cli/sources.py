@@ -14,7 +14,7 @@ from rich.text import Text
 
 from curator.cli.context import AppContext, now, pass_app, shown, syncs_sources
 from curator.cli.listing import Column, json_option, limit_option, print_rows, say_if_cut
-from curator.config import SOURCE_FILTERS
+from curator.config.lists import SOURCE_FILTERS
 from curator.models import Source
 from curator.poll import add_source, import_sources
 from curator.poll.opml import read_opml, write_opml

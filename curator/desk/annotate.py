@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from curator.config import Config, topic_labels
+from curator.config import Config
+from curator.config.lists import topic_labels
 from curator.desk import actions, draftfile, states
 from curator.desk.actions import SavedDraft
 from curator.desk.draftfile import DraftText

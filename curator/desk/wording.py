@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from curator.config import LanguageTerm
+from curator.config.lists import LanguageTerm
 
 _QUOTED = re.compile(r'"[^"\n]*"|“[^”]*”')
 _NOT_WORD = re.compile(r"[\W_]+")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from email.utils import format_datetime
 
-from curator.config import SourceConfig
+from curator.config.lists import SourceConfig
 from curator.errors import CuratorError
 from curator.models import Source
 

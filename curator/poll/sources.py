@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from curator.config import Config, SourceConfig
+from curator.config import Config
+from curator.config.lists import SourceConfig
 from curator.errors import ParseError, SourceError
 from curator.fetch import FEED_ACCEPT, fetch_once
 from curator.models import ParsedFeed, Source

@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
-from curator.config import Topic
+from curator.config.lists import Topic
 from curator.models.learning import Decision, ModelWeights
 from curator.screen.relevance import topic_points
 

@@ -18,7 +18,7 @@ from datetime import datetime
 import numpy as np
 from sklearn.metrics import average_precision_score, precision_score, recall_score
 
-from curator.config import Topic
+from curator.config.lists import Topic
 from curator.models.learning import Decision, HeldBack, LearnedModel
 from curator.screen.learned_model import fit_weights, rules_scores
 from curator.settings import LearningSettings

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from curator.config import Config, Topic
+from curator.config import Config
+from curator.config.lists import Topic
 from curator.models import (
     Article,
     ExtractStatus,

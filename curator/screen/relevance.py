@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from curator.config import Topic
+from curator.config.lists import Topic
 from curator.models import Relevance
 
 TITLE_WEIGHT = 3.0

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from curator.config import SourceConfig
+from curator.config.lists import SourceConfig
 from curator.errors import ConfigError, CuratorError, SourceError
 from curator.models import Source, SourceUpdate, Validators
 from curator.store.database import translate_errors, write_transaction

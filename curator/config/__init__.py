@@ -2,6 +2,8 @@
 
 Every setting is declared once in `SETTINGS` (key, type, default, help); a wrong
 value stops start-up with one line naming the key. Durations are human ("30m").
+The lists beside the settings ([[sources]], topics, terms, display names) are read in
+`lists`, one value's text in `values`.
 """
 
 from __future__ import annotations
@@ -9,13 +11,22 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
+from curator.config.lists import (
+    LanguageTerm,
+    SourceConfig,
+    Topic,
+    display_names,
+    read_language_terms,
+    read_sources,
+    read_topics,
+)
+from curator.config.values import parse_duration, refuse_control_characters
 from curator.contrast import AA_TEXT, contrast_ratio, is_colour
 from curator.errors import ConfigError
 from curator.settings import (
@@ -38,24 +49,7 @@ from curator.settings import (
 )
 
 DEFAULT_CONFIG = Path("config.toml")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-MAX_DURATION = timedelta(days=3650)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_CONFIG_BYTES = 1_000_000
-
-
-def parse_duration(text: str, key: str = "duration") -> timedelta:
-    """'90s', '30m', '6h', '2d', '1w' -> timedelta; anything else names `key`."""
-    match = _DURATION.match(str(text))
-    if not match:
-        raise ConfigError(key, f"{text!r} is not a duration like '30m', '6h' or '2d'")
-    seconds = float(match.group(1)) * _UNITS[match.group(2)]
-    if seconds > MAX_DURATION.total_seconds():  # `now + it` must stay a date
-        raise ConfigError(key, f"{text!r} is longer than {MAX_DURATION.days} days")
-    return timedelta(seconds=seconds)
-
-
 _BY_KEY = {s.key: s for s in SETTINGS}
 _TABLES = {"relevance": {"topics"}, "language": {"terms"}, "site": {"editors", "sources"}}
 # The site's colours that are read on one another: (foreground, background).
@@ -65,48 +59,7 @@ _READ_ON = (
     ("site.dark_text", "site.dark_background"),
     ("site.dark_accent", "site.dark_background"),
 )
-MAX_DISPLAY_NAME = 120
 _TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-@dataclass(frozen=True)
-class SourceConfig:
-    url: str
-    name: str
-    tags: tuple[str, ...] = ()
-    interval: timedelta | None = None
-    filter: str = "topics"  # "all": everything it publishes is on topic
-
-
-SOURCE_FILTERS = ("topics", "all")
-
-
-@dataclass(frozen=True)
-class Topic:
-    """A relevance topic: matching `terms`/`phrases` add `weight`; see relevance.py."""
-
-    name: str
-    weight: float
-    terms: tuple[str, ...] = ()
-    label: str = ""  # short, for tags and narrow columns; the name when empty
-    excludes: tuple[str, ...] = ()
-    context_terms: tuple[str, ...] = ()  # count only when a `context` word is near
-    context: tuple[str, ...] = ()
-
-
-def topic_labels(topics: Sequence[Topic], names: Sequence[str], most: int = 3) -> tuple[str, ...]:
-    """The short labels of the `most` first (strongest) topics named; a topic no longer
-    configured keeps its name."""
-    labels = {topic.name: topic.label or topic.name for topic in topics}
-    return tuple(labels.get(name, name) for name in names[:most])
-
-
-@dataclass(frozen=True)
-class LanguageTerm:
-    """A stigmatising term and the person-first words to use instead."""
-
-    term: str
-    instead: str
 
 
 @dataclass(frozen=True)
@@ -198,11 +151,11 @@ def from_mapping(raw: dict[str, Any], path: Path | None = None, root: Path | Non
     site = raw.get("site", {})
     return Config(
         **_sections(values),
-        sources=_sources(raw.get("sources", [])),
-        topics=_topics(raw.get("relevance", {}).get("topics", [])),
-        language_terms=_language_terms(raw.get("language", {}).get("terms", [])),
-        editor_names=_display_names(site.get("editors", {}), "site.editors"),
-        source_names=_display_names(site.get("sources", {}), "site.sources"),
+        sources=read_sources(raw.get("sources", [])),
+        topics=read_topics(raw.get("relevance", {}).get("topics", [])),
+        language_terms=read_language_terms(raw.get("language", {}).get("terms", [])),
+        editor_names=display_names(site.get("editors", {}), "site.editors"),
+        source_names=display_names(site.get("sources", {}), "site.sources"),
         path=path,
         root=root,
     )
@@ -228,7 +181,7 @@ def _coerce(setting: Setting, value: Any, root: Path) -> Any:
     if kind == "path":
         if not isinstance(value, str | Path) or not str(value).strip():
             raise ConfigError(key, f"{value!r} is not a path")
-        _refuse_control_characters(key, str(value))
+        refuse_control_characters(key, str(value))
         p = Path(value).expanduser()
         return p if p.is_absolute() else root / p
     if kind == "bool":
@@ -243,16 +196,10 @@ def _coerce(setting: Setting, value: Any, root: Path) -> Any:
         return value
     if not isinstance(value, str):
         raise ConfigError(key, f"{value!r} is not a string")
-    _refuse_control_characters(key, value)
+    refuse_control_characters(key, value)
     if setting.choices and value not in setting.choices:
         raise ConfigError(key, f"{value!r} is not one of {', '.join(setting.choices)}")
     return value
-
-
-def _refuse_control_characters(key: str, text: str) -> None:
-    """A NUL or line break in a path, a header (user_agent) or a title is never meant."""
-    if _CONTROL.search(text):
-        raise ConfigError(key, f"{text!r} holds a control character")
 
 
 def _check_range(setting: Setting, value: float) -> None:
@@ -302,104 +249,8 @@ def _check_digest(values: dict[str, Any]) -> None:
         raise ConfigError("digest.security", f"'none' sends in clear; {host!r} is not this machine")
 
 
-def _display_names(value: Any, key: str) -> tuple[tuple[str, str], ...]:
-    """A table of names as the site shows them: `ana = "Ana Ruiz"`."""
-    if not isinstance(value, dict):
-        raise ConfigError(key, "must be a table like [" + key + "]")
-    for name, shown in value.items():
-        if not isinstance(shown, str) or not shown.strip():
-            raise ConfigError(f"{key}.{name}", f"{shown!r} is not a name")
-        _refuse_control_characters(f"{key}.{name}", shown)
-        if len(shown) > MAX_DISPLAY_NAME:
-            raise ConfigError(f"{key}.{name}", f"longer than {MAX_DISPLAY_NAME} characters")
-    return tuple((name, shown.strip()) for name, shown in value.items())
-
-
-def _strings(value: Any, key: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(key, "must be a list of strings")
-    return tuple(value)
-
-
-def _table_list(value: Any, key: str) -> list[dict[str, Any]]:
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise ConfigError(key, "must be an array of tables like [[" + key + "]]")
-    return value
-
-
-def _sources(value: Any) -> tuple[SourceConfig, ...]:
-    result = []
-    for i, body in enumerate(_table_list(value, "sources")):
-        where = f"sources[{i}]"
-        _only(body, {"url", "name", "tags", "interval", "filter"}, where)
-        url = body.get("url")
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ConfigError(f"{where}.url", f"{url!r} is not an http(s) URL")
-        interval = body.get("interval")
-        filter_ = body.get("filter", "topics")
-        if filter_ not in SOURCE_FILTERS:
-            raise ConfigError(f"{where}.filter", f"{filter_!r} is not one of: all, topics")
-        result.append(
-            SourceConfig(
-                url=url,
-                name=str(body.get("name") or url),
-                tags=_strings(body.get("tags", []), f"{where}.tags"),
-                interval=parse_duration(interval, f"{where}.interval") if interval else None,
-                filter=filter_,
-            )
-        )
-    return tuple(result)
-
-
-def _topics(value: Any) -> tuple[Topic, ...]:
-    result = []
-    for i, body in enumerate(_table_list(value, "relevance.topics")):
-        where = f"relevance.topics[{i}]"
-        keys = {"name", "label", "weight", "terms", "excludes", "context_terms", "context"}
-        _only(body, keys, where)
-        if not isinstance(body.get("name"), str):
-            raise ConfigError(f"{where}.name", "missing or not a string")
-        if not isinstance(body.get("label", ""), str):
-            raise ConfigError(f"{where}.label", "not a string")
-        weight = body.get("weight", 1.0)
-        if not isinstance(weight, int | float) or isinstance(weight, bool):
-            raise ConfigError(f"{where}.weight", f"{weight!r} is not a number")
-        result.append(
-            Topic(
-                name=body["name"],
-                weight=float(weight),
-                label=body.get("label", "").strip(),
-                **{
-                    k: _strings(body.get(k, []), f"{where}.{k}")
-                    for k in ("terms", "excludes", "context_terms", "context")
-                },
-            )
-        )
-    return tuple(result)
-
-
-def _language_terms(value: Any) -> tuple[LanguageTerm, ...]:
-    result = []
-    for i, body in enumerate(_table_list(value, "language.terms")):
-        where = f"language.terms[{i}]"
-        _only(body, {"term", "instead"}, where)
-        for k in ("term", "instead"):
-            if not isinstance(body.get(k), str):
-                raise ConfigError(f"{where}.{k}", "missing or not a string")
-        result.append(LanguageTerm(body["term"], body["instead"]))
-    return tuple(result)
-
-
 # Settings that are gone, and what to write instead.
 _REPLACED = {
     "cluster.similarity": "replaced by cluster.threshold, a same-story score (0.22 by default;"
     " see the README's 'Same story, one item')",
 }
-
-
-def _only(body: dict[str, Any], allowed: set[str], where: str) -> None:
-    for name in body:
-        if name not in allowed:
-            raise ConfigError(f"{where}.{name}", "unknown setting")
