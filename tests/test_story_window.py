@@ -119,7 +119,7 @@ def test_it_is_kept_for_half_a_window_and_holds_at_most_a_window_and_three_quart
         index = window.index(store, earliest, span)
         if not built or index is not built[-1]:
             built.append(index)
-        fresh = {s.item_id for s in store.items.signatures(earliest, 0, LEAD_CHARS)}
+        fresh = {s.item_id for s in store.stories.signatures(earliest, 0, LEAD_CHARS)}
         assert index.earliest is not None
         assert {s.item_id for s in index.items if s.first_seen_at >= index.earliest} == fresh
         assert min(s.first_seen_at for s in index.items) >= earliest - span * 3 / 4

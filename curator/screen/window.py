@@ -50,10 +50,10 @@ class StoryWindow:
             self._index = index = None  # the old one goes before the new one is built
             self._corrections = corrections
             built_from = self._built_from = earliest - window / 4
-            index = self._index = StoryIndex(store.items.signatures(built_from, 0, LEAD_CHARS))
+            index = self._index = StoryIndex(store.stories.signatures(built_from, 0, LEAD_CHARS))
         else:
             read_up_to = self._last_seen[0] if self._last_seen else 0
-            reports = store.items.signatures(built_from, read_up_to, LEAD_CHARS)
+            reports = store.stories.signatures(built_from, read_up_to, LEAD_CHARS)
             for report in [r for r in reports if r.item_id not in index]:
                 index.add(report)  # another process's items, with all their reports
         self._last_seen = newest

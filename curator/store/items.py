@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from curator.errors import ItemNotFound, ReviewError, StaleItem
+from curator.errors import ItemNotFound, StaleItem
 from curator.models import (
     HistoryEvent,
     Item,
@@ -30,21 +30,15 @@ from curator.models import (
     ItemIdentity,
     ItemState,
     Relevance,
-    StorySignature,
 )
 from curator.models.learning import LearnedMark
 from curator.models.screening import NewItem
 from curator.store.database import translate_errors, write_transaction
+from curator.store.item_changes import apply_change
 from curator.store.item_rows import SOURCE_NAMES, select_items
 from curator.store.times import from_db, to_db
 
 CURATOR = "curator"
-_SIGNATURES = """
-SELECT i.id, i.title, i.url, i.canonical_url, i.first_seen_at,
-       e.title, e.url, a.canonical_url, e.first_seen_at, substr(a.text, 1, ?), e.source_id
-FROM items i JOIN entries e ON e.item_id = i.id LEFT JOIN articles a ON a.entry_id = e.id
-WHERE i.first_seen_at >= ? AND i.id > ? ORDER BY i.id, e.id
-"""
 
 
 class ItemStore:
@@ -65,26 +59,6 @@ class ItemStore:
         with translate_errors("history"):
             rows = self.db.query("SELECT * FROM history WHERE item_id = ? ORDER BY id", [item_id])
             return [_history(row) for row in rows]
-
-    def signatures(self, since: datetime, after_id: int, lead: int) -> list[StorySignature]:
-        """The reports of the items first seen at or after `since` (and numbered above
-        `after_id`), as clustering compares them: by item, its first entry first under
-        the item's own title and addresses, then each other entry as it was seen
-        (`lead`: the characters of its text)."""
-        with translate_errors("items"):
-            rows = self.db.execute(_SIGNATURES, [lead, to_db(since), after_id]).fetchall()
-        reports, previous = [], None
-        for r in rows:
-            first = r[0] != previous
-            previous = r[0]
-            identity = r[1:5] if first else (r[5] or r[1], r[6] or r[2], r[7], r[8])
-            title, url, canonical, seen = identity
-            reports.append(
-                StorySignature(
-                    r[0], title, url, canonical, r[9] or "", from_db(seen) or since, r[10]
-                )
-            )
-        return reports
 
     def all_on_topic(self) -> frozenset[int]:
         """Ids of the items with an entry from a source marked `filter = "all"`."""
@@ -334,49 +308,6 @@ class ItemStore:
             "WHERE id = ?",
             [item_id, reason, entry_id],
         )
-
-
-def apply_change(db: sqlite_utils.Database, change: ItemChange) -> None:
-    """Inside a write transaction: the versioned UPDATE and its history row."""
-    cursor = db.execute(
-        """UPDATE items SET state = ?, claimed_by = ?, claim_expires_at = ?, snoozed_until = ?,
-               reject_reason = ?, version = version + 1, changed_by = ?, changed_at = ?
-           WHERE id = ? AND version = ?""",
-        [
-            change.to_state.value,
-            change.claimed_by,
-            to_db(change.claim_expires_at),
-            to_db(change.snoozed_until),
-            change.reject_reason,
-            change.editor,
-            to_db(change.at),
-            change.item_id,
-            change.read_version,
-        ],
-    )
-    if cursor.rowcount == 0:
-        raise stale_error(db, change.item_id)
-    db.table("history").insert(
-        {
-            "item_id": change.item_id,
-            "at": to_db(change.at),
-            "editor": change.editor,
-            "from_state": change.from_state.value,
-            "to_state": change.to_state.value,
-            "note": change.note,
-        }
-    )
-
-
-def stale_error(db: sqlite_utils.Database, item_id: int) -> ReviewError:
-    """StaleItem naming who changed the item last (ItemNotFound if it is gone)."""
-    row = db.execute("SELECT changed_by, changed_at FROM items WHERE id = ?", [item_id]).fetchone()
-    if row is None:
-        return ItemNotFound(item_id)
-    changed_at = from_db(row[1])
-    return StaleItem(
-        item_id, row[0] or "the pipeline", f"{changed_at:%H:%M}" if changed_at else "?"
-    )
 
 
 def _history(row: dict[str, Any]) -> HistoryEvent:

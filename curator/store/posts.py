@@ -17,7 +17,7 @@ import sqlite_utils
 from curator.errors import PostNotFound
 from curator.models import ItemChange, LeadImage, Post, Rendition
 from curator.store.database import translate_errors, write_transaction
-from curator.store.items import apply_change
+from curator.store.item_changes import apply_change
 from curator.store.times import from_db, to_db
 
 

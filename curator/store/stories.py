@@ -1,6 +1,6 @@
-"""The store for stories as editors see and correct them: an item's coverage (its
-reports), the merges and splits decided by `desk.stories`, and the labelled pairs
-they leave behind for `curator stories eval`.
+"""The store for stories: each item's reports as clustering reads them (`signatures`),
+an item's coverage as editors see it (its reports), the merges and splits decided by
+`desk.stories`, and the labelled pairs they leave behind for `curator stories eval`.
 
 A correction is applied in one transaction: each item it touches is updated only at
 the version it was read (else `StaleItem`, nothing changed), entries move, the items'
@@ -10,6 +10,7 @@ outlets are counted again, and every item gets a history row.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
@@ -17,7 +18,7 @@ import sqlite_utils
 from curator.models import ItemState, StorySignature
 from curator.models.stories import ItemTouch, LabelledPair, NewStory, Report, StoryCorrection
 from curator.store.database import translate_errors, write_transaction
-from curator.store.items import stale_error
+from curator.store.item_changes import stale_error
 from curator.store.times import from_db, to_db
 
 _REPORTS = """
@@ -31,6 +32,12 @@ WHERE l.id = (SELECT max(id) FROM story_labels m
               WHERE m.entry_a = l.entry_a AND m.entry_b = l.entry_b)
 ORDER BY l.entry_a, l.entry_b
 """
+_SIGNATURES = """
+SELECT i.id, i.title, i.url, i.canonical_url, i.first_seen_at,
+       e.title, e.url, a.canonical_url, e.first_seen_at, substr(a.text, 1, ?), e.source_id
+FROM items i JOIN entries e ON e.item_id = i.id LEFT JOIN articles a ON a.entry_id = e.id
+WHERE i.first_seen_at >= ? AND i.id > ? ORDER BY i.id, e.id
+"""
 _SIGNATURE = """
 SELECT e.id, e.title, coalesce(e.url, a.url, ''), a.canonical_url,
        substr(coalesce(a.text, ''), 1, ?), e.first_seen_at
@@ -41,6 +48,26 @@ FROM entries e LEFT JOIN articles a ON a.entry_id = e.id WHERE e.id = ?
 class StoryStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+
+    def signatures(self, since: datetime, after_id: int, lead: int) -> list[StorySignature]:
+        """The reports of the items first seen at or after `since` (and numbered above
+        `after_id`), as clustering compares them: by item, its first entry first under
+        the item's own title and addresses, then each other entry as it was seen
+        (`lead`: the characters of its text)."""
+        with translate_errors("items"):
+            rows = self.db.execute(_SIGNATURES, [lead, to_db(since), after_id]).fetchall()
+        reports, previous = [], None
+        for r in rows:
+            first = r[0] != previous
+            previous = r[0]
+            identity = r[1:5] if first else (r[5] or r[1], r[6] or r[2], r[7], r[8])
+            title, url, canonical, seen = identity
+            reports.append(
+                StorySignature(
+                    r[0], title, url, canonical, r[9] or "", from_db(seen) or since, r[10]
+                )
+            )
+        return reports
 
     def reports(self, item_id: int) -> list[Report]:
         """Each outlet's report in the item, first seen first."""
