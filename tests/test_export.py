@@ -196,6 +196,28 @@ def test_author_mode_organisation_credits_the_organisation(
     assert "By The Desk" in page.read_text()
 
 
+def test_a_post_that_links_to_its_report_is_credited_without_a_second_link(
+    make_config: Callable[..., Config], store: Store, now: datetime
+):
+    """The editor wrote "read the full report here" with the link: the page and the feed
+    name the source once more, but do not repeat the link (issue 15's two credits)."""
+    config = make_config()
+    linked = add_post(store, "Ketamine and opioid addiction")
+    url = store.db["posts"].get(linked)["source_url"]
+    edit_post(store, linked, body_html=f'<p>Read the full report <a href="{url}">here</a>.</p>')
+    plain_post = add_post(store, "Naloxone in schools")
+    export(config, store, now)
+    pages = {p.name: p.read_text() for p in (out(config) / "posts").iterdir()}
+    linked_page = pages[f"{store.db['posts'].get(linked)['slug']}.html"]
+    plain_page = pages[f"{store.db['posts'].get(plain_post)['slug']}.html"]
+    assert linked_page.count(f'href="{url}"') == 1 and "Source: Example News." in linked_page
+    assert "Read the full report</a> from Example News." in plain_page
+    entries = feedparser.parse((out(config) / "atom.xml").read_bytes()).entries
+    by_title = {e.title: e.content[0].value for e in entries}
+    assert by_title["Ketamine and opioid addiction"].count(url) == 1
+    assert "Source: Example News." in by_title["Ketamine and opioid addiction"]
+
+
 def test_ids_survive_edits_and_base_url_moves(
     make_config: Callable[..., Config], store: Store, now: datetime
 ):

@@ -233,8 +233,11 @@ def show_item(
 def post_preview(post: Post) -> Panel:
     """The post as subscribers will read it: title, text, the credit the export adds,
     and the lead image publishing will fetch, with its alt text and credit."""
-    credit = Text(f"\nRead the full report from {clean(post.source_name)}: ", style="bold")
-    credit.append(clean(post.source_url), style="cyan")
+    if post.links_to_report:
+        credit = Text(f"\nSource: {clean(post.source_name)}.", style="bold")
+    else:
+        credit = Text(f"\nRead the full report from {clean(post.source_name)}: ", style="bold")
+        credit.append(clean(post.source_url), style="cyan")
     heading = Text(clean(post.title) + "\n", style="bold")
     image = [lead_image_text(post)] if post.image_url else []
     body = Group(heading, Markdown(clean(post.body_markdown)), credit, *image)

@@ -10,6 +10,7 @@ screening one entry decides), `stories` (the editors' merges and splits) and `le
 from __future__ import annotations
 
 import enum
+import html
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -322,6 +323,12 @@ class Post:
     related_slugs: tuple[str, ...] = ()
     image: LeadImage | None = None  # our copy of the lead image, if one was made
     also_covered_by: tuple[str, ...] = ()  # the other outlets of its story, when published
+
+    @property
+    def links_to_report(self) -> bool:
+        """Its text links to the report already ("read the full report here"): the
+        credit then names the source without a second link to it."""
+        return bool(self.source_url) and f'href="{html.escape(self.source_url)}"' in self.body_html
 
 
 ItemIdentity = tuple[int, str, datetime | None]  # id, title, first seen: never change

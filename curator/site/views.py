@@ -149,6 +149,10 @@ class PostView:
     def source_url(self) -> str | None:
         return web_url(self.source.source_url)
 
+    @property
+    def links_to_report(self) -> bool:
+        return self.source.links_to_report
+
     @cached_property
     def source_name(self) -> str:
         shown = self.context.settings.source_name(self.source.source_name)
