@@ -15,11 +15,12 @@ from desk_factory import add_item
 from curator.config import Config
 from curator.desk.labels import off_topic_reason
 from curator.models import ItemState
-from curator.models.learning import Decision, HeldBack
+from curator.models.learning import Decision, HeldBack, LearnedMark
 from curator.screen import learning
-from curator.screen.learn_run import LabelsError, import_labels, learn, read_labels
+from curator.screen.learn_run import LabelsError, _mark, import_labels, learn, read_labels
 from curator.screen.learned_model import Scorer
 from curator.store import Store
+from curator.store.learning import ItemToScore
 
 DATA = Path(__file__).resolve().parent / "data" / "desk_decisions.jsonl"
 # Classes the rules get wrong (cannabis business kept, family support missed) and
@@ -181,6 +182,27 @@ def test_an_item_an_editor_placed_is_never_moved_by_the_model(
 
     item = store.items.get(promoted)
     assert item.state is ItemState.NEW and item.learned is not None and item.learned < 0.5
+
+
+def test_an_item_the_queue_asks_about_is_never_moved_by_the_model(
+    learning_config: Config, store: Store, now, labelled_file: Path
+) -> None:
+    """The question stays until an editor answers it: a new model version does not
+    send it back to `filtered` (curator brought it to the queue, not an editor)."""
+    import_labels(store, labelled_file, now - timedelta(days=1))
+    learn(learning_config, store, now, force=True)
+    model = store.learning.active_model()
+    assert model is not None
+    row = Decision("Cannabis company reports record dispensary revenue", "Sales rose.", "",
+                   False, now)  # fmt: skip
+    scorer = Scorer(model.weights, learning_config.topics)
+    waiting = ItemToScore(1, "new", "curator", row)
+
+    def mark(item: ItemToScore) -> LearnedMark:
+        return _mark(learning_config, scorer, model.version, item, source_all=False)
+
+    assert mark(waiting).move_to is ItemState.FILTERED  # what the model does to it
+    assert mark(replace(waiting, asked=True)).move_to is None
 
 
 def test_a_stored_model_scores_the_same_after_a_round_trip(

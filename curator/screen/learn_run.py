@@ -109,12 +109,13 @@ def _mark(
     config: Config, scorer: Scorer, version: int, item: ItemToScore, source_all: bool
 ) -> LearnedMark:
     """The model's mark on one item; a move only when it is confident, and never of
-    an item an editor put where it is or one from a source that is all on topic."""
+    an item an editor put where it is, one the queue asks the editors about (a later
+    model must not take the question back) or one from a source that is all on topic."""
     scored = scorer.score(item.row)
     mark = LearnedMark(
         item.item_id, version, round(scored.probability, 4), scored.reasons, item.state
     )
-    if source_all or (item.changed_by or "curator") != "curator":
+    if source_all or item.asked or (item.changed_by or "curator") != "curator":
         return mark
     keep = learning.combined_keep(
         item.state == "new", scored.probability, config.learning.confidence

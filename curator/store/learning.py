@@ -49,6 +49,7 @@ class ItemToScore:
     state: str
     changed_by: str | None
     row: Decision
+    asked: bool = False  # the queue asks the editors about it: theirs to decide
 
 
 @dataclasses.dataclass(frozen=True)
@@ -208,7 +209,7 @@ class LearningStore:
 
     def to_score(self, version: int, limit: int) -> list[ItemToScore]:
         """New and filtered items not yet scored by model `version`."""
-        sql = f"""SELECT i.id, i.state, i.changed_by, i.title, i.first_seen_at,
+        sql = f"""SELECT i.id, i.state, i.changed_by, i.asked_at, i.title, i.first_seen_at,
                          coalesce(nullif({_LEAD}, ''), i.summary, '') AS text,
                          coalesce({_SOURCE}, '') AS source
                   FROM items i WHERE i.state IN ('new', 'filtered')
@@ -229,6 +230,7 @@ class LearningStore:
                         _time(r["first_seen_at"]),
                         r["id"],
                     ),
+                    r["asked_at"] is not None,
                 )
                 for r in rows
             ]
