@@ -361,16 +361,16 @@ def test_the_rules_score_the_model_checks_against_is_the_rules_own(
     learning_config: Config, labelled_file: Path, now
 ) -> None:
     """The check reads the rules' score from the topic points (skipping topics with no
-    evidence); it must equal `score_article` on the same title and lead."""
+    evidence); it must equal `score_article` on the same title and whole text: the
+    rules the desk sees, not the lead the model's topic features read."""
     from curator.screen import learned_model as lm
     from curator.screen.relevance import score_article
 
     rows = read_labels(labelled_file.read_text(encoding="utf-8").splitlines(), "x", now)
+    late = "A long article about a county budget. " * 20 + "Naloxone reversed an overdose."
+    rows.append(Decision("County budget hearing", late, "", True, now))  # evidence past 500
     found = lm.rules_scores(rows, learning_config.topics)
-    expected = [
-        score_article(r.title, r.text[: lm.TOPIC_CHARS], learning_config.topics, 2.0).score
-        for r in rows
-    ]
+    expected = [score_article(r.title, r.text, learning_config.topics, 2.0).score for r in rows]
 
     assert [round(float(v), 2) for v in found] == expected
     assert sum(v > 0 for v in expected) > 20  # the rows do give the rules something to score

@@ -133,10 +133,11 @@ def _out_of_fold(features: sparse.csr_matrix, labels: np.ndarray, folds: int) ->
 
 
 def rules_scores(rows: Sequence[Decision], topics: Sequence[Topic]) -> np.ndarray:
-    """The rules' score of each row on the title and the lead the model reads (the sum
-    of the topics' points, as `relevance.score_article` adds them)."""
+    """The rules' score of each row as `relevance.score_article` gives it, on the title and
+    the whole text (the check weighs the model against the rules the desk sees; the model's
+    own topic features read only the lead, `TOPIC_CHARS`)."""
     chosen = tuple(topics)
-    return np.asarray([sum(topic_points(r.title, r.text[:TOPIC_CHARS], chosen)) for r in rows])
+    return np.asarray([round(sum(topic_points(r.title, r.text, chosen)), 2) for r in rows])
 
 
 def _fit(features: sparse.csr_matrix, labels: np.ndarray) -> LogisticRegression:

@@ -21,6 +21,7 @@ from sklearn.metrics import average_precision_score, precision_score, recall_sco
 from curator.config.lists import Topic
 from curator.models.learning import Decision, HeldBack, LearnedModel
 from curator.screen.learned_model import fit_weights, rules_scores
+from curator.screen.relevance import is_kept
 from curator.settings import LearningSettings
 
 # Every decision is held back once: scored by a model fitted on the other four fifths.
@@ -116,7 +117,7 @@ def held_back_figures(
     """The model (with the rules where it is not confident) and the rules alone on `rows`,
     given the model's probabilities and the rules' scores for them."""
     truth = np.asarray([r.relevant for r in rows], dtype=int)
-    rules_kept = [bool(score >= threshold and score > 0) for score in rules_score]
+    rules_kept = [is_kept(float(score), threshold) for score in rules_score]
     model = [
         combined_keep(kept, float(p), confidence)
         for kept, p in zip(rules_kept, probabilities, strict=True)

@@ -64,8 +64,13 @@ def score_article(
         score=score,
         topics=tuple(r[1] for r in scored),
         reasons=tuple(reasons),
-        kept=score >= threshold and score > 0,
+        kept=is_kept(score, threshold),
     )
+
+
+def is_kept(score: float, threshold: float) -> bool:
+    """The rules keep an item at `threshold` and above, and never on no evidence."""
+    return score >= threshold and score > 0
 
 
 @lru_cache(maxsize=16384)
