@@ -99,8 +99,9 @@ class KeptSocketStream(httpcore.AsyncNetworkStream):
 
 
 def _readable(sock: socket.socket | None) -> bool:
-    """As httpcore's is_socket_readable: a closed socket counts as readable (its next
-    read gives the b"" of a server's goodbye)."""
+    """As httpcore's `_utils.is_socket_readable` (private there, so followed here, not
+    imported): a closed socket counts as readable (its next read gives the b"" of a
+    server's goodbye)."""
     fd = -1 if sock is None else sock.fileno()
     if fd < 0:
         return True

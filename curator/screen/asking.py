@@ -14,7 +14,7 @@ from curator.store.learning import AskCandidate
 ASK_NOTE = "asking: is this on topic?"
 TOP_SLOTS = 20  # the share is of the queue's top 20: what an editor reads in a sitting
 # Only items the model is unsure of are asked about: a probability between 0.2 and
-# 0.8. A queue with nothing closer to 0.5 than 0.01 has no question worth a slot.
+# 0.8; a queue with nothing in that band asks nothing.
 UNSURE_WITHIN = 0.3
 
 

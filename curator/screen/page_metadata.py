@@ -46,8 +46,9 @@ def _image_alt(tags: dict[tuple[str, str], str], image: str | None) -> str | Non
         ("og:image", "og:image:alt"),
         ("twitter:image", "twitter:image:alt"),
     ):
-        if image is not None and _meta(tags, image_name) == image and _meta(tags, alt_name):
-            return _meta(tags, alt_name)
+        alt = _meta(tags, alt_name)
+        if alt and image is not None and _meta(tags, image_name) == image:
+            return alt
     return None
 
 

@@ -5,7 +5,11 @@ judge its later entry arriving while the earlier one is a story in the window: t
 same address or wire copy first (`match_story` over that one story), then the words'
 evidence at `cluster.threshold`. The words are weighed with the term weights of an
 index holding every labelled entry as its own story: an index of one story gives
-every shared word the same small weight, which no real window does.
+every shared word the same small weight, which no real window does. A pair is judged
+on its own score: the rule that a join must stand out from the next-best story
+(`cluster._clear_winner`) needs the window the entry met, which a pair does not keep,
+so eval can count a pair as joined that the service left apart for being too close to
+another story.
 """
 
 from __future__ import annotations

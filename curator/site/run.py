@@ -10,19 +10,15 @@ to date after the files, outside the export's lock (see `curator.site.search`).
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from curator.config import Config
-from curator.errors import ExportError
 from curator.models import Post
 from curator.site.atomic import Output, folder_is_current, read_manifest, sync_folder
 from curator.site.build import ATOM, JSON, RSS, SiteSettings, build_export, source_key
+from curator.site.locks import folder_lock
 from curator.site.pool import Helpers, PageBatch
 from curator.site.related import choose_related
 from curator.site.search import SearchIndex, note_post_pages, update_index, wanted_key
@@ -72,7 +68,7 @@ def export_site(
     `index_search=False` (an editor's publish): a stale search index is left for the
     next export, and the previous one serves meanwhile (see `curator.site.search`)."""
     target = Path(out_dir or config.export.out_dir)
-    with _one_export_at_a_time(target):
+    with folder_lock(target, LOCK):
         report = _write_export(SiteSettings.from_config(config), store, now, target)
     return replace(report, search=update_index(target, at_once=index_search))
 
@@ -125,18 +121,3 @@ def _with_related(store: Store, posts: list[Post]) -> tuple[list[Post], int]:
     store.exports.save_related(chosen)
     fresh = [replace(p, related_slugs=chosen[p.id]) if p.id in chosen else p for p in posts]
     return fresh, len(chosen)
-
-
-@contextlib.contextmanager
-def _one_export_at_a_time(out_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the folder; a second export waits for the first."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as e:
-        raise ExportError(str(out_dir), e.strerror or str(e)) from e
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)

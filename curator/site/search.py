@@ -18,18 +18,16 @@ for an indexing run either.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
 from curator.errors import ExportError
 from curator.site.atomic import write_atomic
+from curator.site.locks import folder_lock
 
 BUNDLE = "pagefind"
 # Linux's PR_SET_PDEATHSIG (kept across exec): the binary gets SIGKILL when the thread
@@ -80,7 +78,7 @@ def update_index(out_dir: Path, *, at_once: bool = True) -> SearchIndex:
     wanted = wanted_key(out_dir)
     if not at_once and wanted and (out_dir / BUNDLE).is_dir():
         return SearchIndex.CURRENT if wanted == indexed_key(out_dir) else SearchIndex.STALE
-    with _one_index_at_a_time(out_dir):
+    with folder_lock(out_dir, LOCK):
         return _index_if_stale(out_dir)
 
 
@@ -142,20 +140,6 @@ def indexed_key(out_dir: Path) -> str | None:
         return (out_dir / BUNDLE / KEY).read_text(encoding="utf-8")
     except OSError:
         return None
-
-
-@contextlib.contextmanager
-def _one_index_at_a_time(out_dir: Path) -> Iterator[None]:
-    """An exclusive lock of its own: a second indexing waits; exports do not."""
-    try:
-        fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as e:
-        raise ExportError(str(out_dir / LOCK), e.strerror or str(e)) from e
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
 
 
 def _executable() -> Path:

@@ -5,6 +5,7 @@ changes to items go through `store.items`.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -119,11 +120,11 @@ def interleave(ranked: Sequence[T], asked: Sequence[T], share: float) -> list[T]
     items left over when the ranked run out follow them."""
     every = max(1, round(1 / share)) if share > 0 else len(ranked) + 1
     shown: list[T] = []
-    waiting_asked, waiting_ranked = list(asked), list(ranked)
+    waiting_asked, waiting_ranked = deque(asked), deque(ranked)
     while waiting_asked and waiting_ranked:
         take_asked = len(shown) % every == every - 1
-        shown.append((waiting_asked if take_asked else waiting_ranked).pop(0))
-    return shown + waiting_ranked + waiting_asked
+        shown.append((waiting_asked if take_asked else waiting_ranked).popleft())
+    return shown + list(waiting_ranked) + list(waiting_asked)
 
 
 def _queue_conditions(
