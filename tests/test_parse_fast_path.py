@@ -12,8 +12,8 @@ import pytest
 from curator.errors import ParseError
 from curator.models import ParsedFeed
 from curator.parse import parse_feed
+from curator.parse.fast_path import read_fast
 from curator.parse.guards import MAX_ENTRIES
-from curator.parse.lxmlfeed import read_fast
 from curator.parse.xmlfeed import _feedparser_headers, parse_with_feedparser, parse_xml_feed
 
 TESTS = Path(__file__).resolve().parent

@@ -18,6 +18,7 @@ import feedparser
 from curator import bounds
 from curator.errors import ParseError
 from curator.models import ParsedEntry, ParsedFeed
+from curator.parse.fast_path import read_fast
 from curator.parse.fields import (
     bounded_tags,
     entry_key,
@@ -26,7 +27,6 @@ from curator.parse.fields import (
     unique_entries,
 )
 from curator.parse.guards import refuse_entry_count
-from curator.parse.lxmlfeed import read_fast
 from curator.parse.text import (
     bounded_escaped,
     bounded_html,
