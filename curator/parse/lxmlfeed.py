@@ -148,10 +148,15 @@ class _Entry:
             self.raw["tags"].append(tag)
 
 
-def _rss_item(item: etree._Element) -> dict[str, Any]:
+_Handler = Callable[[_Entry, etree._Element], None]
+
+
+def _read_entry(element: etree._Element, handlers: dict[str, _Handler]) -> dict[str, Any]:
+    """An <item> or <entry>: each child by its format's handler; one with none must be
+    ignorable (else `NotFast`)."""
     entry = _Entry()
-    for child in item:
-        handle = _RSS_ITEM.get(child.tag)
+    for child in element:
+        handle = handlers.get(child.tag)
         if handle is None:
             _ignorable(child)
         else:
@@ -178,7 +183,6 @@ def _set_link(entry: _Entry, element: etree._Element) -> None:
     entry.raw["link"] = _link_text(element, in_entry=True)
 
 
-_Handler = Callable[[_Entry, etree._Element], None]
 _RSS_ITEM: dict[str, _Handler] = {
     "title": _Entry.title,
     "link": _set_link,
@@ -222,7 +226,7 @@ def read_rss(root: etree._Element, expected: int) -> RawFeed:
             link = _atom_link(child, link)
         else:
             _other_feed_element(child, "title", "item")
-    return RawFeed(title, link, tuple(_rss_item(item) for item in items))
+    return RawFeed(title, link, tuple(_read_entry(item, _RSS_ITEM) for item in items))
 
 
 def _feed_title(parent: etree._Element, tag: str) -> str:
@@ -324,17 +328,6 @@ _ATOM_ENTRY: dict[str, _Handler] = {
 }
 
 
-def _atom_entry(element: etree._Element) -> dict[str, Any]:
-    entry = _Entry()
-    for child in element:
-        handle = _ATOM_ENTRY.get(child.tag)
-        if handle is None:
-            _ignorable(child)
-        else:
-            handle(entry, child)
-    return entry.raw
-
-
 def read_atom(root: etree._Element, expected: int) -> RawFeed:
     entries = root.findall(ATOM + "entry")
     if expected != len(entries):
@@ -347,4 +340,4 @@ def read_atom(root: etree._Element, expected: int) -> RawFeed:
             link = feedparser_urljoin("", _text(child))  # feedparser: an id stands in
         else:
             _other_feed_element(child, ATOM + "title", ATOM + "id", ATOM + "entry")
-    return RawFeed(title, link, tuple(_atom_entry(entry) for entry in entries))
+    return RawFeed(title, link, tuple(_read_entry(entry, _ATOM_ENTRY) for entry in entries))
