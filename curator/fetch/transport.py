@@ -2,7 +2,7 @@
 then the connection made to that very address (no second lookup to rebind).
 
 httpx has no public hook for httpcore's network backend, so `guarded_transport`
-swaps the transport's connection pool for one built on `GuardedBackend`; the guard
+swaps the transport's connection pool for a `KeepAlivePool` built on `GuardedBackend`; the guard
 tests in tests/test_guard.py fail loudly if a new httpx stops honouring it.
 """
 
@@ -21,6 +21,7 @@ import httpcore
 import httpx
 
 from curator.fetch.guard import AddressPolicy, BlockedAddress, IPAddress
+from curator.fetch.pool import KeepAlivePool
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -135,13 +136,8 @@ def guarded_transport(policy: AddressPolicy, max_connections: int) -> httpx.Asyn
     )
     context = _ssl_context()
     transport = httpx.AsyncHTTPTransport(verify=context, limits=limits, trust_env=False)
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        network_backend=GuardedBackend(policy),
-    )
+    expiry = limits.keepalive_expiry or 0.0
+    transport._pool = KeepAlivePool(GuardedBackend(policy), context, max_connections, expiry)  # type: ignore[assignment]
     return transport
 
 
