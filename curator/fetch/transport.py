@@ -65,11 +65,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
 
 class KeptSocketStream(httpcore.AsyncNetworkStream):
-    """anyio's stream, but "is this idle connection readable?" (asked of every pooled
-    connection each time the pool hands out or takes back one: with 10, up to ~30 a
-    request) answered from the socket kept at connect: anyio builds a dict of every
-    socket attribute, getpeername included, for each question: a seventh of a warm
-    poll's HTTP time (py-spy)."""
+    """anyio's stream, but "is this idle connection readable?" (asked by the pool before it
+    reuses a connection) answered from the socket kept at connect: anyio builds a dict of
+    every socket attribute, getpeername included, for each question (without this class
+    a warm poll took ~4% more CPU, measured with fetch/pool.py)."""
 
     def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
         self._inner = inner
