@@ -61,6 +61,7 @@ _BOILERPLATE_LINE = re.compile(
 # of its parts (split at "-", "_" and camelCase) starts with one of these words, so
 # "share-bar" and "relatedTopics" do and "subType-unsubscribed" does not.
 _WIDGET_WORDS = ("cookie", "newsletter", "subscribe", "related", "share")
+_HAS_WIDGET_WORD = re.compile("|".join(_WIDGET_WORDS))
 _NEVER_WIDGETS = frozenset({"html", "body", "main", "article"})
 _NAMED_OR_ASIDE = etree.XPath("//*[@class or @id] | //figcaption | //aside")
 _VISIBLE_TEXT = etree.XPath(
@@ -308,7 +309,7 @@ def _widget_candidates(tree: HtmlElement) -> list[HtmlElement]:
             found.append(element)
         elif tag not in _NEVER_WIDGETS:
             names = f"{element.get('class', '')} {element.get('id', '')}"
-            if any(word in names for word in _WIDGET_WORDS):
+            if _HAS_WIDGET_WORD.search(names):
                 found.append(element)
     return found
 
