@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import importlib.util
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,14 +95,27 @@ def _word_ids(word: str) -> tuple[int, ...]:
 
 
 def embed(table: Table, texts: Sequence[str]) -> np.ndarray:
-    """Each text's token vectors averaged, then L2-normalised: one row per text (a text
-    with no tokens gives zeros)."""
-    found = np.zeros((len(texts), table.vectors.shape[1]), dtype=np.float64)
+    """Each text's `vector`, one row per text."""
+    found = np.zeros((len(texts), table.vectors.shape[1]))
     for row, text in enumerate(texts):
-        ids = [i for word in text.split() for i in _word_ids(word)]
-        if ids:
-            found[row] = table.vectors[ids].mean(axis=0)
-    return normalised(found)
+        found[row] = vector(table, text)
+    return found
+
+
+def vector(table: Table, text: str) -> np.ndarray:
+    """The text's token vectors averaged, at length 1 (the sum has the mean's direction;
+    a text with no tokens gives zeros)."""
+    ids = [i for word in text.split() for i in _word_ids(word)]
+    if not ids:
+        return np.zeros(table.vectors.shape[1])
+    total = table.vectors.take(ids, axis=0).sum(axis=0, dtype=np.float64)
+    return unit(total)
+
+
+def unit(values: np.ndarray) -> np.ndarray:
+    """`values` at length 1 (zeros stay zeros)."""
+    norm = math.sqrt(float(values @ values))
+    return values / norm if norm else values
 
 
 def normalised(rows: np.ndarray) -> np.ndarray:

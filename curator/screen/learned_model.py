@@ -97,6 +97,12 @@ def meaning_features(table: embedding.Table, rows: Sequence[Decision]) -> np.nda
     return embedding.normalised(titles + leads)
 
 
+def meaning_vector(table: embedding.Table, title: str, text: str) -> np.ndarray:
+    """One row of `meaning_features`, without the matrices (scoring one item)."""
+    title_vector = embedding.vector(table, title)
+    return embedding.unit(title_vector + embedding.vector(table, text[:MEANING_CHARS]))
+
+
 def vectors_current(weights: ModelWeights) -> bool:
     """Whether the word vectors a model was trained on are the ones installed (another
     version or width gives other numbers: such a model must not score, but be retrained)."""
@@ -251,7 +257,8 @@ class Scorer:
         named[f"source {row.source}"] = source
         margin += source
         if self.table is not None:
-            margin += float(meaning_features(self.table, [row])[0] @ self.meaning_coefficients)
+            meaning = meaning_vector(self.table, row.title, row.text)
+            margin += float(meaning @ self.meaning_coefficients)
         return Scored(float(1.0 / (1.0 + math.exp(-margin))), _reasons(named))
 
     def _topic_row(self, row: Decision) -> np.ndarray:
