@@ -418,6 +418,7 @@ def test_a_model_records_its_word_vectors_and_is_retrained_when_they_change(
     assert score_waiting(learning_config, store, now) == (0, 0)
     with pytest.raises(embedding.VectorsError, match=r"trained on wordllama 0\.3\.0 l2_supercat"):
         Scorer(older, learning_config.topics)
+    assert not lm.vectors_current(replace(older, embedding="not a table's name"))
     again = learn(learning_config, store, now).trained  # no new decision: the vectors changed
 
     assert again is not None and again.version == 3 and again.weights.embedding == installed

@@ -26,14 +26,12 @@ from curator.errors import CuratorError
 PACKAGE = "wordllama"
 CONFIG = "l2_supercat"  # the Llama-2-vocabulary table the wheel bundles
 STORED_DIMENSIONS = 256  # the bundled file's width (its vectors are truncatable)
+WORDS_CACHED = 200_000  # words whose token ids are kept (a few tens of MB at most)
 
 
 class VectorsError(CuratorError):
     """The word vectors' package is not installed, or a stored model was trained on other
     vectors than the installed ones."""
-
-
-WORDS_CACHED = 200_000  # words whose token ids are kept (some 30 MB at most)
 
 
 @dataclass(frozen=True)
@@ -53,6 +51,12 @@ def table_name(dimensions: int) -> str:
     except importlib.metadata.PackageNotFoundError:
         return ""
     return f"{PACKAGE} {version} {CONFIG} {dimensions}"
+
+
+def width(name: str) -> int:
+    """The dimensions a `table_name` names (0 for a name that is not one)."""
+    last = name.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
 
 
 @functools.cache

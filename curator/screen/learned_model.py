@@ -108,8 +108,7 @@ def vectors_current(weights: ModelWeights) -> bool:
     version or width gives other numbers: such a model must not score, but be retrained)."""
     if not weights.embedding:
         return True
-    dimensions = int(weights.embedding.rsplit(" ", 1)[-1])
-    return weights.embedding == embedding.table_name(dimensions)
+    return weights.embedding == embedding.table_name(embedding.width(weights.embedding))
 
 
 @dataclass(frozen=True)
@@ -231,13 +230,14 @@ class Scorer:
     def _vectors(weights: ModelWeights) -> embedding.Table | None:
         if not weights.embedding:
             return None  # trained without them (before issue 14 was continued)
+        dimensions = embedding.width(weights.embedding)
         if not vectors_current(weights):
             raise embedding.VectorsError(
                 f"the model was trained on {weights.embedding}, not on the installed "
-                f"{embedding.table_name(MEANING_DIMENSIONS) or 'nothing'}: train it again "
+                f"{embedding.table_name(dimensions) or 'nothing'}: train it again "
                 "(curator learn)"
             )
-        return embedding.load(int(weights.embedding.rsplit(" ", 1)[-1]))
+        return embedding.load(dimensions)
 
     def probabilities(self, rows: Sequence[Decision]) -> np.ndarray:
         """Each row's probability, for bench/learn.py and the tests (the service scores
