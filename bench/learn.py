@@ -5,6 +5,7 @@
     python bench/learn.py --held-out --seeds 1,2,3,4,5   # on the held-out rows
     python bench/learn.py --seeds 1,2,3 --ask-share 0    # a queue that never asks
     python bench/learn.py --speed 10000      # training and scoring time, model size
+    python bench/learn.py --seeds 1,2,3 --meaning 0      # without the word vectors
 
 The labelled rows (tests/data/relevance.jsonl and tests/data/desk_decisions.jsonl, 616
 rows; see docs/relevance.md) are split once for good: about a fifth (111 rows, chosen by
@@ -38,7 +39,7 @@ from pathlib import Path
 
 from curator import config as config_module
 from curator.models.learning import Decision, LearnedModel
-from curator.screen import asking, learning
+from curator.screen import asking, learned_model, learning
 from curator.screen.learned_model import Scorer
 from curator.screen.relevance import score_article
 from curator.store.learning import TEXT_CHARS, AskCandidate
@@ -310,7 +311,15 @@ def main() -> None:
         "--ask-share", type=float, default=None, help="learning.ask_share (0: the queue never asks)"
     )
     parser.add_argument("--speed", type=int, default=0, help="time training on N decisions")
+    parser.add_argument(
+        "--meaning", type=float, default=None, help="weight of the word vectors (0: none)"
+    )
+    parser.add_argument("--meaning-dims", type=int, default=None, help="their width: 64-256")
     args = parser.parse_args()
+    if args.meaning is not None:
+        learned_model.MEANING_WEIGHT = args.meaning
+    if args.meaning_dims:
+        learned_model.MEANING_DIMENSIONS = args.meaning_dims
     if args.speed:
         speed(args.speed, args.seed)
         return

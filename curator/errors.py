@@ -16,6 +16,7 @@
     ├── MailError(host)           the SMTP server refused, failed or could not be reached
     ├── OpmlError                 an OPML file that cannot be read (defined in opml.py)
     ├── LabelsError               a labelled file `curator learn --import` refuses (learn_run.py)
+    ├── VectorsError              the word vectors are missing or not a model's (embedding.py)
     └── ServiceError              e.g. another service holds the database
 
 Each message is one line that names the thing at fault. Foreign errors are

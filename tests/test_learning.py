@@ -4,6 +4,8 @@ plain numbers, used only when it beats the rules, moving items only when confide
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -16,8 +18,16 @@ from curator.config import Config
 from curator.desk.labels import off_topic_reason
 from curator.models import ItemState
 from curator.models.learning import Decision, HeldBack, LearnedMark
-from curator.screen import learning
-from curator.screen.learn_run import LabelsError, _mark, import_labels, learn, read_labels
+from curator.screen import embedding, learning
+from curator.screen import learned_model as lm
+from curator.screen.learn_run import (
+    LabelsError,
+    _mark,
+    import_labels,
+    learn,
+    read_labels,
+    score_waiting,
+)
 from curator.screen.learned_model import Scorer
 from curator.store import Store
 from curator.store.learning import ItemToScore
@@ -308,11 +318,13 @@ def test_the_scorer_reads_the_stored_numbers_as_scikit_learn_would(
     learning_config: Config, labelled_file: Path, now
 ) -> None:
     """The scorer computes TF-IDF by hand from the stored vocabularies and idf; the
-    same numbers put back into scikit-learn's vectorizers must give the same margin."""
+    same numbers put back into scikit-learn's vectorizers must give the same margin
+    (and the meaning columns, stored weighed for the plain word vectors, the same)."""
     import numpy as np
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    from curator.screen import embedding
     from curator.screen import learned_model as lm
 
     rows = read_labels(labelled_file.read_text(encoding="utf-8").splitlines(), "x", now)
@@ -328,6 +340,8 @@ def test_the_scorer_reads_the_stored_numbers_as_scikit_learn_would(
         blocks.append(vectorizer.transform([document(r.title, r.text) for r in rows]))
     blocks.append(sparse.csr_matrix(lm.topic_features(rows, learning_config.topics)))
     blocks.append(lm.source_features(rows, weights.sources))
+    table = embedding.load(lm.MEANING_DIMENSIONS)
+    blocks.append(sparse.csr_matrix(lm.meaning_features(table, rows)))
     margins = sparse.hstack(blocks, format="csr") @ np.asarray(weights.coefficients)
     expected = 1.0 / (1.0 + np.exp(-(margins + weights.intercept)))
 
@@ -385,3 +399,89 @@ def test_the_check_reads_the_newest_decisions_unless_they_hold_too_few_of_a_kind
 
     assert len(learning.checked_decisions(older_rejects)) == 2560
     assert list(learning.checked_decisions(mixed)) == mixed[-learning.CHECK_ROWS :]
+
+
+def test_a_model_records_its_word_vectors_and_is_retrained_when_they_change(
+    learning_config: Config, store: Store, now, labelled_file: Path
+) -> None:
+    """A model trained on other vectors (another wordllama version) gives wrong numbers:
+    it scores nothing, the scorer refuses it by name, and the next run trains again."""
+    import_labels(store, labelled_file, now - timedelta(days=1))
+    model = learn(learning_config, store, now, force=True).trained
+    assert model is not None and model.active
+    installed = embedding.table_name(lm.MEANING_DIMENSIONS)
+    assert model.weights.embedding == installed and installed.startswith("wordllama 0.4")
+    older = replace(model.weights, embedding="wordllama 0.3.0 l2_supercat 128")
+    store.learning.save_model(replace(model, version=2, weights=older))
+    add_item(store.db, now, title="Alateen helps teens whose parent drinks", state="filtered")
+
+    assert score_waiting(learning_config, store, now) == (0, 0)
+    with pytest.raises(embedding.VectorsError, match=r"trained on wordllama 0\.3\.0 l2_supercat"):
+        Scorer(older, learning_config.topics)
+    assert not lm.vectors_current(replace(older, embedding="not a table's name"))
+    again = learn(learning_config, store, now).trained  # no new decision: the vectors changed
+
+    assert again is not None and again.version == 3 and again.weights.embedding == installed
+    assert learn(learning_config, store, now).trained is None  # and only once
+    assert "wordllama" not in sys.modules  # its module sets up logging; only its files are read
+
+
+def test_a_model_stored_before_the_word_vectors_still_scores(
+    learning_config: Config, store: Store, now, labelled_file: Path, monkeypatch
+) -> None:
+    """Models stored before issue 14 was continued have no meaning columns and no
+    "embedding" key in their JSON: they load and score as they did."""
+    monkeypatch.setattr(lm, "MEANING_WEIGHT", 0.0)
+    import_labels(store, labelled_file, now)
+    model = learn(learning_config, store, now, force=True).trained
+    assert model is not None and model.weights.embedding == ""
+    stored = json.loads(store.db.execute("SELECT weights FROM learned_models").fetchone()[0])
+    del stored["embedding"]
+    store.db.execute("UPDATE learned_models SET weights = ?", [json.dumps(stored)])
+    loaded = store.learning.latest_model()
+    assert loaded is not None
+    row = Decision("Families of people in treatment need support", "Al-Anon helps.", "", True, now)
+
+    assert Scorer(loaded.weights, learning_config.topics).score(row) == Scorer(
+        model.weights, learning_config.topics
+    ).score(row)
+
+
+def test_word_vectors_put_family_support_near_family_support() -> None:
+    """What the meaning columns are for: two family-support titles with no word in common
+    are nearer each other than either is to a cannabis business story."""
+    table = embedding.load(lm.MEANING_DIMENSIONS)
+    al_anon, alateen, business = embedding.embed(
+        table,
+        [
+            "Al-Anon meeting helps families of alcoholics",
+            "Alateen group for teens with a parent who drinks",
+            "Cannabis dispensary tax revenue rises",
+        ],
+    )
+
+    assert al_anon @ alateen > 0.3
+    assert al_anon @ alateen > al_anon @ business + 0.2
+    assert alateen @ alateen == pytest.approx(1.0)
+
+
+def test_tokens_read_word_by_word_are_the_tokens_of_the_whole_text() -> None:
+    """The cache of each word's tokens rests on this: the tokenizer never joins two words."""
+    tokenizer = embedding._tokenizer()
+    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        text = f"{row['title']} {row['summary']}"
+        whole = tokenizer.encode(text, add_special_tokens=False).ids
+        assert [i for word in text.split() for i in embedding._word_ids(word)] == whole
+
+
+def test_the_service_and_the_poll_load_no_word_vectors_until_a_model_trains_or_scores() -> None:
+    code = (
+        "import sys; import curator.poll, curator.store, curator.jobs, curator.cli.main; "
+        "print(' '.join(m for m in ('wordllama', 'tokenizers', 'safetensors') "
+        "if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.split() == []

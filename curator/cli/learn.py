@@ -61,7 +61,8 @@ def _print_status(app: AppContext) -> None:
     size = app.store.learning.model_size(latest.version)
     app.console.print(
         f"size {size / 1000:.0f} kB ({len(latest.weights.word_vocabulary)} words, "
-        f"{len(latest.weights.char_vocabulary)} character n-grams); "
+        f"{len(latest.weights.char_vocabulary)} character n-grams"
+        f"{'; word vectors ' + latest.weights.embedding if latest.weights.embedding else ''}); "
         f"trained in {latest.seconds:.1f} s",
         highlight=False,
     )

@@ -48,6 +48,8 @@ class ModelWeights:
     sources: tuple[str, ...]
     coefficients: tuple[float, ...]
     intercept: float
+    # the dense vectors' table the last coefficients weigh ("": none), see screen/embedding.py
+    embedding: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from curator.errors import CuratorError
 from curator.models import ItemState
 from curator.models.learning import Decision, LearnedMark, LearnedModel
 from curator.screen import asking, learning
-from curator.screen.learned_model import Scorer
+from curator.screen.learned_model import Scorer, vectors_current
 from curator.store import Store
 from curator.store.learning import TEXT_CHARS, ItemToScore
 
@@ -44,12 +44,14 @@ class LearnReport:
 
 
 def learn(config: Config, store: Store, now: datetime, *, force: bool = False) -> LearnReport:
-    """Train a new version when `retrain_every` decisions came in since the last (or
-    when `force`d), then score the items the model in use has not scored yet."""
+    """Train a new version when `retrain_every` decisions came in since the last, when
+    the newest was trained on other word vectors than the installed ones (or when
+    `force`d), then score the items the model in use has not scored yet."""
     trained = None
     counts = learning.DecisionCounts(*store.learning.decision_counts())
-    due = learning.enough_decisions(counts, config.learning) and learning.due_for_training(
-        counts.total, store.learning.latest_trained_on(), config.learning
+    due = learning.enough_decisions(counts, config.learning) and (
+        learning.due_for_training(counts.total, store.learning.latest_trained_on(), config.learning)
+        or _vectors_changed(store.learning.latest_model())
     )
     if force or due:
         trained = _train(config, store, store.learning.decisions(), now)
@@ -66,6 +68,10 @@ def ask_questions(config: Config, store: Store, now: datetime) -> int:
     candidates = store.learning.ask_candidates(asking.TOP_SLOTS)
     chosen = asking.choose_questions(candidates, store.queue.asking(now), share)
     return store.items.ask(chosen, asking.ASK_NOTE, now)
+
+
+def _vectors_changed(model: LearnedModel | None) -> bool:
+    return model is not None and not vectors_current(model.weights)
 
 
 def _train(
@@ -90,8 +96,8 @@ def _train(
 def score_waiting(config: Config, store: Store, now: datetime) -> tuple[int, int]:
     """Score new and filtered items with the model in use: (scored, moved)."""
     model = store.learning.active_model()
-    if model is None:
-        return 0, 0
+    if model is None or _vectors_changed(model):
+        return 0, 0  # a model on other word vectors would give wrong numbers: retrained first
     scorer = Scorer(model.weights, config.topics)
     all_on_topic = store.items.all_on_topic()
     scored = moved = 0

@@ -1,5 +1,6 @@
 """The learned model's features and its use: TF-IDF word and character n-grams of the
-title and text, the topic rules' points and the source, weighed by one linear model.
+title and text, the topic rules' points, the source and the meaning of the title and lead
+(dense word vectors, `embedding`), weighed by one linear model.
 
 `fit_weights` trains (scikit-learn's logistic regression: its probabilities are
 calibrated by the log loss it minimises) and returns `ModelWeights`, plain numbers.
@@ -24,6 +25,7 @@ from threadpoolctl import threadpool_limits
 
 from curator.config.lists import Topic
 from curator.models.learning import Decision, ModelWeights
+from curator.screen import embedding
 from curator.screen.relevance import topic_points
 
 TEXT_CHARS = 1500  # the lead (some 250 words) says what a story is about; the rest costs time
@@ -38,6 +40,13 @@ MIN_WEIGHT = 0.05  # a contribution smaller than this explains nothing
 # must not outvote what its next story is about (bench/learn.py chose 0.3 over 1 and 0).
 SOURCE_WEIGHT = 0.3
 C = 10.0  # inverse regularisation; 3 and 30 did no better on bench/learn.py
+# The meaning columns (the mean word vector of the title and of the lead, see
+# `meaning_features`): what lets a few decided examples of a kind speak for their
+# neighbours. bench/learn.py chose weight 1.5 of 128 dimensions (0.5, 1, 2, 4 of 256 and
+# 0.7, 1, 2 of 128 did no better); 0 turns them off.
+MEANING_WEIGHT = 1.5
+MEANING_DIMENSIONS = 128
+MEANING_CHARS = TOPIC_CHARS  # the lead, as the rules' points read it (its words cost time)
 TOLERANCE = 1e-3  # lbfgs stops here: a third of the iterations of 1e-4, the same decisions
 _WORD = {"ngram_range": (1, 2), "sublinear_tf": True, "strip_accents": "unicode"}
 _CHAR = {"analyzer": "char_wb", "ngram_range": (3, 5), "sublinear_tf": True}
@@ -79,6 +88,29 @@ def source_features(rows: Sequence[Decision], sources: Sequence[str]) -> sparse.
     return sparse.csr_matrix((data, (rows_at, columns)), shape=(len(rows), len(sources)))
 
 
+def meaning_features(table: embedding.Table, rows: Sequence[Decision]) -> np.ndarray:
+    """The title's and the lead's mean word vectors, each at length 1, added and brought
+    to length 1: the title weighs half however long the lead (a row without text: the
+    title alone)."""
+    titles = embedding.embed(table, [r.title for r in rows])
+    leads = embedding.embed(table, [r.text[:MEANING_CHARS] for r in rows])
+    return embedding.normalised(titles + leads)
+
+
+def meaning_vector(table: embedding.Table, title: str, text: str) -> np.ndarray:
+    """One row of `meaning_features`, without the matrices (scoring one item)."""
+    title_vector = embedding.vector(table, title)
+    return embedding.unit(title_vector + embedding.vector(table, text[:MEANING_CHARS]))
+
+
+def vectors_current(weights: ModelWeights) -> bool:
+    """Whether the word vectors a model was trained on are the ones installed (another
+    version or width gives other numbers: such a model must not score, but be retrained)."""
+    if not weights.embedding:
+        return True
+    return weights.embedding == embedding.table_name(embedding.width(weights.embedding))
+
+
 @dataclass(frozen=True)
 class Fitted:
     """A trained model as plain numbers and, when asked, each row's probability from a
@@ -101,10 +133,12 @@ def fit_weights(
     word_matrix = words.fit_transform([word_document(r.title, r.text) for r in rows])
     char_matrix = chars.fit_transform([char_document(r.title, r.text) for r in rows])
     sources = tuple(sorted({r.source for r in rows if r.source}))
-    features = sparse.hstack(
-        [word_matrix, char_matrix, topic_features(rows, topics), source_features(rows, sources)],
-        format="csr",
-    )
+    topic_matrix, source_matrix = topic_features(rows, topics), source_features(rows, sources)
+    blocks = [word_matrix, char_matrix, topic_matrix, source_matrix]
+    table = embedding.load(MEANING_DIMENSIONS) if MEANING_WEIGHT else None
+    if table is not None:
+        blocks.append(meaning_features(table, rows) * MEANING_WEIGHT)
+    features = sparse.hstack(blocks, format="csr")
     labels = np.asarray([r.relevant for r in rows], dtype=int)
     model = _fit(features, labels)
     weights = ModelWeights(
@@ -114,8 +148,9 @@ def fit_weights(
         char_idf=tuple(_rounded(chars.idf_)),
         topics=tuple(t.name for t in topics),
         sources=sources,
-        coefficients=tuple(_rounded(model.coef_[0])),
+        coefficients=tuple(_rounded(_stored_coefficients(model, table))),
         intercept=float(model.intercept_[0]),
+        embedding=table.name if table is not None else "",
     )
     if folds < 2:
         return Fitted(weights, np.zeros(0))
@@ -144,6 +179,15 @@ def _fit(features: sparse.csr_matrix, labels: np.ndarray) -> LogisticRegression:
     # One BLAS thread: on a busy two-core machine more threads only wait for each other.
     with threadpool_limits(limits=1):
         return LogisticRegression(C=C, tol=TOLERANCE, max_iter=2000).fit(features, labels)
+
+
+def _stored_coefficients(model: LogisticRegression, table: embedding.Table | None) -> np.ndarray:
+    """The weights as stored: the meaning columns' weighed for the plain vectors (the
+    model saw them times MEANING_WEIGHT), so scoring needs no setting of the training."""
+    found = np.array(model.coef_[0], dtype=np.float64)
+    if table is not None:
+        found[-table.vectors.shape[1] :] *= MEANING_WEIGHT
+    return found
 
 
 def _rounded(values: np.ndarray) -> list[float]:
@@ -175,9 +219,25 @@ class Scorer:
         )  # fmt: skip
         rest = coefficients[words + chars :]
         self.topic_coefficients = np.asarray(rest[: len(weights.topics)])
+        rest = rest[len(weights.topics) :]
         self.source_coefficients = dict(
-            zip(weights.sources, rest[len(weights.topics) :], strict=True)
+            zip(weights.sources, rest[: len(weights.sources)], strict=True)
         )
+        self.meaning_coefficients = np.asarray(rest[len(weights.sources) :])
+        self.table = self._vectors(weights)
+
+    @staticmethod
+    def _vectors(weights: ModelWeights) -> embedding.Table | None:
+        if not weights.embedding:
+            return None  # trained without them (before issue 14 was continued)
+        dimensions = embedding.width(weights.embedding)
+        if not vectors_current(weights):
+            raise embedding.VectorsError(
+                f"the model was trained on {weights.embedding}, not on the installed "
+                f"{embedding.table_name(dimensions) or 'nothing'}: train it again "
+                "(curator learn)"
+            )
+        return embedding.load(dimensions)
 
     def probabilities(self, rows: Sequence[Decision]) -> np.ndarray:
         """Each row's probability, for bench/learn.py and the tests (the service scores
@@ -196,6 +256,9 @@ class Scorer:
         source = self.source_coefficients.get(row.source, 0.0) * SOURCE_WEIGHT
         named[f"source {row.source}"] = source
         margin += source
+        if self.table is not None:
+            meaning = meaning_vector(self.table, row.title, row.text)
+            margin += float(meaning @ self.meaning_coefficients)
         return Scored(float(1.0 / (1.0 + math.exp(-margin))), _reasons(named))
 
     def _topic_row(self, row: Decision) -> np.ndarray:

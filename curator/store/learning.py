@@ -277,6 +277,7 @@ def _model(row: dict[str, Any]) -> LearnedModel:
             sources=tuple(weights["sources"]),
             coefficients=tuple(weights["coefficients"]),
             intercept=float(weights["intercept"]),
+            embedding=str(weights.get("embedding", "")),  # "" in models from before it
         ),
         seconds=row["seconds"],
     )
