@@ -308,3 +308,69 @@ def test_a_page_is_read_in_the_charset_it_declares():
 
     assert article.title == "Ziemniaki na szóstej"
     assert "surówka na dziesiątej" in article.text, article.text
+
+
+def test_a_story_that_only_a_page_without_javascript_shows_is_found():
+    # Some sites put the whole page in <noscript>: trafilatura's fast pass drops it, and its
+    # fallbacks, which must then read the whole page, find the story there.
+    html = (
+        "<html><head><title>Overdose deaths fall</title>"
+        "<script>document.write('<div id=app></div>')</script></head>"
+        f"<body><noscript><div id='page'><h1>Overdose deaths fall</h1>{STORY * 2}</div>"
+        "</noscript><div id='app'></div></body></html>"
+    ).encode()
+
+    article = extract_article(html, pending(), url="https://example.org/a")
+
+    assert article.status == ExtractStatus.DONE, article.note
+    assert "fell by a fifth" in article.text
+
+
+def test_control_characters_in_a_page_are_cut_and_the_story_kept():
+    # libxml2 reads the control characters XML forbids into the text (NUL as U+FFFD);
+    # trafilatura's repair cuts them, and past a page's first 4,096 characters Curator
+    # cuts them from the bytes.
+    filler = "<p>" + "Menu " * 1000 + "</p>"
+    story = STORY.replace("fell by", "fell\x00 by").replace("shortened", "short\x0bened\ufffe")
+    html = (
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'
+        "<html><head><title>Overdose deaths fall</title></head>"
+        f"<body><div class='sidebar'>{filler}</div>\n<article><h1>Overdose deaths fall</h1>"
+        f"{story}</article></body></html>"
+    ).encode()
+
+    article = extract_article(html, pending(), url="https://example.org/a")
+
+    assert "fell by a fifth" in article.text, article.text
+    assert "had also shortened, after" in article.text
+
+
+@pytest.mark.parametrize("first_line_chars", [10, 4090, 4200, 9000])
+@pytest.mark.parametrize(
+    "opening",
+    [
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "http://www.w3.org/TR/xhtml1/">',
+        "<!doctype html>",
+        '<html lang="en"/>',
+        "<!DOCTYPE html>\x00\x1f\ufffe",
+        "",
+    ],
+)
+def test_a_page_is_repaired_as_trafilatura_repairs_it(opening: str, first_line_chars: int):
+    from trafilatura.utils import repair_faulty_html
+
+    from curator.screen.extract import _repaired
+
+    text = (
+        opening
+        + "x" * first_line_chars
+        + "\n<html/>\n<body>\x01a\x0cb\uffffc\ud800\n"
+        + "y\x08" * 3000
+        + "\n<html/>"
+    )
+    beginning = text[:50].lower()
+
+    assert _repaired(text, beginning) == repair_faulty_html(text, beginning).encode(
+        "utf-8", "surrogatepass"
+    )
