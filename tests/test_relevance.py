@@ -155,3 +155,35 @@ def test_the_default_topics_know_family_support_and_nicotine(project_config: Con
         assert score_article(title, text, project_config.topics, 2.0).kept, title
     for title, text in dropped:
         assert not score_article(title, text, project_config.topics, 2.0).kept, title
+
+
+def test_the_default_topics_drop_cannabis_business_and_other_medicines_overdoses(
+    project_config: Config,
+):
+    """Issue 14's kept-but-off-topic classes: the cannabis trade (shops, growers, prices,
+    taxes, licences) and overdoses of supplements, caffeine or other medicines, also when
+    children are named (the families topic counts "children" near "overdoses")."""
+    dropped = [
+        ("New marijuana dispensary opens downtown", "The owner plans a lounge next door."),
+        ("City collects less cannabis tax than promised", "Revenue came in below estimates."),
+        ("Cannabis growers face oversupply", "A pound of flower sells below its cost."),
+        ("Cannabis licences: city approves three new stores", "The council voted on zoning."),
+        ("Caffeine powder overdose kills college student", "The family wants a ban."),
+        ("Sleeping pill overdose: study tracks emergency visits", "Older adults most of all."),
+        ("Children's melatonin overdoses rose 530% in a decade", "Kids ate sleep gummies."),
+    ]
+    kept = [
+        ("Cannabis use disorder rising near dispensaries, study finds",
+         "Teens living near cannabis dispensaries reported more cannabis use and more "
+         "cannabis use disorder."),
+        ("State to spend cannabis tax on youth prevention and treatment",
+         "A share of marijuana revenue will fund school prevention and addiction treatment."),
+        ("Quitlines see record calls after price hike on cigarettes",
+         "State quitlines answered twice as many smokers as a year ago."),
+    ]  # fmt: skip
+    for title, text in dropped:
+        result = score_article(title, text, project_config.topics, 2.0)
+        assert not result.kept, (title, result.reasons)
+    for title, text in kept:
+        result = score_article(title, text, project_config.topics, 2.0)
+        assert result.kept, (title, result.reasons)
