@@ -106,3 +106,29 @@ def test_times_round_trip_as_utc_text(now):
     assert from_db(text) == now
     with pytest.raises(ValueError):
         to_db(now.replace(tzinfo=None))
+
+
+def test_one_polls_entries_wait_for_extraction_by_source_whichever_feed_came_first(
+    store: Store, now
+):
+    """Feeds answer in any order, so entry ids interleave by the network's timing; the
+    stories they form (clustering is online) must not depend on it."""
+    from curator.models import ParsedEntry
+
+    first, second = (
+        store.sources.add(f"https://{name}.example/feed", name=name, now=now) for name in "ab"
+    )
+
+    def parsed(host: str, keys: str) -> list[ParsedEntry]:
+        return [
+            ParsedEntry(k, f"https://{host}.example/{k}", k, None, now, None, "", "", "")
+            for k in keys
+        ]
+
+    store.entries.upsert(second.id, parsed("b", "xy"), now)  # b's feed answered first
+    store.entries.upsert(first.id, parsed("a", "pq"), now)
+    store.entries.upsert(second.id, parsed("b", "z"), now + timedelta(hours=1))  # next poll
+
+    assert [e.title for e in store.articles.pending(now + timedelta(hours=2), 10)] == [
+        "p", "q", "x", "y", "z"
+    ]  # fmt: skip

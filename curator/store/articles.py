@@ -18,7 +18,7 @@ SELECT e.id, e.source_id, s.name AS source_name, e.url, e.title, e.summary_html,
 FROM entries e JOIN sources s ON s.id = e.source_id
 WHERE e.extract_status = 'pending'
    OR (e.extract_status = 'failed' AND (e.next_extract_at IS NULL OR e.next_extract_at <= ?))
-ORDER BY e.first_seen_at, e.id
+ORDER BY e.first_seen_at, e.source_id, e.id
 LIMIT ?
 """
 
@@ -28,7 +28,9 @@ class ArticleStore:
         self.db = db
 
     def pending(self, now: datetime, limit: int) -> list[PendingEntry]:
-        """Entries waiting for extraction: new ones, and failed ones now due, oldest first."""
+        """Entries waiting for extraction: new ones, and failed ones now due, oldest first;
+        one poll's by source, in feed order (the feeds' order of answering must not decide
+        which stories form)."""
         with translate_errors("articles"):
             rows = self.db.execute(_PENDING, [to_db(now), limit]).fetchall()
         return [_pending(row) for row in rows]
