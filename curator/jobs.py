@@ -12,6 +12,7 @@ from curator.config import Config
 from curator.poll import poll_due
 from curator.poll.sources import sync_config_sources
 from curator.screen.learn_run import learn, score_waiting
+from curator.screen.learning import unusable_note
 from curator.screen.retention import drop_old_screened_text
 from curator.screen.run import process_pending
 from curator.screen.window import StoryWindow
@@ -122,4 +123,7 @@ def _learn(config: Config, store: Store, now: datetime, should_stop: ShouldStop)
         used = "used" if report.trained.active else "not used"
         line = f"model v{report.trained.version} on {report.trained.decisions} decisions ({used})"
     asked = f", {report.asked} asked about" if report.asked else ""
-    return line + f"; {report.scored} items scored, {report.moved} moved{asked}"
+    line += f"; {report.scored} items scored, {report.moved} moved{asked}"
+    if report.unusable is not None:
+        line += f"; {unusable_note(report.unusable)}"
+    return line

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
 
+import httpcore
 import pytest
 from raw_server import raw_server
 
 from curator.config import Config
 from curator.errors import FetchError
 from curator.fetch import Fetcher
+from curator.fetch.pool import KeepAlivePool
 
 NOT_MODIFIED = b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n'
 
@@ -115,3 +118,26 @@ def test_a_failed_request_gives_its_place_back(
     assert problem in str(results[0])
     assert results[1:] == [304] * 4
     assert counted.accepted == 2
+
+
+def test_a_response_closed_after_its_pool_closes_its_connection() -> None:
+    """The Fetcher may close while a request is in flight (another attempt failed): the
+    connection goes when its response is closed, not back to a closed pool's idle list."""
+    counted = Connections()
+    with servers(1, counted.keep_answering) as (url,):
+
+        async def run() -> int:
+            pool = KeepAlivePool(httpcore.AnyIOBackend(), ssl.create_default_context(), 4, 30.0)
+            request = httpcore.Request("GET", url, headers=[(b"Host", b"127.0.0.1")])
+            response = await pool.handle_async_request(request)
+            await pool.aclose()
+            await response.aread()  # read whole, as the Fetcher does: the connection is idle
+            await response.aclose()
+            for _ in range(500):  # while the loop runs: its end would close the socket anyway
+                if not counted.open:
+                    break
+                await asyncio.sleep(0.01)
+            return counted.open
+
+        assert asyncio.run(run()) == 0
+        assert counted.accepted == 1

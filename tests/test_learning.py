@@ -124,7 +124,7 @@ def test_status_counts_decisions_until_there_are_enough_of_each_kind(
     counts = learning.DecisionCounts(positives=48, negatives=7)
     settings = learning_config.learning
 
-    line = learning.status_line(counts, None, settings)
+    line = learning.status_line(counts, None, None, settings)
 
     assert line.startswith("learning: 7 of 10 decisions of each kind (48 kept, 7 off topic)")
 
@@ -427,6 +427,50 @@ def test_a_model_records_its_word_vectors_and_is_retrained_when_they_change(
     assert again is not None and again.version == 3 and again.weights.embedding == installed
     assert learn(learning_config, store, now).trained is None  # and only once
     assert "wordllama" not in sys.modules  # its module sets up logging; only its files are read
+
+
+def test_a_model_in_use_on_other_word_vectors_is_said_when_its_successor_is_not_used(
+    learning_config: Config, store: Store, now, labelled_file: Path
+) -> None:
+    """The version in use was trained on an older wordllama; the one trained again on the
+    installed vectors did not beat the rules. Nothing can score until one does, and the
+    job's line and `learn --status` say so rather than "0 items scored" alone."""
+    import_labels(store, labelled_file, now - timedelta(days=1))
+    model = learn(learning_config, store, now, force=True).trained
+    assert model is not None and model.active
+    older = replace(model.weights, embedding="wordllama 0.3.0 l2_supercat 128")
+    store.learning.save_model(replace(model, version=2, weights=older))  # in use, stale
+    store.learning.save_model(replace(model, version=3, active=False))  # newest, not used
+    add_item(store.db, now, title="Alateen helps teens whose parent drinks", state="filtered")
+
+    report = learn(learning_config, store, now)
+    counts = learning.DecisionCounts(*store.learning.decision_counts())
+    latest, active = store.learning.latest_model(), store.learning.active_model()
+    line = learning.status_line(counts, latest, active, learning_config.learning)
+
+    assert (report.trained, report.scored, report.unusable) == (None, 0, 2)
+    assert line.endswith(
+        "not used: it did not beat the rules; v2, the version in use, was trained on other "
+        "word vectors and scores nothing: the rules decide until a version on the installed "
+        "ones beats them"
+    ), line
+
+
+def test_word_vector_files_that_cannot_be_read_are_one_error_naming_the_file(
+    tmp_path: Path, monkeypatch
+) -> None:
+    (tmp_path / "weights").mkdir()
+    (tmp_path / "weights" / "l2_supercat_256.safetensors").write_bytes(b"not a table")
+    monkeypatch.setattr(embedding, "_package_folder", lambda: tmp_path)  # a broken install
+    embedding.load.cache_clear()
+    try:
+        with pytest.raises(embedding.VectorsError, match=r"cannot be read from .*safetensors"):
+            embedding.load(lm.MEANING_DIMENSIONS)
+        (tmp_path / "weights" / "l2_supercat_256.safetensors").unlink()
+        with pytest.raises(embedding.VectorsError, match="No such file"):
+            embedding.load(lm.MEANING_DIMENSIONS)
+    finally:
+        embedding.load.cache_clear()  # the installed table again for the other tests
 
 
 def test_a_model_stored_before_the_word_vectors_still_scores(

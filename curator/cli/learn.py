@@ -52,8 +52,9 @@ def learn(app: AppContext, import_path: Path | None, status_only: bool) -> None:
 
 def _print_status(app: AppContext) -> None:
     counts = learning.DecisionCounts(*app.store.learning.decision_counts())
-    latest = app.store.learning.latest_model()
-    app.console.print(learning.status_line(counts, latest, app.config.learning), highlight=False)
+    latest, active = app.store.learning.latest_model(), app.store.learning.active_model()
+    line = learning.status_line(counts, latest, active, app.config.learning)
+    app.console.print(line, highlight=False)
     if latest is None or not learning.enough_decisions(counts, app.config.learning):
         return
     if latest.held_back is not None:

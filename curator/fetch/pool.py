@@ -21,10 +21,11 @@ import httpcore
 
 
 class KeepAlivePool:
-    """Idle connections, newest last; at most `max_connections` open counting the busy
-    ones (the oldest idle connection is closed to make room), each kept `keepalive_expiry`
-    seconds idle at most (httpcore's connection says when it has expired or the server
-    hung up)."""
+    """Idle connections, newest last, each kept `keepalive_expiry` seconds idle at most
+    (httpcore's connection says when it has expired or the server hung up). When busy and
+    idle ones together reach `max_connections`, the oldest idle one is closed to make room;
+    the busy ones are bounded by the Fetcher (as many requests in flight at most). Closing
+    the pool closes the idle connections at once and each busy one as its response closes."""
 
     def __init__(
         self,
@@ -39,6 +40,7 @@ class KeepAlivePool:
         self._keepalive_expiry = keepalive_expiry
         self._idle: list[httpcore.AsyncHTTPConnection] = []
         self._busy = 0
+        self._closed = False
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
         connection = await self._connection_for(request.url.origin)
@@ -80,12 +82,13 @@ class KeepAlivePool:
 
     async def _give_back(self, connection: httpcore.AsyncHTTPConnection) -> None:
         self._busy -= 1
-        if connection.is_idle():
+        if connection.is_idle() and not self._closed:
             self._idle.append(connection)
         else:
             await connection.aclose()
 
     async def aclose(self) -> None:
+        self._closed = True
         idle, self._idle = self._idle, []
         for connection in idle:
             await connection.aclose()

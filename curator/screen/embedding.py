@@ -10,11 +10,12 @@ model first trains or scores, never on the poll path.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.metadata
 import importlib.util
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ def load(dimensions: int) -> Table:
     from safetensors import safe_open
 
     weights = _package_folder() / "weights" / f"{CONFIG}_{STORED_DIMENSIONS}.safetensors"
-    with safe_open(str(weights), framework="np") as file:
+    with _readable(weights), safe_open(str(weights), framework="np") as file:
         vectors = file.get_tensor("embedding.weight")[:, :dimensions]
     return Table(table_name(dimensions), np.ascontiguousarray(vectors, dtype=np.float32))
 
@@ -76,10 +77,21 @@ def _tokenizer() -> Any:
     from tokenizers import Tokenizer
 
     path = _package_folder() / "tokenizers" / f"{CONFIG}_tokenizer_config.json"
-    tokenizer = Tokenizer.from_file(str(path))
+    with _readable(path):
+        tokenizer = Tokenizer.from_file(str(path))
     tokenizer.no_padding()
     tokenizer.no_truncation()
     return tokenizer
+
+
+@contextlib.contextmanager
+def _readable(path: Path) -> Iterator[None]:
+    """Any failure to read one of the package's files as a `VectorsError` naming it
+    (safetensors and tokenizers raise their own kinds, or a bare `Exception`)."""
+    try:
+        yield
+    except Exception as error:
+        raise VectorsError(f"the word vectors cannot be read from {path}: {error}") from error
 
 
 def _package_folder() -> Path:

@@ -41,6 +41,7 @@ class LearnReport:
     scored: int
     moved: int
     asked: int = 0
+    unusable: int | None = None  # the version in use, when it is on other word vectors
 
 
 def learn(config: Config, store: Store, now: datetime, *, force: bool = False) -> LearnReport:
@@ -55,8 +56,10 @@ def learn(config: Config, store: Store, now: datetime, *, force: bool = False) -
     )
     if force or due:
         trained = _train(config, store, store.learning.decisions(), now)
-    scored, moved = score_waiting(config, store, now)
-    return LearnReport(trained, scored, moved, ask_questions(config, store, now))
+    active = store.learning.active_model()
+    scored, moved = _score_with(config, store, active, now)
+    unusable = active.version if active is not None and _vectors_changed(active) else None
+    return LearnReport(trained, scored, moved, ask_questions(config, store, now), unusable)
 
 
 def ask_questions(config: Config, store: Store, now: datetime) -> int:
@@ -95,7 +98,12 @@ def _train(
 
 def score_waiting(config: Config, store: Store, now: datetime) -> tuple[int, int]:
     """Score new and filtered items with the model in use: (scored, moved)."""
-    model = store.learning.active_model()
+    return _score_with(config, store, store.learning.active_model(), now)
+
+
+def _score_with(
+    config: Config, store: Store, model: LearnedModel | None, now: datetime
+) -> tuple[int, int]:
     if model is None or _vectors_changed(model):
         return 0, 0  # a model on other word vectors would give wrong numbers: retrained first
     scorer = Scorer(model.weights, config.topics)

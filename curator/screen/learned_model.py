@@ -128,6 +128,7 @@ def fit_weights(
     fitted on the other folds of them. The vocabularies are fitted once on every row (a
     word only the left-out fold holds gets no weight from the others), so the text is
     read once for all the fits."""
+    table = embedding.load(MEANING_DIMENSIONS) if MEANING_WEIGHT else None  # fails first
     words = TfidfVectorizer(token_pattern=_TOKEN, min_df=2, max_features=MAX_FEATURES, **_WORD)
     chars = TfidfVectorizer(min_df=2, max_features=MAX_FEATURES, **_CHAR)
     word_matrix = words.fit_transform([word_document(r.title, r.text) for r in rows])
@@ -135,7 +136,6 @@ def fit_weights(
     sources = tuple(sorted({r.source for r in rows if r.source}))
     topic_matrix, source_matrix = topic_features(rows, topics), source_features(rows, sources)
     blocks = [word_matrix, char_matrix, topic_matrix, source_matrix]
-    table = embedding.load(MEANING_DIMENSIONS) if MEANING_WEIGHT else None
     if table is not None:
         blocks.append(meaning_features(table, rows) * MEANING_WEIGHT)
     features = sparse.hstack(blocks, format="csr")

@@ -20,7 +20,7 @@ from sklearn.metrics import average_precision_score, precision_score, recall_sco
 
 from curator.config.lists import Topic
 from curator.models.learning import Decision, HeldBack, LearnedModel
-from curator.screen.learned_model import fit_weights, rules_scores
+from curator.screen.learned_model import fit_weights, rules_scores, vectors_current
 from curator.screen.relevance import is_kept
 from curator.settings import LearningSettings
 
@@ -161,9 +161,12 @@ def _ranking(truth: np.ndarray, scores: np.ndarray) -> float:
 
 
 def status_line(
-    counts: DecisionCounts, latest: LearnedModel | None, settings: LearningSettings
+    counts: DecisionCounts,
+    latest: LearnedModel | None,
+    active: LearnedModel | None,
+    settings: LearningSettings,
 ) -> str:
-    """What `curator learn --status` says first."""
+    """What `curator learn --status` says first; `active`: the version in use."""
     if not enough_decisions(counts, settings):
         have = min(counts.positives, counts.negatives)
         return (
@@ -172,11 +175,27 @@ def status_line(
         )
     if latest is None:
         return f"learning: {counts.total} decisions, no model trained yet (run `curator learn`)"
-    state = "used" if latest.active else "not used: it did not beat the rules"
+    state = "used" if latest.active else f"not used: it did not beat the rules; {_in_use(active)}"
     return (
         f"model v{latest.version}, trained {latest.trained_at:%Y-%m-%d %H:%M} on "
         f"{latest.decisions} decisions ({latest.positives} kept, {latest.negatives} off topic): "
         f"{state}"
+    )
+
+
+def _in_use(active: LearnedModel | None) -> str:
+    if active is None:
+        return "the rules decide"
+    if not vectors_current(active.weights):
+        return unusable_note(active.version)
+    return f"v{active.version} stays in use"
+
+
+def unusable_note(version: int) -> str:
+    """Why the model in use scores nothing: another wordllama was installed since."""
+    return (
+        f"v{version}, the version in use, was trained on other word vectors and scores "
+        "nothing: the rules decide until a version on the installed ones beats them"
     )
 
 
