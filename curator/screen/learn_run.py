@@ -17,7 +17,7 @@ from curator.errors import CuratorError
 from curator.models import ItemState
 from curator.models.learning import Decision, LearnedMark, LearnedModel
 from curator.screen import asking, learning
-from curator.screen.learned_model import Scorer, vectors_current
+from curator.screen.learned_model import Scorer, embedding_current, vectors_current
 from curator.store import Store
 from curator.store.learning import TEXT_CHARS, ItemToScore
 
@@ -52,7 +52,7 @@ def learn(config: Config, store: Store, now: datetime, *, force: bool = False) -
     counts = learning.DecisionCounts(*store.learning.decision_counts())
     due = learning.enough_decisions(counts, config.learning) and (
         learning.due_for_training(counts.total, store.learning.latest_trained_on(), config.learning)
-        or _vectors_changed(store.learning.latest_model())
+        or not embedding_current(store.learning.latest_embedding() or "")
     )
     if force or due:
         trained = _train(config, store, store.learning.decisions(), now)

@@ -106,9 +106,12 @@ def meaning_vector(table: embedding.Table, title: str, text: str) -> np.ndarray:
 def vectors_current(weights: ModelWeights) -> bool:
     """Whether the word vectors a model was trained on are the ones installed (another
     version or width gives other numbers: such a model must not score, but be retrained)."""
-    if not weights.embedding:
-        return True
-    return weights.embedding == embedding.table_name(embedding.width(weights.embedding))
+    return embedding_current(weights.embedding)
+
+
+def embedding_current(name: str) -> bool:
+    """`vectors_current` of a model that records `name` ("" for none: always current)."""
+    return not name or name == embedding.table_name(embedding.width(name))
 
 
 @dataclass(frozen=True)
