@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from curator.config import Config
@@ -136,9 +137,7 @@ def test_the_default_topics_keep_what_the_old_excludes_silenced(project_config: 
         ("Smartphone app helps people stay in addiction treatment",
          "Patients who used the app's reminders stayed in outpatient treatment longer."),
     ]  # fmt: skip
-    for title, text in kept:
-        result = score_article(title, text, project_config.topics, 2.0)
-        assert result.kept, (title, result.reasons)
+    assert_verdicts(project_config, kept=kept)
 
 
 def test_the_default_topics_know_family_support_and_nicotine(project_config: Config):
@@ -151,10 +150,7 @@ def test_the_default_topics_know_family_support_and_nicotine(project_config: Con
         ("Smartphone addiction: how to cut your screen time", "Turn off notifications."),
         ("Local vets offer free rabies shots", "The clinic will vaccinate cats and dogs."),
     ]
-    for title, text in kept:
-        assert score_article(title, text, project_config.topics, 2.0).kept, title
-    for title, text in dropped:
-        assert not score_article(title, text, project_config.topics, 2.0).kept, title
+    assert_verdicts(project_config, kept=kept, dropped=dropped)
 
 
 def test_the_default_topics_drop_cannabis_business_and_other_medicines_overdoses(
@@ -181,9 +177,15 @@ def test_the_default_topics_drop_cannabis_business_and_other_medicines_overdoses
         ("Quitlines see record calls after price hike on cigarettes",
          "State quitlines answered twice as many smokers as a year ago."),
     ]  # fmt: skip
-    for title, text in dropped:
-        result = score_article(title, text, project_config.topics, 2.0)
-        assert not result.kept, (title, result.reasons)
-    for title, text in kept:
-        result = score_article(title, text, project_config.topics, 2.0)
-        assert result.kept, (title, result.reasons)
+    assert_verdicts(project_config, kept=kept, dropped=dropped)
+
+
+def assert_verdicts(
+    config: Config,
+    kept: Sequence[tuple[str, str]],
+    dropped: Sequence[tuple[str, str]] = (),
+) -> None:
+    """Each (title, text) of `kept` is kept by the default topics, each of `dropped` not."""
+    for title, text in [*kept, *dropped]:
+        result = score_article(title, text, config.topics, 2.0)
+        assert result.kept == ((title, text) in kept), (title, result.reasons)

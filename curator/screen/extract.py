@@ -26,6 +26,7 @@ from curator import bounds
 from curator.models import Article, ExtractStatus, PendingEntry
 from curator.parse.text import clean_link
 from curator.screen.page_metadata import page_metadata
+from curator.screen.page_widgets import prune_widgets
 
 MIN_TEXT_CHARS = 300  # from this length a page's text is the article, whatever the feed says
 # Shorter text is still the article (a news brief) when it says more than the feed does,
@@ -55,23 +56,9 @@ _BOILERPLATE_LINE = re.compile(
     r"|journal reference|cite this page|materials provided by|media contact)\b)",
     re.IGNORECASE,
 )
-# Widgets that trafilatura sometimes keeps: cookie banners, newsletter boxes, share
-# bars, related-story lists, captions and sidebars. A class or id names a widget when one
-# of its parts (split at "-", "_" and camelCase) starts with one of these words, so
-# "share-bar" and "relatedTopics" do and "subType-unsubscribed" does not.
-_WIDGET_WORDS = ("cookie", "newsletter", "subscribe", "related", "share")
-_HAS_WIDGET_WORD = re.compile("|".join(_WIDGET_WORDS))
-_NEVER_WIDGETS = frozenset({"html", "body", "main", "article"})
-# Every class and id value (each knows its element) and every figcaption and aside, in
-# document order.
-_NAMES_AND_ASIDES = etree.XPath("//@class | //@id | //figcaption | //aside")
 _VISIBLE_TEXT = etree.XPath(
     "//text()[not(ancestor::script or ancestor::style or ancestor::template)]", smart_strings=False
 )
-_NAME_PART = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-# A page's own class names say "cookies-not-set" or "no-share" on the wrapper of the
-# whole story; a widget never holds half the page's paragraph text.
-_WIDGET_MAX_SHARE = 0.5
 # Below this many characters, trafilatura's fast precise text is checked against
 # readability and jusText (its own fallbacks, as costly as the pass): on the 303 real
 # pages they changed the text of 13, 11 of them pages where the fast pass found under 410
@@ -254,7 +241,7 @@ def _main_text(
     html: bytes, tree: HtmlElement, url: str, title: str, description: str | None
 ) -> str:
     """The story's text in `html`, whose tree `tree` this prunes."""
-    _prune_widgets(tree)
+    prune_widgets(tree)
     _drop_what_trafilatura_drops(tree)
     lines = _story_lines(_trafilatura(tree, url, precise=True, compare=False), title)
     if _length(lines) < _COMPARE_BELOW:
@@ -263,7 +250,7 @@ def _main_text(
         # pages that get here, rather than a copy made for every page.
         whole = _parse_page(html)
         if whole is not None:
-            _prune_widgets(whole)
+            prune_widgets(whole)
             lines = _fuller_lines(whole, url, title)
     return "\n\n".join(_with_standfirst(lines, tree, description, title))
 
@@ -311,16 +298,6 @@ def _with_standfirst(
     return lines
 
 
-def _prune_widgets(tree: HtmlElement) -> None:
-    """Remove the widgets (see `_WIDGET_WORDS`), never the element that holds the story."""
-    page_chars = _paragraph_chars(tree)
-    for element in _widget_candidates(tree):
-        if element.getparent() is None or not _names_a_widget(element):
-            continue
-        if _paragraph_chars(element) <= _WIDGET_MAX_SHARE * page_chars:
-            element.drop_tree()
-
-
 def _drop_what_trafilatura_drops(tree: HtmlElement) -> None:
     """Remove from `tree` what trafilatura's cleaning removes in each pass (see
     `_DROPPED_BY_TRAFILATURA`), but the JSON-LD by which it tells a forum thread."""
@@ -328,33 +305,6 @@ def _drop_what_trafilatura_drops(tree: HtmlElement) -> None:
     for script in list(tree.iter("script")):
         if script.get("type") != "application/ld+json":
             script.drop_tree()
-
-
-def _widget_candidates(tree: HtmlElement) -> list[HtmlElement]:
-    """Elements whose class or id holds a widget word (case as written), and every
-    figcaption and aside, in document order. Only the names that hold a word become
-    elements in Python: a loop over the elements that have a name cost 0.7 ms more on the
-    median real page, and the XPath `contains()` test of each name ~5x that."""
-    found: dict[HtmlElement, None] = {}
-    for node in _NAMES_AND_ASIDES(tree):
-        if not isinstance(node, str):
-            found[node] = None  # a figcaption or an aside
-        elif _HAS_WIDGET_WORD.search(node):
-            element = node.getparent()  # type: ignore[attr-defined]  # lxml's smart string
-            if element.tag not in _NEVER_WIDGETS:
-                found[element] = None
-    return list(found)
-
-
-def _paragraph_chars(element: HtmlElement) -> int:
-    return sum(len(p.text_content()) for p in element.iter("p"))
-
-
-def _names_a_widget(element: HtmlElement) -> bool:
-    if element.tag in ("figcaption", "aside"):
-        return True
-    names = f"{element.get('class', '')} {element.get('id', '')}"
-    return any(part.lower().startswith(_WIDGET_WORDS) for part in _NAME_PART.findall(names))
 
 
 def _trafilatura(tree: HtmlElement, url: str, *, precise: bool, compare: bool) -> str:
