@@ -157,13 +157,13 @@ def test_the_default_topics_drop_cannabis_business_and_other_medicines_overdoses
     project_config: Config,
 ):
     """Issue 14's kept-but-off-topic classes: the cannabis trade (shops, growers, prices,
-    taxes, licences) and overdoses of supplements, caffeine or other medicines, also when
+    taxes) and overdoses of supplements, caffeine or other medicines, also when
     children are named (the families topic counts "children" near "overdoses")."""
     dropped = [
         ("New marijuana dispensary opens downtown", "The owner plans a lounge next door."),
         ("City collects less cannabis tax than promised", "Revenue came in below estimates."),
         ("Cannabis growers face oversupply", "A pound of flower sells below its cost."),
-        ("Cannabis licences: city approves three new stores", "The council voted on zoning."),
+        ("Cannabis tourism grows as states legalize", "Tour companies offer dispensary visits."),
         ("Caffeine powder overdose kills college student", "The family wants a ban."),
         ("Sleeping pill overdose: study tracks emergency visits", "Older adults most of all."),
         ("Children's melatonin overdoses rose 530% in a decade", "Kids ate sleep gummies."),
@@ -174,6 +174,8 @@ def test_the_default_topics_drop_cannabis_business_and_other_medicines_overdoses
          "cannabis use disorder."),
         ("State to spend cannabis tax on youth prevention and treatment",
          "A share of marijuana revenue will fund school prevention and addiction treatment."),
+        ("State defends its marijuana law in court",  # a real AP story: licences are policy
+         "Neighbours sued, saying marijuana sold under the state's licenses crosses the border."),
         ("Quitlines see record calls after price hike on cigarettes",
          "State quitlines answered twice as many smokers as a year ago."),
     ]  # fmt: skip
