@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import lxml.html
@@ -32,7 +32,8 @@ MIN_TEXT_CHARS = 300  # from this length a page's text is the article, whatever 
 # Shorter text is still the article (a news brief) when it says more than the feed does,
 # reads as prose of at least this many words, and is no "enable JavaScript" shell.
 MIN_BRIEF_WORDS = 30
-# A page that says it is paywalled still gives its article from this length of text.
+# A page that says it is paywalled still gives its article from this length of text. (A
+# shorter text means the fast pass found under `_COMPARE_BELOW`: the notice was looked for.)
 _WALL_BEATEN_AT = 3 * MIN_TEXT_CHARS
 _SHELL = re.compile(
     r"\b(enable|turn on|requires?) (your )?javascript\b|javascript is (disabled|required)"
@@ -108,8 +109,9 @@ def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
     tree = _parse_page(html)
     meta = page_metadata(tree) if tree is not None else {}
     title = bounds.one_line(meta.get("title"), bounds.MAX_TITLE) or entry.title
-    text = _main_text(html, tree, url, title, meta.get("description")) if tree is not None else ""
-    text = bounds.clip(text, bounds.MAX_ARTICLE_TEXT)
+    description = meta.get("description")
+    main = _NO_TEXT if tree is None else _main_text(html, tree, url, title, description)
+    text = bounds.clip(main.text, bounds.MAX_ARTICLE_TEXT)
     image = clean_link(meta.get("image"), url)
     alt = bounds.one_line(meta.get("image_alt"), bounds.MAX_IMAGE_ALT) if image else ""
     article = Article(
@@ -129,7 +131,7 @@ def extract_article(html: bytes, entry: PendingEntry, url: str) -> Article:
     if len(text) >= _WALL_BEATEN_AT:
         return article  # the common case: neither the paywall nor the feed's text matters
     offered = feed_text(entry)
-    if _is_paywalled(html):
+    if main.paywalled:
         return _fall_back(article, offered, "page is paywalled")
     if _is_teaser(text, offered=offered):
         return _fall_back(article, offered, f"page gave {len(text)} characters of text")
@@ -165,14 +167,6 @@ def _repaired(text: str, beginning: str) -> bytes:
     head = repair_faulty_html(text[:cut], beginning)
     data = (head + text[cut:]).encode("utf-8", "surrogatepass")
     return data.translate(None, _FORBIDDEN_BYTES).replace(_FFFE, b"").replace(_FFFF, b"")
-
-
-def _is_paywalled(html: bytes) -> bool:
-    """Whether the page says that its story is for subscribers. Parsed again: the tree the
-    text came from has lost its widgets and what trafilatura drops, and pages with this
-    little text are few."""
-    tree = _parse_page(html)
-    return tree is not None and _PAYWALL.search(_visible_text(tree)) is not None
 
 
 def _visible_text(tree: HtmlElement) -> str:
@@ -237,22 +231,37 @@ def html_to_text(html: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
+@dataclass(frozen=True)
+class _MainText:
+    """The story's text, and whether the page says it is for subscribers (read only when
+    the text is short: from `_WALL_BEATEN_AT` characters on it does not matter)."""
+
+    text: str
+    paywalled: bool = False
+
+
+_NO_TEXT = _MainText("")
+
+
 def _main_text(
     html: bytes, tree: HtmlElement, url: str, title: str, description: str | None
-) -> str:
+) -> _MainText:
     """The story's text in `html`, whose tree `tree` this prunes."""
     prune_widgets(tree)
     _drop_what_trafilatura_drops(tree)
     lines = _story_lines(_trafilatura(tree, url, precise=True, compare=False), title)
+    paywalled = False
     if _length(lines) < _COMPARE_BELOW:
         # trafilatura's fallbacks and balanced settings read the whole page (without what
         # it drops they lost the story of 1 in 300 real pages): parsed again, for the few
-        # pages that get here, rather than a copy made for every page.
+        # pages that get here, rather than a copy made for every page. The paywall notice
+        # is looked for on it too, widgets and all (it is often in a subscribe box).
         whole = _parse_page(html)
         if whole is not None:
+            paywalled = _PAYWALL.search(_visible_text(whole)) is not None
             prune_widgets(whole)
             lines = _fuller_lines(whole, url, title)
-    return "\n\n".join(_with_standfirst(lines, tree, description, title))
+    return _MainText("\n\n".join(_with_standfirst(lines, tree, description, title)), paywalled)
 
 
 def _fuller_lines(whole: HtmlElement, url: str, title: str) -> list[str]:

@@ -52,7 +52,7 @@ def learn(config: Config, store: Store, now: datetime, *, force: bool = False) -
     counts = learning.DecisionCounts(*store.learning.decision_counts())
     due = learning.enough_decisions(counts, config.learning) and (
         learning.due_for_training(counts.total, store.learning.latest_trained_on(), config.learning)
-        or not embedding_current(store.learning.latest_embedding() or "")
+        or not embedding_current(store.learning.latest_embedding())
     )
     if force or due:
         trained = _train(config, store, store.learning.decisions(), now)

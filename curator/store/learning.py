@@ -182,15 +182,15 @@ class LearningStore:
             ).fetchone()
         return None if row is None else int(row[0])
 
-    def latest_embedding(self) -> str | None:
-        """The word vectors the newest version was trained on ("" for none; None: no
-        version yet), read without loading its weights."""
+    def latest_embedding(self) -> str:
+        """The word vectors the newest version was trained on ("" for none, or no version
+        yet), read without loading its weights."""
         with translate_errors("learned_models"):
             row = self.db.execute(
                 "SELECT coalesce(json_extract(weights, '$.embedding'), '') FROM learned_models"
                 " ORDER BY version DESC LIMIT 1"
             ).fetchone()
-        return None if row is None else str(row[0])
+        return "" if row is None else str(row[0])
 
     def model_size(self, version: int) -> int:
         """Bytes of the stored weights."""
