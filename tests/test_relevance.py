@@ -191,3 +191,55 @@ def assert_verdicts(
     for title, text in [*kept, *dropped]:
         result = score_article(title, text, config.topics, 2.0)
         assert result.kept == ((title, text) in kept), (title, result.reasons)
+
+
+def test_the_default_topics_know_how_news_words_it(project_config: Config):
+    """Real headlines say "pot", "weed", "substance abuse", "five years sober", "went to
+    rehab" and "supervised injection site" (two public sets of real headlines,
+    docs/relevance.md); each needs its own context where it also means something else."""
+    kept = [
+        ("Senate advances bill to legalize recreational pot", "Adults could buy and grow it."),
+        ("County will clear old weed convictions", "Thousands of records will be sealed."),
+        ("Teens who smoke pot before driving double their crash risk", "A survey of seniors."),
+        ("Substance abuse rises among returning soldiers", "The military plans screening."),
+        ("Singer celebrates five years sober", "She thanked the friends who got her to meetings."),
+        ("Quarterback says he went to rehab after the season", "He wants to talk about it."),
+        ("City opens supervised injection sites", "Staff will reverse overdoses on site."),
+        ("Handing out crack pipes to cut infections", "Health workers say it saves lives."),
+        ("What day drinking does to your body", "Three doctors explain what changes."),
+        ("Actor says he used drink and drugs to cope with trauma", "He spoke on a podcast."),
+    ]
+    dropped = [
+        ("Mayor's critics say it is the pot calling the kettle black", "A feud at city hall."),
+        ("Gardeners fight weeds with vinegar", "A cheap herbicide, some say."),
+        ("Puppy in recovery after being shot with an arrow", "The vet expects her to heal."),
+        ("Senator in recovery after a stroke", "He is expected to return next month."),
+        ("Try a digital detox this weekend", "Leave the phone at home."),
+        ("Drinking coffee linked to lower liver risk", "Three cups a day, a study says."),
+        ("Deli worker accused of serving meth-laced dip", "Police say a co-worker fell ill."),
+        ("Record cocaine seized at the port", "Agents found the drugs in a container."),
+        ("Man sentenced for fentanyl trafficking", "The judge cited the amount he sold."),
+    ]
+    assert_verdicts(project_config, kept=kept, dropped=dropped)
+
+
+def test_the_default_topics_read_health_news_headlines(project_config: Config):
+    """Health desks' headlines name alcohol, tobacco and pill misuse in everyday words,
+    and use "addiction", "detox" and "drug policy" for food, diets and medicine prices
+    (a public set of 60,000 real health headlines, docs/relevance.md)."""
+    kept = [
+        ("Women smokers face the same aneurysm risk as men", "A study of 20,000 adults."),
+        ("Cut back on drinking, doctors advise", "New limits for men and women."),
+        ("Many teens misuse pain relievers", "Most get the pills from friends."),
+        ("Illicit drugs take a growing global toll", "A study counts the years lost."),
+        ("Booze-free bar opens downtown", "Mocktails and music, no alcohol."),
+    ]
+    dropped = [
+        ("Is food addiction real?", "Some say sugar works on the brain like a drug."),
+        ("Detox your home this spring", "Swap cleaners for vinegar."),
+        ("FDA approves first drug treatment for a rare disease", "A pill for adults."),
+        ("Energy drink sends teens to hospital", "Heart trouble after three cans."),
+        ("Drug policy experts say pharmacare is affordable", "Drug prices would fall."),
+        ("Brain injury recovery varies among children", "Some recover within weeks."),
+    ]
+    assert_verdicts(project_config, kept=kept, dropped=dropped)
