@@ -8,12 +8,15 @@
     python bench/learn.py --seeds 1,2,3 --meaning 0      # without the word vectors
     python bench/learn.py --rows mine.jsonl --seeds 1,2,3   # replay another labelled set
     python bench/learn.py --unseen news.jsonl --seeds 1,2,3 # measure on labelled news
+    python bench/learn.py --import ours.jsonl --rows news.jsonl --seeds 1,2,3
 
 `--rows` replays other labelled files (JSONL as `curator learn --import` reads them:
 "title", "text" or "summary", "label" or "relevant", "source") in place of the bundled
 ones, split the same way. `--unseen` lets every row of the stream arrive and measures on
 the rows of other labelled files, which neither the editors nor the model ever see: news
-that nobody here wrote or tuned on.
+that nobody here wrote or tuned on. `--import` adds labelled rows before the first day,
+as `curator learn --import` does: they train the model but, not being the desk's own
+decisions, never vote in the check that switches it on.
 
 The labelled rows (tests/data/relevance.jsonl and tests/data/desk_decisions.jsonl, 616
 rows; see docs/relevance.md) are split once for good: about a fifth (111 rows, chosen by
@@ -119,10 +122,17 @@ def _row(config: config_module.Config, decision: Decision) -> Row:
 class Desk:
     """The replay's state: what arrived, what the editors decided, the model in use."""
 
-    def __init__(self, config: config_module.Config, rows: list[Row], unseen: list[Row]) -> None:
+    def __init__(
+        self,
+        config: config_module.Config,
+        rows: list[Row],
+        unseen: list[Row],
+        imported: Sequence[Decision] = (),
+    ) -> None:
         self.config = config
         self.unseen = unseen
         self.rows = rows
+        self.imported = imported  # labels imported before the first day (no item: no vote)
         self.arrived = 0
         self.decided: dict[int, Decision] = {}
         self.model: LearnedModel | None = None  # the newest version
@@ -159,7 +169,7 @@ class Desk:
         when = START + timedelta(days=number)
         for index in shown[:top_new] + filtered[:top_filtered]:
             d = self.rows[index].decision
-            self.decided[index] = Decision(d.title, d.text, d.source, d.relevant, when)
+            self.decided[index] = replace(d, decided_at=when, item_id=index)
             self.asked += index in self.asking
             self.asked_kept += index in self.asking and d.relevant
         self.asking = [i for i in self.asking if i not in self.decided]
@@ -179,10 +189,11 @@ class Desk:
         # as in the service: the first version as soon as there are enough decisions
         # (`learning.train` says None until then), then after every `retrain_every`
         trained_on = self.model.decisions if self.model else None
-        if not learning.due_for_training(len(self.decided), trained_on, settings):
+        decisions = [*self.imported, *self.decided.values()]
+        if not learning.due_for_training(len(decisions), trained_on, settings):
             return
         model = learning.train(
-            list(self.decided.values()), self.config.topics, self.config.relevance.threshold,
+            decisions, self.config.topics, self.config.relevance.threshold,
             settings, now, (self.model.version + 1) if self.model else 1,
         )  # fmt: skip
         if model is None:
@@ -267,6 +278,7 @@ def replay(args: argparse.Namespace, seed: int, *, stop_at: int | None = None) -
             files=args.rows or FILES,
             unseen_files=args.unseen or (),
         ),
+        read_rows(args.imports or ()),
     )
     reported, number = 0, 0
     while len(desk.decided) < len(desk.rows) and desk.arrived < len(desk.rows) + args.per_day:
@@ -310,7 +322,7 @@ def speed(decisions: int, seed: int) -> None:
         # an article as the store gives it (3,000 characters): the summary, then others
         body = " ".join([r["summary"], *rng.sample(summaries, 36)])[:TEXT_CHARS]
         when = START + timedelta(minutes=n)
-        made.append(Decision(r["title"], body, r.get("source", ""), r["relevant"], when))
+        made.append(Decision(r["title"], body, r.get("source", ""), r["relevant"], when, n))
     started, cpu = time.perf_counter(), time.process_time()
     model = learning.train(
         made, config.topics, config.relevance.threshold, config.learning, START, 1
@@ -349,6 +361,10 @@ def main() -> None:
     parser.add_argument(
         "--unseen", type=Path, action="append", help="measure on this labelled JSONL file"
     )
+    parser.add_argument(
+        "--import", dest="imports", type=Path, action="append",
+        help="import this labelled JSONL file before the first day (as `curator learn --import`)",
+    )  # fmt: skip
     parser.add_argument(
         "--ask-share", type=float, default=None, help="learning.ask_share (0: the queue never asks)"
     )

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -62,6 +62,16 @@ def labelled_file(tmp_path: Path) -> Path:
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def desk_decides(store: Store, labelled: Path, when: datetime) -> None:
+    """The rows of `labelled` as the desk's own decisions: published when kept, rejected
+    as off topic when not. (Imported labels teach a model but never switch it on.)"""
+    for line in labelled.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        add_item(store.db, when, title=row["title"], text=row["text"], changed_at=when,
+                 state="published" if row["label"] else "rejected",
+                 reject_reason=None if row["label"] else off_topic_reason(None))  # fmt: skip
 
 
 def test_published_drafted_and_promoted_items_teach_kept_and_off_topic_rejects_teach_not(
@@ -156,7 +166,7 @@ def test_the_model_moves_an_item_only_when_it_is_confident() -> None:
 def test_learn_trains_stores_plain_numbers_and_scores_the_queue(
     learning_config: Config, store: Store, now, labelled_file: Path
 ) -> None:
-    import_labels(store, labelled_file, now - timedelta(days=1))
+    desk_decides(store, labelled_file, now - timedelta(days=1))
     family = add_item(store.db, now, title="Alateen helps teens whose parent drinks",
                       text="Teens meet weekly to talk about a parent's drinking.",
                       state="filtered", score=0.0, changed_by="curator")  # fmt: skip
@@ -184,7 +194,7 @@ def test_learn_trains_stores_plain_numbers_and_scores_the_queue(
 def test_an_item_an_editor_placed_is_never_moved_by_the_model(
     learning_config: Config, store: Store, now, labelled_file: Path
 ) -> None:
-    import_labels(store, labelled_file, now - timedelta(days=1))
+    desk_decides(store, labelled_file, now - timedelta(days=1))
     promoted = add_item(store.db, now, title="Cannabis company reports record dispensary revenue",
                         text="Shares rose after the operator's quarterly earnings beat forecasts.",
                         score=0.0, changed_by="ana")  # fmt: skip
@@ -202,7 +212,7 @@ def test_an_item_the_queue_asks_about_is_never_moved_by_the_model(
 ) -> None:
     """The question stays until an editor answers it: a new model version does not
     send it back to `filtered` (curator brought it to the queue, not an editor)."""
-    import_labels(store, labelled_file, now - timedelta(days=1))
+    desk_decides(store, labelled_file, now - timedelta(days=1))
     learn(learning_config, store, now, force=True)
     model = store.learning.active_model()
     assert model is not None
@@ -361,7 +371,8 @@ def test_the_check_scores_every_decision_with_a_fit_that_left_it_out(
     fitted on the same rows would score them near-perfectly."""
     from curator.screen import learned_model as lm
 
-    rows = read_labels(labelled_file.read_text(encoding="utf-8").splitlines(), "x", now)
+    labels = read_labels(labelled_file.read_text(encoding="utf-8").splitlines(), "x", now)
+    rows = [replace(r, item_id=n) for n, r in enumerate(labels)]  # the desk's own decisions
     model = learning.train(rows, learning_config.topics, 2.0, learning_config.learning, now, 1)
     fitted = lm.fit_weights(rows, learning_config.topics, folds=5)
     inside = Scorer(fitted.weights, learning_config.topics).probabilities(rows)
@@ -372,6 +383,49 @@ def test_the_check_scores_every_decision_with_a_fit_that_left_it_out(
     wrong_out = sum((p >= 0.5) != t for p, t in zip(fitted.out_of_fold, truth, strict=True))
     wrong_in = sum((p >= 0.5) != t for p, t in zip(inside, truth, strict=True))
     assert wrong_out > wrong_in
+
+
+def test_imported_labels_teach_a_model_but_only_the_desks_own_decisions_switch_it_on(
+    learning_config: Config, store: Store, now, labelled_file: Path
+) -> None:
+    """A labelled set of other news can make a model that beats the rules on that set
+    and misjudges the desk's own (docs/learning.md): imported rows train it, and the
+    check that switches it on scores the desk's own decisions alone."""
+    import_labels(store, labelled_file, now - timedelta(days=2))
+    alone = learn(learning_config, store, now, force=True).trained
+    counts = learning.DecisionCounts(*store.learning.decision_counts())
+    line = learning.status_line(counts, alone, None, learning_config.learning)
+
+    assert alone is not None and alone.decisions == 80 and alone.weights.coefficients
+    assert not alone.active and alone.held_back is None
+    assert "only the desk's own decisions can show it beats the rules" in line, line
+    assert "the rules decide" in line
+
+    for n in range(learning.CHECK_MIN_EACH):
+        add_item(store.db, now, title=f"Naloxone in schools, story {n}", state="published")
+        add_item(store.db, now, title=f"Dispensary sales rise, story {n}", state="rejected",
+                 reject_reason=off_topic_reason(None), score=0.0)  # fmt: skip
+    checked = learn(learning_config, store, now, force=True).trained
+
+    assert checked is not None and checked.decisions == 80 + 2 * learning.CHECK_MIN_EACH
+    assert checked.held_back is not None
+    assert checked.held_back.rows == 2 * learning.CHECK_MIN_EACH  # the imported never vote
+
+
+def test_the_check_fits_on_the_imported_labels_as_well(
+    learning_config: Config, labelled_file: Path, now
+) -> None:
+    """Each own decision is scored by a fit on the other folds and every imported row,
+    as the model in use is trained on them too: with the imported rows, the fits know
+    words the desk's few decisions never showed them."""
+    labels = read_labels(labelled_file.read_text(encoding="utf-8").splitlines(), "x", now)
+    own = [replace(r, item_id=n) for n, r in enumerate(labels[:40])]
+    rows = [*labels[40:], *own]
+    alone = lm.fit_weights(rows, learning_config.topics, folds=5, checked=40)
+    helped = lm.fit_weights(rows, learning_config.topics, folds=5, checked=40, always=40)
+
+    assert len(alone.out_of_fold) == len(helped.out_of_fold) == 40
+    assert list(alone.out_of_fold) != list(helped.out_of_fold)
 
 
 def test_the_rules_score_the_model_checks_against_is_the_rules_own(
@@ -409,7 +463,7 @@ def test_a_model_records_its_word_vectors_and_is_retrained_when_they_change(
 ) -> None:
     """A model trained on other vectors (another wordllama version) gives wrong numbers:
     it scores nothing, the scorer refuses it by name, and the next run trains again."""
-    import_labels(store, labelled_file, now - timedelta(days=1))
+    desk_decides(store, labelled_file, now - timedelta(days=1))
     model = learn(learning_config, store, now, force=True).trained
     assert model is not None and model.active
     installed = embedding.table_name(lm.MEANING_DIMENSIONS)
@@ -435,7 +489,7 @@ def test_a_model_in_use_on_other_word_vectors_is_said_when_its_successor_is_not_
     """The version in use was trained on an older wordllama; the one trained again on the
     installed vectors did not beat the rules. Nothing can score until one does, and the
     job's line and `learn --status` say so rather than "0 items scored" alone."""
-    import_labels(store, labelled_file, now - timedelta(days=1))
+    desk_decides(store, labelled_file, now - timedelta(days=1))
     model = learn(learning_config, store, now, force=True).trained
     assert model is not None and model.active
     older = replace(model.weights, embedding="wordllama 0.3.0 l2_supercat 128")

@@ -124,13 +124,18 @@ class Fitted:
 
 
 def fit_weights(
-    rows: Sequence[Decision], topics: Sequence[Topic], *, folds: int = 0, checked: int = 0
+    rows: Sequence[Decision],
+    topics: Sequence[Topic],
+    *,
+    folds: int = 0,
+    checked: int = 0,
+    always: int = 0,
 ) -> Fitted:
     """Train on `rows` (both kinds present); with `folds` (at least 2), also score each
     of the newest `checked` rows (all, if 0; at least `folds` of each kind) with a model
-    fitted on the other folds of them. The vocabularies are fitted once on every row (a
-    word only the left-out fold holds gets no weight from the others), so the text is
-    read once for all the fits."""
+    fitted on the other folds of them and on the first `always` rows (the imported
+    labels). The vocabularies are fitted once on every row (a word only the left-out fold
+    holds gets no weight from the others), so the text is read once for all the fits."""
     table = embedding.load(MEANING_DIMENSIONS) if MEANING_WEIGHT else None  # fails first
     words = TfidfVectorizer(token_pattern=_TOKEN, min_df=2, max_features=MAX_FEATURES, **_WORD)
     chars = TfidfVectorizer(min_df=2, max_features=MAX_FEATURES, **_CHAR)
@@ -157,16 +162,22 @@ def fit_weights(
     )
     if folds < 2:
         return Fitted(weights, np.zeros(0))
-    newest = slice(-checked if checked else 0, None)
-    return Fitted(weights, _out_of_fold(features[newest], labels[newest], folds))
+    start = len(rows) - checked if checked else 0
+    return Fitted(weights, _out_of_fold(features, labels, folds, start, always))
 
 
-def _out_of_fold(features: sparse.csr_matrix, labels: np.ndarray, folds: int) -> np.ndarray:
-    """Each row's P(kept) from a model fitted on the other folds. Folds keep the time
-    order (no shuffle) and the share of each kind, so every fit sees both."""
-    found = np.zeros(len(labels))
-    for train, test in StratifiedKFold(n_splits=folds).split(features, labels):
-        found[test] = _fit(features[train], labels[train]).predict_proba(features[test])[:, 1]
+def _out_of_fold(
+    features: sparse.csr_matrix, labels: np.ndarray, folds: int, start: int, always: int
+) -> np.ndarray:
+    """P(kept) of each row from `start` on, from a model fitted on the other folds of
+    those rows and on the first `always` rows. Folds keep the time order (no shuffle) and
+    the share of each kind, so every fit sees both."""
+    checked, base = np.arange(start, len(labels)), np.arange(always)
+    found = np.zeros(len(checked))
+    for train, test in StratifiedKFold(n_splits=folds).split(checked, labels[checked]):
+        fit_rows = np.concatenate([base, checked[train]])
+        model = _fit(features[fit_rows], labels[fit_rows])
+        found[test] = model.predict_proba(features[checked[test]])[:, 1]
     return found
 
 

@@ -1,12 +1,14 @@
 """Deciding with the learned model: when to train, whether the model may be used, and
 what it does to an item. Pure functions over records; `learn_run` reads and writes.
 
-A model is used only when it has `min_decisions` of each kind and, scoring each decision
-with a model fitted on the other four fifths (out of fold), it does no worse than the
-rules alone in both deciding (F1 of new vs filtered) and ordering (average precision),
-and better in one of them. It then moves an item between `new`
-and `filtered` only when its probability is beyond `confidence` either way; in
-between, the rules decide.
+A model is used only when it has `min_decisions` of each kind and, scoring each of the
+desk's own decisions with a model fitted on the other four fifths of them and on every
+imported label (out of fold), it does no worse than the rules alone in both deciding (F1
+of new vs filtered) and ordering (average precision), and better in one of them. Imported
+labels teach but never vote: a labelled set of other news can make a model that beats the
+rules on that set and misjudges the desk's own (docs/learning.md). It then moves an item
+between `new` and `filtered` only when its probability is beyond `confidence` either way;
+in between, the rules decide.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from curator.settings import LearningSettings
 # when a desk first has enough; one error there could keep a better model unused).
 CHECK_FOLDS = 5
 CHECK_ROWS = 2000  # the newest decisions checked: enough for steady figures, and fast
+CHECK_MIN_EACH = 2 * CHECK_FOLDS  # the desk's own decisions of each kind a check needs
 
 
 @dataclass(frozen=True)
@@ -78,33 +81,45 @@ def train(
     version: int,
 ) -> LearnedModel | None:
     """A new model version trained on every decision, with the held-back figures that
-    say whether it is used; None while there are too few decisions of either kind."""
+    say whether it is used (None, and not used, while the desk's own decisions are too few
+    to check it); None while there are too few decisions of either kind."""
     counts = count_decisions(decisions)
     if not enough_decisions(counts, settings):
         return None
-    ordered = sorted(decisions, key=lambda d: d.decided_at)
-    checked = checked_decisions(ordered)
-    fitted = fit_weights(ordered, topics, folds=CHECK_FOLDS, checked=len(checked))
-    rules = rules_scores(checked, topics)
-    held = held_back_figures(fitted.out_of_fold, rules, checked, threshold, settings.confidence)
+    imported = sorted((d for d in decisions if d.item_id is None), key=lambda d: d.decided_at)
+    own = sorted((d for d in decisions if d.item_id is not None), key=lambda d: d.decided_at)
+    checked = checked_decisions(own)
+    folds = CHECK_FOLDS if checkable(checked) else 0
+    fitted = fit_weights(
+        [*imported, *own], topics, folds=folds, checked=len(checked), always=len(imported)
+    )
+    held = None
+    if folds:
+        rules = rules_scores(checked, topics)
+        held = held_back_figures(fitted.out_of_fold, rules, checked, threshold, settings.confidence)
     return LearnedModel(
         version=version,
         trained_at=now,
         decisions=counts.total,
         positives=counts.positives,
         negatives=counts.negatives,
-        active=beats_rules(held),
+        active=held is not None and beats_rules(held),
         held_back=held,
         weights=fitted.weights,
     )
 
 
-def checked_decisions(ordered: Sequence[Decision]) -> Sequence[Decision]:
-    """The newest CHECK_ROWS decisions, or all of them when those hold too few of a kind
-    for every fold to see both (there are `min_decisions` of each in all)."""
-    newest = ordered[-CHECK_ROWS:]
-    counts = count_decisions(newest)
-    return newest if min(counts.positives, counts.negatives) >= 2 * CHECK_FOLDS else ordered
+def checked_decisions(own: Sequence[Decision]) -> Sequence[Decision]:
+    """The desk's newest CHECK_ROWS decisions, or all of them when those hold too few of a
+    kind for every fold to see both."""
+    newest = own[-CHECK_ROWS:]
+    return newest if checkable(newest) else own
+
+
+def checkable(rows: Sequence[Decision]) -> bool:
+    """Enough of each kind that every fold of the check holds both, twice over."""
+    counts = count_decisions(rows)
+    return min(counts.positives, counts.negatives) >= CHECK_MIN_EACH
 
 
 def held_back_figures(
@@ -175,7 +190,16 @@ def status_line(
         )
     if latest is None:
         return f"learning: {counts.total} decisions, no model trained yet (run `curator learn`)"
-    state = "used" if latest.active else f"not used: it did not beat the rules; {_in_use(active)}"
+    if latest.active:
+        state = "used"
+    elif latest.held_back is None:
+        state = (
+            f"not used: imported labels teach it, but only the desk's own decisions can show "
+            f"it beats the rules ({CHECK_MIN_EACH} of each kind, kept and off topic, to check "
+            f"it); {_in_use(active)}"
+        )
+    else:
+        state = f"not used: it did not beat the rules; {_in_use(active)}"
     return (
         f"model v{latest.version}, trained {latest.trained_at:%Y-%m-%d %H:%M} on "
         f"{latest.decisions} decisions ({latest.positives} kept, {latest.negatives} off topic): "
