@@ -233,6 +233,11 @@ def test_the_default_topics_read_health_news_headlines(project_config: Config):
         ("Many teens misuse pain relievers", "Most get the pills from friends."),
         ("Illicit drugs take a growing global toll", "A study counts the years lost."),
         ("Booze-free bar opens downtown", "Mocktails and music, no alcohol."),
+        ("Few alcoholics get the medications that help them quit", "Doctors rarely offer them."),
+        ("City raises the smoking age to 21", "Stores may not sell to younger buyers."),
+        ("Anti-smoking campaign doubles quit attempts", "Ads ran for six months."),
+        ("Helpline calls about drink and drug problems rise", "Children called most."),
+        ("Fetal alcohol syndrome often goes undiagnosed", "Teachers miss the signs."),
     ]
     dropped = [
         ("Is food addiction real?", "Some say sugar works on the brain like a drug."),
@@ -241,5 +246,10 @@ def test_the_default_topics_read_health_news_headlines(project_config: Config):
         ("Energy drink sends teens to hospital", "Heart trouble after three cans."),
         ("Drug policy experts say pharmacare is affordable", "Drug prices would fall."),
         ("Brain injury recovery varies among children", "Some recover within weeks."),
+        ("Wildfire smoke raises heart risks", "Stay inside on bad air days."),
+        ("Theme park bans eating and drinking while walking", "Guests must sit down."),
+        ("Drunk driver kills three children in crash", "Police say he was charged."),
+        ("Laxative overdose can cause serious harm, FDA says", "Follow the label."),
+        ("Co-occurring conditions may explain the rise in autism", "Diagnoses changed."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)
