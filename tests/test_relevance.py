@@ -238,6 +238,10 @@ def test_the_default_topics_read_health_news_headlines(project_config: Config):
         ("Anti-smoking campaign doubles quit attempts", "Ads ran for six months."),
         ("Helpline calls about drink and drug problems rise", "Children called most."),
         ("Fetal alcohol syndrome often goes undiagnosed", "Teachers miss the signs."),
+        ("Teen pot use may hurt memory, study says", "Heavy users did worse on tests."),
+        ("Smokers are now a shrinking minority", "One adult in seven still smokes."),
+        ("Booze kills more people than we think", "Deaths are undercounted."),
+        ("Clinic pays addicts to keep appointments", "Vouchers doubled attendance."),
     ]
     dropped = [
         ("Is food addiction real?", "Some say sugar works on the brain like a drug."),
@@ -251,5 +255,8 @@ def test_the_default_topics_read_health_news_headlines(project_config: Config):
         ("Drunk driver kills three children in crash", "Police say he was charged."),
         ("Laxative overdose can cause serious harm, FDA says", "Follow the label."),
         ("Co-occurring conditions may explain the rise in autism", "Diagnoses changed."),
+        ("A three-day detox after the holidays", "Fruit, greens and sleep."),
+        ("Drink water at room temperature, and you will drink more", "A tip for hot days."),
+        ("Pitcher hits a home run while smoking a cigar", "A charity game on Sunday."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)
