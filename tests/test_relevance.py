@@ -260,3 +260,34 @@ def test_the_default_topics_read_health_news_headlines(project_config: Config):
         ("Pitcher hits a home run while smoking a cigar", "A charity game on Sunday."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)
+
+
+def test_the_default_topics_read_more_health_news_words(project_config: Config):
+    """A fifth round of the same public health headlines: drugged driving, study drugs,
+    babies born addicted, smoke-free laws, Big Tobacco, drinking in pregnancy and drink
+    ads; and food, coal, salt and paracetamol beside "addiction" and "overdose"."""
+    kept = [
+        ("Drugged driving deaths climb in three states", "Police test more drivers."),
+        ("Colleges warn students about study drugs before exams", "Pills are shared freely."),
+        ("More babies are born addicted, hospitals say", "Withdrawal care for newborns."),
+        ("Town goes smoke-free in parks and beaches", "The council voted six to one."),
+        ("Big Tobacco loses appeal over damages", "Families had sued."),
+        ("Drugs to treat alcohol problems are rarely prescribed", "Fewer than one in ten."),
+        ("Do liquor ads make young people drink more?", "Researchers tracked ad exposure."),
+        ("A drink a day is no longer seen as healthy", "New guidance for adults."),
+        ("Rehab centre opens its doors to young men", "Forty beds in the first year."),
+        ("Seniors' long-term use of painkillers worries doctors", "Prescriptions rose."),
+        ("E-cig and cigarette dual use carries dangers, ad campaign says", "On TV from May."),
+    ]
+    dropped = [
+        ("Food addicts: a new scale measures out-of-control eating", "Snacks at night."),
+        ("The country's coal addiction is killing its rivers", "Mines spill into water."),
+        ("Acetaminophen linked to more child overdoses", "Parents misread the dose."),
+        ("Salt overdose sends man to hospital", "He drank soy sauce on a dare."),
+        ("Gluten-free beer carries a risk for celiac patients", "Check the label."),
+        ("Wildlife rehab center releases rescued owls", "Volunteers cared for them."),
+        ("E-cigarette maker's sales slip as rivals grow", "Quarterly profit fell."),
+        ("Marijuana vending machine unveiled", "It checks ID at the slot."),
+        ("Soda makers accused of using the Big Tobacco playbook", "A report on lobbying."),
+    ]
+    assert_verdicts(project_config, kept=kept, dropped=dropped)
