@@ -291,3 +291,32 @@ def test_the_default_topics_read_more_health_news_words(project_config: Config):
         ("Soda makers accused of using the Big Tobacco playbook", "A report on lobbying."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)
+
+
+def test_the_default_topics_read_a_sixth_round_of_health_news(project_config: Config):
+    """Risky drinking, alcohol near dementia and abuse, the UK's drug classes, take-back
+    days, synthetic drugs, tobacco's harms and lawsuits; and coffee, video games, cutting,
+    antipsychotics, diet drinks and grow operations beside the same words."""
+    kept = [
+        ("Risky drinking is on the rise among women", "A national survey found."),
+        ("One child in ten lives with a parent who abused alcohol", "A federal report."),
+        ("Alcohol and dementia: what the studies say", "A review of 40 studies."),
+        ("Ketamine to become a Class B drug", "The government changes the law."),
+        ("National Drug Take-Back Day is Saturday", "Bring unused pills."),
+        ("State declares an emergency over synthetic drugs", "Dozens are in hospital."),
+        ("Pot-related poison control calls rise", "Edibles are blamed."),
+        ("How tobacco smoke harms every part of the body", "A guide with pictures."),
+        ("Second tobacco firm threatens legal action", "The ministry will not back down."),
+        ("City steps up its fight against smoking", "More parks and patios."),
+    ]
+    dropped = [
+        ("Diet drinks linked with heart disease", "A study of 60,000 women."),
+        ("Is your coffee addiction harming your health?", "Four cups is the limit."),
+        ("Video game addict dies after a 19-hour session", "He collapsed at a cafe."),
+        ("Teen speaks out about her cutting addiction", "She wants schools to talk."),
+        ("Province hopes to reduce antipsychotic drug use in care homes", "A new plan."),
+        ("Firm plans a big medical marijuana grow operation", "Low cost, it says."),
+        ("A cocoa drink may reverse memory loss", "A small trial in older adults."),
+        ("PTSD symptoms tied to food addiction in women", "A study of nurses."),
+    ]
+    assert_verdicts(project_config, kept=kept, dropped=dropped)
