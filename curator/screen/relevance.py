@@ -88,10 +88,7 @@ def _points(topic: Topic, fields: tuple[_Field, ...]) -> float:
     starts = _first_words(topic.terms) | _first_words(topic.context_terms)
     if not any(starts.intersection(field.index) for field in fields):
         return 0.0
-    counts = _topic_counts(topic, fields, CONTEXT_WINDOW)
-    if not any(any(found.values()) for found in counts.values()):
-        return 0.0  # no evidence: no need to look for the excludes
-    return _evidence(topic, fields, CONTEXT_WINDOW, counts)[0]
+    return _evidence(topic, fields, CONTEXT_WINDOW)[0]
 
 
 def on_topic_by_source(relevance: Relevance) -> Relevance:
@@ -128,11 +125,14 @@ def _evidence(
 ) -> tuple[float, dict[str, dict[str, int]], str | None]:
     """(weighted points, term counts per field (counted here unless given), the exclude
     that matched): the points are 0 when an exclude matched and the evidence is not
-    strong enough to overrule it."""
+    strong enough to overrule it. A topic with no evidence has no exclude to report: an
+    editor would read "excluded: police" as the reason a story was dropped."""
     counts = counts if counts is not None else _topic_counts(topic, fields, window)
     title_hits = sum(counts["title"].values())
     body_hits = sum(counts["body"].values())
     points = TITLE_WEIGHT * min(title_hits, TITLE_CAP) + _body_points(body_hits)
+    if points == 0:
+        return 0.0, counts, None
     matched = {t for f in fields for t in _present(f, topic.excludes) if _positions(f, t)}
     excluded = next((t for t in _distinct(topic.excludes) if t in matched), None)
     if excluded is not None and points < STRONG_EVIDENCE:
