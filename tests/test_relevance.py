@@ -47,6 +47,13 @@ def test_an_exclude_term_silences_its_topic_and_says_so():
     assert result.reasons == ("excluded: veterinary (opioids)",)
 
 
+def test_an_exclude_of_a_topic_with_no_evidence_is_no_reason():
+    """An editor would read "excluded: veterinary" as why an unrelated story was dropped."""
+    result = score_article("Veterinary school opens a new wing", "", [OPIOIDS], 2.0)
+
+    assert result.score == 0 and result.reasons == ()
+
+
 def test_a_context_term_counts_only_near_a_context_word():
     near = score_article("Ketamine eases withdrawal in a pilot study", "", [RESEARCH], 2.0)
     far = score_article("Ketamine eases depression in a pilot study", "", [RESEARCH], 2.0)
@@ -263,19 +270,17 @@ def test_the_default_topics_read_health_news_headlines(project_config: Config):
 
 
 def test_the_default_topics_read_more_health_news_words(project_config: Config):
-    """A fifth round of the same public health headlines: drugged driving, study drugs,
-    babies born addicted, smoke-free laws, Big Tobacco, drinking in pregnancy and drink
-    ads; and food, coal, salt and paracetamol beside "addiction" and "overdose"."""
+    """A fifth round of the same public health headlines: drugged driving, babies born
+    addicted, smoke-free laws, Big Tobacco, drink ads and cravings; and junk food, coal,
+    salt and acetaminophen beside "addiction" and "overdose"."""
     kept = [
         ("Drugged driving deaths climb in three states", "Police test more drivers."),
-        ("Colleges warn students about study drugs before exams", "Pills are shared freely."),
         ("More babies are born addicted, hospitals say", "Withdrawal care for newborns."),
         ("Town goes smoke-free in parks and beaches", "The council voted six to one."),
         ("Big Tobacco loses appeal over damages", "Families had sued."),
-        ("Drugs to treat alcohol problems are rarely prescribed", "Fewer than one in ten."),
         ("Do liquor ads make young people drink more?", "Researchers tracked ad exposure."),
+        ("Beer's taste alone triggers the urge to drink", "A brain-scan study."),
         ("A drink a day is no longer seen as healthy", "New guidance for adults."),
-        ("Rehab centre opens its doors to young men", "Forty beds in the first year."),
         ("Seniors' long-term use of painkillers worries doctors", "Prescriptions rose."),
         ("E-cig and cigarette dual use carries dangers, ad campaign says", "On TV from May."),
     ]
@@ -286,7 +291,7 @@ def test_the_default_topics_read_more_health_news_words(project_config: Config):
         ("Salt overdose sends man to hospital", "He drank soy sauce on a dare."),
         ("Gluten-free beer carries a risk for celiac patients", "Check the label."),
         ("Wildlife rehab center releases rescued owls", "Volunteers cared for them."),
-        ("E-cigarette maker's sales slip as rivals grow", "Quarterly profit fell."),
+        ("E-cigarette maker's sales slip as rivals grow", "Rivals cut their prices."),
         ("Marijuana vending machine unveiled", "It checks ID at the slot."),
         ("Soda makers accused of using the Big Tobacco playbook", "A report on lobbying."),
     ]
@@ -304,7 +309,7 @@ def test_the_default_topics_read_a_sixth_round_of_health_news(project_config: Co
         ("Ketamine to become a Class B drug", "The government changes the law."),
         ("National Drug Take-Back Day is Saturday", "Bring unused pills."),
         ("State declares an emergency over synthetic drugs", "Dozens are in hospital."),
-        ("Pot-related poison control calls rise", "Edibles are blamed."),
+        ("Pot poisoning calls rise among toddlers", "Edibles are blamed."),
         ("How tobacco smoke harms every part of the body", "A guide with pictures."),
         ("Second tobacco firm threatens legal action", "The ministry will not back down."),
         ("City steps up its fight against smoking", "More parks and patios."),
@@ -318,5 +323,28 @@ def test_the_default_topics_read_a_sixth_round_of_health_news(project_config: Co
         ("Firm plans a big medical marijuana grow operation", "Low cost, it says."),
         ("A cocoa drink may reverse memory loss", "A small trial in older adults."),
         ("PTSD symptoms tied to food addiction in women", "A study of nurses."),
+    ]
+    assert_verdicts(project_config, kept=kept, dropped=dropped)
+
+
+def test_the_default_topics_keep_their_news_words_narrow(project_config: Config):
+    """The words of the fifth and sixth rounds, where they would mean something else:
+    an exclude made of one common word would silence a relevant story, and a phrase
+    split by punctuation ("Study: drugs") must not read as slang."""
+    kept = [
+        ("Salt Lake City sees a spike in overdoses", "Fentanyl is blamed."),
+        ("Coal country's addiction crisis deepens", "Clinics have waiting lists."),
+        ("Clinic cutting wait times for addiction care", "Patients are seen in a day."),
+        ("How Big Tobacco profits from poor countries", "Smoking rates rise there."),
+        ("Kids poisoned by marijuana edibles sold as candy brands", "Calls doubled."),
+        ("Hydrocodone prescriptions drop after rescheduling", "Hydrocodone-acetaminophen fell."),
+    ]
+    dropped = [
+        ("Study: drugs that lower cholesterol also cut stroke risk", "A trial of statins."),
+        ("Homemade bath salts make a relaxing gift", "Epsom salt and lavender."),
+        ("Hospital opens a rehab center for knee and hip patients", "Physiotherapy daily."),
+        ("Kids pull weeds at the community garden", "Tomatoes are next."),
+        ("Daily beetroot drink lowers blood pressure", "A small trial."),
+        ("Smoking gun found in the aircraft lawsuit", "Emails show what managers knew."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)
