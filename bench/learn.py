@@ -8,6 +8,7 @@
     python bench/learn.py --seeds 1,2,3 --meaning 0      # without the word vectors
     python bench/learn.py --rows mine.jsonl --seeds 1,2,3   # replay another labelled set
     python bench/learn.py --unseen news.jsonl --seeds 1,2,3 # measure on labelled news
+    python bench/learn.py --unseen tests/data/fresh_rows.jsonl --seeds 1,2,3,4,5,6,7,8,9,10
     python bench/learn.py --import ours.jsonl --rows news.jsonl --seeds 1,2,3
 
 `--rows` replays other labelled files (JSONL as `curator learn --import` reads them:
