@@ -118,16 +118,13 @@ def _score_topic(
 
 
 def _evidence(
-    topic: Topic,
-    fields: tuple[_Field, ...],
-    window: int,
-    counts: dict[str, dict[str, int]] | None = None,
+    topic: Topic, fields: tuple[_Field, ...], window: int
 ) -> tuple[float, dict[str, dict[str, int]], str | None]:
-    """(weighted points, term counts per field (counted here unless given), the exclude
-    that matched): the points are 0 when an exclude matched and the evidence is not
-    strong enough to overrule it. A topic with no evidence has no exclude to report: an
-    editor would read "excluded: police" as the reason a story was dropped."""
-    counts = counts if counts is not None else _topic_counts(topic, fields, window)
+    """(weighted points, term counts per field, the exclude that matched): the points are
+    0 when an exclude matched and the evidence is not strong enough to overrule it. A
+    topic with no evidence has no exclude to report: an editor would read "excluded:
+    police" as the reason a story was dropped."""
+    counts = _topic_counts(topic, fields, window)
     title_hits = sum(counts["title"].values())
     body_hits = sum(counts["body"].values())
     points = TITLE_WEIGHT * min(title_hits, TITLE_CAP) + _body_points(body_hits)
