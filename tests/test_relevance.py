@@ -348,3 +348,22 @@ def test_the_default_topics_keep_their_news_words_narrow(project_config: Config)
         ("Smoking gun found in the aircraft lawsuit", "Emails show what managers knew."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)
+
+
+def test_the_default_topics_read_british_and_australian_news_words(project_config: Config):
+    """Drink-driving, drug consumption rooms, pill testing and paracetamol are how news
+    outside the US says it; a spouse who keeps relapsing is family news; a wife hoping
+    for her husband's recovery after an accident is not."""
+    kept = [
+        ("Scotland urged to cut the drink-drive limit again", "Campaigners cite new figures."),
+        ("Drink-drivers caught the morning after are on the rise", "Police warn."),
+        ("City's first drug consumption room opens its doors", "Staff are trained nurses."),
+        ("Pill testing returns to the summer festival season", "The state approved it."),
+        ("My husband keeps relapsing and I am exhausted", "A counsellor answers."),
+    ]
+    dropped = [
+        ("Teen's accidental paracetamol overdose prompts a warning", "Check the labels."),
+        ("Wife of a man hurt in an accident hopes for his recovery", "It has been four years."),
+        ("Husband and wife open a wine bar on the high street", "Tapas and local reds."),
+    ]
+    assert_verdicts(project_config, kept=kept, dropped=dropped)
