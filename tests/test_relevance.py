@@ -367,3 +367,26 @@ def test_the_default_topics_read_british_and_australian_news_words(project_confi
         ("Husband and wife open a wine bar on the high street", "Tapas and local reds."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)
+
+
+def test_the_default_topics_read_news_written_around_the_obvious_words(
+    project_config: Config,
+):
+    """Supervised injecting, edibles, cutting back on drinking, a recovery meeting,
+    smokefree laws and xylazine beside a veterinary sedative's name;
+    a son "addicted" to video games and cannabis tourists are not the desk's news, and
+    "edible" alone is no cannabis."""
+    kept = [
+        ("Glasgow's supervised injecting facility marks a year", "Staff met 500 emergencies."),
+        ("Toddlers eating edibles: poisonings quadruple since legalization", "Ontario."),
+        ("Insurers will pay for an app for cutting back on drinking", "Users drank less."),
+        ("A former medic runs the only veterans' recovery meeting for miles", "On Tuesdays."),
+        ("Government scraps the smokefree generation law", "Health leaders are angry."),
+        ("Xylazine named on more death certificates", "The veterinary sedative, with heroin."),
+    ]
+    dropped = [
+        ("Is my son addicted to video games? A psychologist answers", "Skipped meals."),
+        ("Colorado inns court cannabis tourists", "Bud and breakfast is a niche."),
+        ("When edible plants turn their defences on us", "Some leaves are toxic."),
+    ]
+    assert_verdicts(project_config, kept=kept, dropped=dropped)
