@@ -54,7 +54,7 @@ from curator import config as config_module
 from curator.models.learning import Decision, LearnedModel
 from curator.screen import asking, learned_model, learning
 from curator.screen.learn_run import read_labels
-from curator.screen.learned_model import Scorer
+from curator.screen.learned_model import Scored, Scorer
 from curator.screen.relevance import score_article
 from curator.store.learning import TEXT_CHARS, AskCandidate
 from curator.store.queue import interleave
@@ -139,8 +139,8 @@ class Desk:
         self.model: LearnedModel | None = None  # the newest version
         self.used: LearnedModel | None = None  # the newest that beat the rules
         self.scorer: Scorer | None = None
-        self.probabilities: dict[int, float] = {}
-        self.unseen_probabilities: list[float] | None = None
+        self.scored: dict[int, Scored] = {}  # the model in use's view of each row
+        self.unseen_scored: list[Scored] | None = None
         self.asking: list[int] = []  # the items the queue asks about, undecided
         self.asked = 0  # how many questions were decided
         self.asked_kept = 0  # and how many of them the editors kept
@@ -148,11 +148,10 @@ class Desk:
 
     def keep(self, index: int) -> bool:
         row = self.rows[index]
-        p = self.probabilities.get(index)
-        return learning.combined_keep(row.rules_kept, p, self.config.learning.confidence)
+        return model_keeps(row.rules_kept, self.scored.get(index), self.config.learning.confidence)
 
     def rank(self, index: int) -> tuple[float, float]:
-        return (self.probabilities.get(index, 0.5), self.rows[index].rules_score)
+        return (probability(self.scored.get(index)) or 0.5, self.rows[index].rules_score)
 
     def day(self, number: int, per_day: int, top_new: int, top_filtered: int) -> None:
         """One day: new rows arrive, the queue asks about what the model is unsure of
@@ -178,7 +177,9 @@ class Desk:
     def ask(self) -> None:
         """Top the questions up to the share, as the service does each learning run."""
         candidates = [
-            AskCandidate(i, not self.keep(i), self.probabilities.get(i), self.rows[i].rules_score)
+            AskCandidate(
+                i, not self.keep(i), probability(self.scored.get(i)), self.rows[i].rules_score
+            )
             for i in range(self.arrived)
             if i not in self.decided and i not in self.asking
         ]
@@ -204,30 +205,39 @@ class Desk:
             return  # as in the service: the newest version that beat the rules stays in use
         self.used = model
         self.scorer = Scorer(model.weights, self.config.topics)
-        self.probabilities = {}
-        found = self.scorer.probabilities([row.decision for row in self.unseen])
-        self.unseen_probabilities = [float(p) for p in found]
+        self.scored = {}
+        self.unseen_scored = [self.scorer.score(row.decision) for row in self.unseen]
 
     def score_pending(self) -> None:
         """As the service does: the model in use scores every item it has not scored."""
         if self.scorer is None:
             return
-        todo = [i for i in range(len(self.rows)) if i not in self.probabilities]
-        found = self.scorer.probabilities([self.rows[i].decision for i in todo])
-        self.probabilities.update(zip(todo, (float(p) for p in found), strict=True))
+        for i in range(len(self.rows)):
+            if i not in self.scored:
+                self.scored[i] = self.scorer.score(self.rows[i].decision)
+
+
+def probability(scored: Scored | None) -> float | None:
+    return scored.probability if scored is not None else None
+
+
+def model_keeps(rules_kept: bool, scored: Scored | None, confidence: float) -> bool:
+    """As the service moves an item (`learn_run`): the rules' verdict until a model scored it."""
+    if scored is None:
+        return rules_kept
+    return learning.combined_keep(rules_kept, scored.probability, confidence, scored.own_margin)
 
 
 def figures(desk: Desk) -> dict[str, float]:
     """On the unseen rows: the model's (with the rules) and the rules' figures."""
     rows, confidence = desk.unseen, desk.config.learning.confidence
-    found = desk.unseen_probabilities or [None] * len(rows)
+    found: Sequence[Scored | None] = desk.unseen_scored or [None] * len(rows)
     truth = {i: row.decision.relevant for i, row in enumerate(rows)}
-    model = {
-        i: learning.combined_keep(row.rules_kept, found[i], confidence)
-        for i, row in enumerate(rows)
-    }
+    model = {i: model_keeps(row.rules_kept, found[i], confidence) for i, row in enumerate(rows)}
     rules = {i: row.rules_kept for i, row in enumerate(rows)}
-    by_model = sorted(truth, key=lambda i: (found[i] or 0.5, rows[i].rules_score), reverse=True)
+    by_model = sorted(
+        truth, key=lambda i: (probability(found[i]) or 0.5, rows[i].rules_score), reverse=True
+    )
     by_rules = sorted(truth, key=lambda i: rows[i].rules_score, reverse=True)
     return {
         "unseen": len(rows),

@@ -8,9 +8,10 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from desk_factory import add_item
 
@@ -186,7 +187,10 @@ def test_a_model_of_the_desks_decisions_judges_news_written_apart_from_them(
         item = Decision(row["title"], row["summary"], "", row["relevant"], now)
         truth.append(row["relevant"])
         rules.append(kept)
-        combined.append(learning.combined_keep(kept, scorer.score(item).probability, confidence))
+        scored = scorer.score(item)
+        combined.append(
+            learning.combined_keep(kept, scored.probability, confidence, scored.own_margin)
+        )
 
     assert f1_of(truth, combined) > f1_of(truth, rules)
 
@@ -197,10 +201,38 @@ def f1_of(truth: list[bool], kept: list[bool]) -> float:
 
 
 def test_the_model_moves_an_item_only_when_it_is_confident() -> None:
-    assert learning.combined_keep(False, 0.9, 0.85) is True
-    assert learning.combined_keep(True, 0.1, 0.85) is False
-    assert learning.combined_keep(False, 0.6, 0.85) is False  # not sure: the rules decide
-    assert learning.combined_keep(True, None, 0.85) is True
+    assert learning.combined_keep(False, 0.9, 0.85, 1.5) is True
+    assert learning.combined_keep(True, 0.1, 0.85, -0.4) is False
+    assert learning.combined_keep(False, 0.6, 0.85, 0.2) is False  # not sure: the rules decide
+    assert learning.combined_keep(True, None, 0.85, 0.0) is True
+
+
+def test_the_model_filters_a_story_the_rules_keep_only_for_something_in_the_story() -> None:
+    """P 0.1 with nothing of its own against it (own margin 0 or more) is only the rate
+    at which the desk rejected stories of its topics: the rules' verdict stands."""
+    assert learning.combined_keep(True, 0.1, 0.6, 0.0) is True
+    assert learning.combined_keep(True, 0.1, 0.6, 0.3) is True
+    assert learning.combined_keep(True, 0.1, 0.6, -0.01) is False
+    assert learning.combined_keep(False, 0.1, 0.6, 0.3) is False  # already filtered
+
+
+def test_the_check_counts_a_topic_only_filter_as_the_rules_verdict() -> None:
+    """The held-back figures judge the model as it will be used: a kept story it scores
+    low with nothing of its own against it stays kept there too."""
+    rows = [
+        Decision("Cannabis use in pregnancy", "", "", True, datetime(2026, 1, 1, tzinfo=UTC)),
+        Decision("Cannabis stocks rally", "", "", False, datetime(2026, 1, 2, tzinfo=UTC)),
+    ]
+    probabilities, rules_scores = np.array([0.1, 0.1]), np.array([3.0, 3.0])
+
+    held = learning.held_back_figures(probabilities, np.array([0.4, -0.8]), rules_scores,
+                                      rows, 2.0, 0.6)  # fmt: skip
+    topic_only = learning.held_back_figures(probabilities, np.array([-0.2, -0.8]),
+                                            rules_scores, rows, 2.0, 0.6)  # fmt: skip
+
+    assert (held.model_precision, held.model_recall) == (1.0, 1.0)
+    assert (held.rules_precision, held.rules_recall) == (0.5, 1.0)
+    assert topic_only.model_recall == 0.0
 
 
 def test_learn_trains_stores_plain_numbers_and_scores_the_queue(
@@ -372,8 +404,8 @@ def test_the_scorer_reads_the_stored_numbers_as_scikit_learn_would(
 ) -> None:
     """The scorer computes TF-IDF by hand from the stored vocabularies and idf; the
     same numbers put back into scikit-learn's vectorizers must give the same margin
-    (and the meaning columns, stored weighed for the plain word vectors, the same)."""
-    import numpy as np
+    (and the meaning columns, stored weighed for the plain word vectors, the same). The
+    item's own margin is that margin without the topics' points."""
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -397,10 +429,14 @@ def test_the_scorer_reads_the_stored_numbers_as_scikit_learn_would(
     blocks.append(sparse.csr_matrix(lm.meaning_features(table, rows)))
     margins = sparse.hstack(blocks, format="csr") @ np.asarray(weights.coefficients)
     expected = 1.0 / (1.0 + np.exp(-(margins + weights.intercept)))
+    first_topic = len(weights.word_vocabulary) + len(weights.char_vocabulary)
+    topic_weights = weights.coefficients[first_topic : first_topic + len(weights.topics)]
+    topic_part = lm.topic_features(rows, learning_config.topics) @ np.asarray(topic_weights)
 
-    found = Scorer(weights, learning_config.topics).probabilities(rows)
+    scored = [Scorer(weights, learning_config.topics).score(row) for row in rows]
 
-    assert np.allclose(found, expected, atol=1e-9)
+    assert np.allclose([s.probability for s in scored], expected, atol=1e-9)
+    assert np.allclose([s.own_margin for s in scored], margins - topic_part, atol=1e-9)
 
 
 def test_the_check_scores_every_decision_with_a_fit_that_left_it_out(

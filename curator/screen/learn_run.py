@@ -132,7 +132,7 @@ def _mark(
     if source_all or item.asked or (item.changed_by or "curator") != "curator":
         return mark
     keep = learning.combined_keep(
-        item.state == "new", scored.probability, config.learning.confidence
+        item.state == "new", scored.probability, config.learning.confidence, scored.own_margin
     )
     wanted = ItemState.NEW if keep else ItemState.FILTERED
     if wanted.value == item.state:

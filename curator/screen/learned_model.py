@@ -55,10 +55,14 @@ _TOKEN = r"(?u)\b\w[\w'-]*\w\b|\b\w\b"  # keeps "al-anon", "12-step" whole
 
 @dataclass(frozen=True)
 class Scored:
-    """The model's view of one item: P(the editors keep it) and why."""
+    """The model's view of one item: P(the editors keep it) and why. `own_margin` is the
+    part of the margin the item's own words, characters, meaning and source give (not its
+    topics' points, not the intercept): whether anything in the story itself speaks for
+    or against it, beyond what is usual for stories of its topics."""
 
     probability: float
     reasons: tuple[str, ...]
+    own_margin: float
 
 
 def word_document(title: str, text: str) -> str:
@@ -116,11 +120,13 @@ def embedding_current(name: str) -> bool:
 
 @dataclass(frozen=True)
 class Fitted:
-    """A trained model as plain numbers and, when asked, each row's probability from a
-    model fitted without that row (the check that decides whether the model is used)."""
+    """A trained model as plain numbers and, when asked, each row's probability and own
+    margin (`Scored`) from a model fitted without that row (the check that decides whether
+    the model is used)."""
 
     weights: ModelWeights
     out_of_fold: np.ndarray  # P(kept) of each checked row, from its left-out fold
+    out_of_fold_own: np.ndarray  # and its own margin, from the same fit
 
 
 def fit_weights(
@@ -161,24 +167,34 @@ def fit_weights(
         embedding=table.name if table is not None else "",
     )
     if folds < 2:
-        return Fitted(weights, np.zeros(0))
+        return Fitted(weights, np.zeros(0), np.zeros(0))
     start = len(rows) - checked if checked else 0
-    return Fitted(weights, _out_of_fold(features, labels, folds, start, always))
+    first_topic = word_matrix.shape[1] + char_matrix.shape[1]
+    topic_columns = np.arange(first_topic, first_topic + len(topics))
+    return Fitted(weights, *_out_of_fold(features, labels, folds, start, always, topic_columns))
 
 
 def _out_of_fold(
-    features: sparse.csr_matrix, labels: np.ndarray, folds: int, start: int, always: int
-) -> np.ndarray:
-    """P(kept) of each row from `start` on, from a model fitted on the other folds of
-    those rows and on the first `always` rows. Folds keep the time order (no shuffle) and
-    the share of each kind, so every fit sees both."""
+    features: sparse.csr_matrix,
+    labels: np.ndarray,
+    folds: int,
+    start: int,
+    always: int,
+    topic_columns: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(kept) and the own margin of each row from `start` on, from a model fitted on the
+    other folds of those rows and on the first `always` rows. Folds keep the time order
+    (no shuffle) and the share of each kind, so every fit sees both."""
     checked, base = np.arange(start, len(labels)), np.arange(always)
-    found = np.zeros(len(checked))
+    found, own = np.zeros(len(checked)), np.zeros(len(checked))
     for train, test in StratifiedKFold(n_splits=folds).split(checked, labels[checked]):
         fit_rows = np.concatenate([base, checked[train]])
         model = _fit(features[fit_rows], labels[fit_rows])
-        found[test] = model.predict_proba(features[checked[test]])[:, 1]
-    return found
+        tested = features[checked[test]]
+        found[test] = model.predict_proba(tested)[:, 1]
+        topics = tested[:, topic_columns] @ model.coef_[0][topic_columns]
+        own[test] = model.decision_function(tested) - model.intercept_[0] - topics
+    return found, own
 
 
 def rules_scores(rows: Sequence[Decision], topics: Sequence[Topic]) -> np.ndarray:
@@ -259,21 +275,22 @@ class Scorer:
         return np.asarray([self.score(row).probability for row in rows])
 
     def score(self, row: Decision) -> Scored:
-        """The probability for one item and the readable features that weighed most."""
+        """The probability for one item, the readable features that weighed most and the
+        item's own margin."""
         named = self.words.contributions(word_document(row.title, row.text))
-        margin = sum(named.values()) + self.weights.intercept
-        margin += sum(self.chars.contributions(char_document(row.title, row.text)).values())
+        own = sum(named.values())
+        own += sum(self.chars.contributions(char_document(row.title, row.text)).values())
+        source = self.source_coefficients.get(row.source, 0.0) * SOURCE_WEIGHT
+        own += source
+        if self.table is not None:
+            meaning = meaning_vector(self.table, row.title, row.text)
+            own += float(meaning @ self.meaning_coefficients)
         topics = self._topic_row(row) * self.topic_coefficients
         for name, value in zip(self.weights.topics, topics, strict=True):
             named[f"topic {name}"] = float(value)
-            margin += float(value)
-        source = self.source_coefficients.get(row.source, 0.0) * SOURCE_WEIGHT
         named[f"source {row.source}"] = source
-        margin += source
-        if self.table is not None:
-            meaning = meaning_vector(self.table, row.title, row.text)
-            margin += float(meaning @ self.meaning_coefficients)
-        return Scored(float(1.0 / (1.0 + math.exp(-margin))), _reasons(named))
+        margin = own + float(topics.sum()) + self.weights.intercept
+        return Scored(float(1.0 / (1.0 + math.exp(-margin))), _reasons(named), own)
 
     def _topic_row(self, row: Decision) -> np.ndarray:
         values = np.zeros(len(self.weights.topics))

@@ -61,13 +61,19 @@ def due_for_training(decisions: int, trained_on: int | None, settings: LearningS
     return decisions - trained_on >= settings.retrain_every
 
 
-def combined_keep(rules_kept: bool, probability: float | None, confidence: float) -> bool:
-    """New (True) or filtered: the model overrules the rules only when it is confident."""
+def combined_keep(
+    rules_kept: bool, probability: float | None, confidence: float, own_margin: float
+) -> bool:
+    """New (True) or filtered: the model overrules the rules only when it is confident,
+    and it filters a story the rules keep only when something in the story itself speaks
+    against it (its `own_margin` is below 0): not merely because stories of its topics
+    are often rejected. On news unlike the desk's decisions (another desk's real
+    headlines) those topic-only filters were mostly wrong (docs/learning.md)."""
     if probability is None:
         return rules_kept
     if probability >= confidence:
         return True
-    if probability <= 1.0 - confidence:
+    if probability <= 1.0 - confidence and (not rules_kept or own_margin < 0):
         return False
     return rules_kept
 
@@ -96,7 +102,10 @@ def train(
     held = None
     if folds:
         rules = rules_scores(checked, topics)
-        held = held_back_figures(fitted.out_of_fold, rules, checked, threshold, settings.confidence)
+        held = held_back_figures(
+            fitted.out_of_fold, fitted.out_of_fold_own, rules, checked, threshold,
+            settings.confidence,
+        )  # fmt: skip
     return LearnedModel(
         version=version,
         trained_at=now,
@@ -124,18 +133,19 @@ def checkable(rows: Sequence[Decision]) -> bool:
 
 def held_back_figures(
     probabilities: np.ndarray,
+    own_margins: np.ndarray,
     rules_score: np.ndarray,
     rows: Sequence[Decision],
     threshold: float,
     confidence: float,
 ) -> HeldBack:
     """The model (with the rules where it is not confident) and the rules alone on `rows`,
-    given the model's probabilities and the rules' scores for them."""
+    given the model's probabilities and own margins and the rules' scores for them."""
     truth = np.asarray([r.relevant for r in rows], dtype=int)
     rules_kept = [is_kept(float(score), threshold) for score in rules_score]
     model = [
-        combined_keep(kept, float(p), confidence)
-        for kept, p in zip(rules_kept, probabilities, strict=True)
+        combined_keep(kept, float(p), confidence, float(own))
+        for kept, p, own in zip(rules_kept, probabilities, own_margins, strict=True)
     ]
     return HeldBack(
         rows=len(rows),
