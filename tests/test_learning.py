@@ -37,7 +37,12 @@ from curator.store.learning import ItemToScore
 DATA = Path(__file__).resolve().parent / "data" / "desk_decisions.jsonl"
 FRESH = tuple(
     Path(__file__).resolve().parent / "data" / name
-    for name in ("fresh_rows.jsonl", "fresh_rows_2.jsonl")
+    for name in (
+        "fresh_rows.jsonl",
+        "fresh_rows_2.jsonl",
+        "fresh_rows_3.jsonl",
+        "fresh_rows_4.jsonl",
+    )
 )
 # Classes the rules get wrong (cannabis business kept, family support missed) and
 # classes they get right, so a model trained on them has something to beat.
