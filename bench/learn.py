@@ -151,7 +151,7 @@ class Desk:
         return model_keeps(row.rules_kept, self.scored.get(index), self.config.learning.confidence)
 
     def rank(self, index: int) -> tuple[float, float]:
-        return (probability(self.scored.get(index)) or 0.5, self.rows[index].rules_score)
+        return (rank_probability(self.scored.get(index)), self.rows[index].rules_score)
 
     def day(self, number: int, per_day: int, top_new: int, top_filtered: int) -> None:
         """One day: new rows arrive, the queue asks about what the model is unsure of
@@ -221,6 +221,11 @@ def probability(scored: Scored | None) -> float | None:
     return scored.probability if scored is not None else None
 
 
+def rank_probability(scored: Scored | None) -> float:
+    """As the queue orders items: 0.5 for one the model has not scored."""
+    return scored.probability if scored is not None else 0.5
+
+
 def model_keeps(rules_kept: bool, scored: Scored | None, confidence: float) -> bool:
     """As the service moves an item (`learn_run`): the rules' verdict until a model scored it."""
     if scored is None:
@@ -236,7 +241,7 @@ def figures(desk: Desk) -> dict[str, float]:
     model = {i: model_keeps(row.rules_kept, found[i], confidence) for i, row in enumerate(rows)}
     rules = {i: row.rules_kept for i, row in enumerate(rows)}
     by_model = sorted(
-        truth, key=lambda i: (probability(found[i]) or 0.5, rows[i].rules_score), reverse=True
+        truth, key=lambda i: (rank_probability(found[i]), rows[i].rules_score), reverse=True
     )
     by_rules = sorted(truth, key=lambda i: rows[i].rules_score, reverse=True)
     return {

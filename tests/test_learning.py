@@ -18,7 +18,7 @@ from desk_factory import add_item
 from curator.config import Config
 from curator.desk.labels import off_topic_reason
 from curator.models import ItemState
-from curator.models.learning import Decision, HeldBack, LearnedMark
+from curator.models.learning import Decision, HeldBack, LearnedMark, ModelWeights
 from curator.screen import embedding, learning
 from curator.screen import learned_model as lm
 from curator.screen.learn_run import (
@@ -296,13 +296,59 @@ def test_an_item_the_queue_asks_about_is_never_moved_by_the_model(
     row = Decision("Cannabis company reports record dispensary revenue", "Sales rose.", "",
                    False, now)  # fmt: skip
     scorer = Scorer(model.weights, learning_config.topics)
-    waiting = ItemToScore(1, "new", "curator", row)
+    waiting = ItemToScore(1, "new", "curator", row, 4.0)
 
     def mark(item: ItemToScore) -> LearnedMark:
         return _mark(learning_config, scorer, model.version, item, source_all=False)
 
     assert mark(waiting).move_to is ItemState.FILTERED  # what the model does to it
     assert mark(replace(waiting, asked=True)).move_to is None
+
+
+def topic_only_model(config: Config) -> Scorer:
+    """A model as plain numbers, set by hand: every topic's points weigh 1 against an
+    intercept of -4 (one topic's title match alone gives P < 0.1), and one word,
+    "dispensary", speaks against a story."""
+    names = tuple(t.name for t in config.topics)
+    weights = ModelWeights(
+        word_vocabulary={"dispensary": 0}, word_idf=(1.0,), char_vocabulary={}, char_idf=(),
+        topics=names, sources=(), coefficients=(-2.0, *[1.0] * len(names)), intercept=-4.0,
+    )  # fmt: skip
+    return Scorer(weights, config.topics)
+
+
+def test_the_service_filters_a_story_the_rules_keep_only_for_something_in_it(
+    learning_config: Config, now
+) -> None:
+    scorer = topic_only_model(learning_config)
+    health = Decision("Cannabis use in pregnancy linked to low birth weight", "", "", True, now)
+    shop = Decision("Cannabis dispensary opens downtown", "", "", False, now)
+    assert scorer.score(health).probability < 0.4 and scorer.score(shop).probability < 0.4
+
+    def mark(row: Decision) -> LearnedMark:
+        item = ItemToScore(1, "new", "curator", row, 3.0)  # the rules keep both
+        return _mark(learning_config, scorer, 1, item, source_all=False)
+
+    assert mark(health).move_to is None  # nothing in it against it: the rules decide
+    assert mark(shop).move_to is ItemState.FILTERED
+    assert "dispensary" in mark(shop).note
+
+
+def test_the_service_weighs_the_rules_verdict_not_where_an_earlier_model_put_it(
+    learning_config: Config, now
+) -> None:
+    """A story an earlier model filtered on its topic alone goes back to the queue when
+    the model in use finds nothing in it against it."""
+    scorer = topic_only_model(learning_config)
+    health = Decision("Cannabis use in pregnancy linked to low birth weight", "", "", True, now)
+    filtered_by_a_model = ItemToScore(1, "filtered", "curator", health, 3.0)
+    filtered_by_the_rules = ItemToScore(2, "filtered", "curator", health, 0.5)
+
+    back = _mark(learning_config, scorer, 2, filtered_by_a_model, source_all=False)
+    stays = _mark(learning_config, scorer, 2, filtered_by_the_rules, source_all=False)
+
+    assert back.move_to is ItemState.NEW
+    assert stays.move_to is None
 
 
 def test_a_stored_model_scores_the_same_after_a_round_trip(
@@ -456,7 +502,8 @@ def test_the_check_scores_every_decision_with_a_fit_that_left_it_out(
     rows = [replace(r, item_id=n) for n, r in enumerate(labels)]  # the desk's own decisions
     model = learning.train(rows, learning_config.topics, 2.0, learning_config.learning, now, 1)
     fitted = lm.fit_weights(rows, learning_config.topics, folds=5)
-    inside = Scorer(fitted.weights, learning_config.topics).probabilities(rows)
+    scorer = Scorer(fitted.weights, learning_config.topics)
+    inside = [scorer.score(row).probability for row in rows]
 
     assert model is not None and model.held_back is not None and model.held_back.rows == 80
     assert fitted.out_of_fold is not None and len(fitted.out_of_fold) == 80
@@ -464,6 +511,27 @@ def test_the_check_scores_every_decision_with_a_fit_that_left_it_out(
     wrong_out = sum((p >= 0.5) != t for p, t in zip(fitted.out_of_fold, truth, strict=True))
     wrong_in = sum((p >= 0.5) != t for p, t in zip(inside, truth, strict=True))
     assert wrong_out > wrong_in
+
+
+def test_the_checks_own_margins_leave_out_each_folds_intercept_and_topic_columns() -> None:
+    """Each checked row's own margin is its fold model's margin without the intercept and
+    the topic columns, as `Scorer.score` computes it for one item."""
+    from scipy import sparse
+    from sklearn.model_selection import StratifiedKFold
+
+    generator = np.random.default_rng(7)
+    features = sparse.csr_matrix(generator.normal(size=(60, 6)))
+    labels = (features[:, 0].toarray().ravel() + generator.normal(size=60) > 0).astype(int)
+    topic_columns = np.array([2, 3])
+
+    found, own = lm._out_of_fold(features, labels, 3, 0, 0, topic_columns)
+
+    for train, test in StratifiedKFold(n_splits=3).split(np.arange(60), labels):
+        model = lm._fit(features[train], labels[train])
+        weights = model.coef_[0].copy()
+        weights[topic_columns] = 0.0
+        assert np.allclose(own[test], features[test] @ weights, atol=1e-9)
+        assert np.allclose(found[test], model.predict_proba(features[test])[:, 1])
 
 
 def test_imported_labels_teach_a_model_but_only_the_desks_own_decisions_switch_it_on(

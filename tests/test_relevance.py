@@ -352,18 +352,19 @@ def test_the_default_topics_keep_their_news_words_narrow(project_config: Config)
 
 def test_the_default_topics_read_british_and_australian_news_words(project_config: Config):
     """Drink-driving, drug consumption rooms, pill testing and paracetamol are how news
-    outside the US says it; a spouse who keeps relapsing is family news; a wife hoping
-    for her husband's recovery after an accident is not."""
+    outside the US says it; a drink-driver's crime is still a police story, and a spouse's
+    recovery from a crash or an illness is not the desk's."""
     kept = [
         ("Scotland urged to cut the drink-drive limit again", "Campaigners cite new figures."),
         ("Drink-drivers caught the morning after are on the rise", "Police warn."),
         ("City's first drug consumption room opens its doors", "Staff are trained nurses."),
         ("Pill testing returns to the summer festival season", "The state approved it."),
-        ("My husband keeps relapsing and I am exhausted", "A counsellor answers."),
     ]
     dropped = [
         ("Teen's accidental paracetamol overdose prompts a warning", "Check the labels."),
-        ("Wife of a man hurt in an accident hopes for his recovery", "It has been four years."),
+        ("Drink-driver who killed a cyclist is jailed", "He was twice over the limit."),
+        ("Husband and wife hurt in crash; wife says his recovery will be slow", "A report."),
+        ("My wife has relapsing-remitting MS", "A reader asks about new drugs."),
         ("Husband and wife open a wine bar on the high street", "Tapas and local reds."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)
@@ -372,21 +373,22 @@ def test_the_default_topics_read_british_and_australian_news_words(project_confi
 def test_the_default_topics_read_news_written_around_the_obvious_words(
     project_config: Config,
 ):
-    """Supervised injecting, edibles, cutting back on drinking, a recovery meeting,
-    smokefree laws and xylazine beside a veterinary sedative's name;
-    a son "addicted" to video games and cannabis tourists are not the desk's news, and
-    "edible" alone is no cannabis."""
+    """Supervised injecting, cutting back on drinking and smokefree laws; a son "addicted"
+    to video games and cannabis tourists are not the desk's news, and the new words do not
+    reach a flood recovery meeting, a coffee chain cutting back its menu or a drug bust,
+    nor silence Al-Anon on social media or tourists poisoned by cannabis."""
     kept = [
         ("Glasgow's supervised injecting facility marks a year", "Staff met 500 emergencies."),
-        ("Toddlers eating edibles: poisonings quadruple since legalization", "Ontario."),
         ("Insurers will pay for an app for cutting back on drinking", "Users drank less."),
-        ("A former medic runs the only veterans' recovery meeting for miles", "On Tuesdays."),
         ("Government scraps the smokefree generation law", "Health leaders are angry."),
-        ("Xylazine named on more death certificates", "The veterinary sedative, with heroin."),
+        ("Tourists sickened by cannabis edibles in Thailand", "Hospitals report dozens."),
+        ("Al-Anon groups turn to social media to reach families", "Meetings online."),
     ]
     dropped = [
         ("Is my son addicted to video games? A psychologist answers", "Skipped meals."),
         ("Colorado inns court cannabis tourists", "Bud and breakfast is a niche."),
-        ("When edible plants turn their defences on us", "Some leaves are toxic."),
+        ("Town holds flood recovery meeting tonight", "Residents can ask questions."),
+        ("Coffee chain is cutting back its drink menu", "Fewer syrups."),
+        ("Police seize xylazine in drug bust; two arrested", "A traffic stop."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)

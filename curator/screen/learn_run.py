@@ -18,6 +18,7 @@ from curator.models import ItemState
 from curator.models.learning import Decision, LearnedMark, LearnedModel
 from curator.screen import asking, learning
 from curator.screen.learned_model import Scorer, embedding_current, vectors_current
+from curator.screen.relevance import is_kept
 from curator.store import Store
 from curator.store.learning import TEXT_CHARS, ItemToScore
 
@@ -131,8 +132,10 @@ def _mark(
     )
     if source_all or item.asked or (item.changed_by or "curator") != "curator":
         return mark
+    # the rules' verdict, not the state: an earlier model may have moved the item
+    rules_kept = is_kept(item.rules_score, config.relevance.threshold)
     keep = learning.combined_keep(
-        item.state == "new", scored.probability, config.learning.confidence, scored.own_margin
+        rules_kept, scored.probability, config.learning.confidence, scored.own_margin
     )
     wanted = ItemState.NEW if keep else ItemState.FILTERED
     if wanted.value == item.state:

@@ -269,11 +269,6 @@ class Scorer:
             )
         return embedding.load(dimensions)
 
-    def probabilities(self, rows: Sequence[Decision]) -> np.ndarray:
-        """Each row's probability, for bench/learn.py and the tests (the service scores
-        an item at a time with `score`, and checks a model from its out-of-fold fit)."""
-        return np.asarray([self.score(row).probability for row in rows])
-
     def score(self, row: Decision) -> Scored:
         """The probability for one item, the readable features that weighed most and the
         item's own margin."""

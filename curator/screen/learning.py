@@ -7,8 +7,9 @@ imported label (out of fold), it does no worse than the rules alone in both deci
 of new vs filtered) and ordering (average precision), and better in one of them. Imported
 labels teach but never vote: a labelled set of other news can make a model that beats the
 rules on that set and misjudges the desk's own (docs/learning.md). It then moves an item
-between `new` and `filtered` only when its probability is beyond `confidence` either way;
-in between, the rules decide.
+between `new` and `filtered` only when its probability is beyond `confidence` either way,
+and filters a story the rules keep only when something in the story itself speaks against
+it; otherwise the rules decide.
 """
 
 from __future__ import annotations

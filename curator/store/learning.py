@@ -43,12 +43,14 @@ WHERE i.state IN ('published', 'drafted')
 
 @dataclasses.dataclass(frozen=True)
 class ItemToScore:
-    """An item waiting or filtered, as the model reads it, with the rules' verdict."""
+    """An item waiting or filtered, as the model reads it, with the rules' score (its
+    state may be an earlier model's verdict)."""
 
     item_id: int
     state: str
     changed_by: str | None
     row: Decision
+    rules_score: float
     asked: bool = False  # the queue asks the editors about it: theirs to decide
 
 
@@ -219,7 +221,8 @@ class LearningStore:
 
     def to_score(self, version: int, limit: int) -> list[ItemToScore]:
         """New and filtered items not yet scored by model `version`."""
-        sql = f"""SELECT i.id, i.state, i.changed_by, i.asked_at, i.title, i.first_seen_at,
+        sql = f"""SELECT i.id, i.state, i.changed_by, i.asked_at, i.score, i.title,
+                         i.first_seen_at,
                          coalesce(nullif({_LEAD}, ''), i.summary, '') AS text,
                          coalesce({_SOURCE}, '') AS source
                   FROM items i WHERE i.state IN ('new', 'filtered')
@@ -240,6 +243,7 @@ class LearningStore:
                         _time(r["first_seen_at"]),
                         r["id"],
                     ),
+                    r["score"],
                     r["asked_at"] is not None,
                 )
                 for r in rows
