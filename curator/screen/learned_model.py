@@ -58,7 +58,7 @@ class Scored:
     """The model's view of one item: P(the editors keep it) and why. `own_margin` is the
     part of the margin the item's own words, characters, meaning and source give (not its
     topics' points, not the intercept): whether anything in the story itself speaks for
-    or against it, beyond what is usual for stories of its topics."""
+    or against it, beside its topics' points."""
 
     probability: float
     reasons: tuple[str, ...]
@@ -121,8 +121,8 @@ def embedding_current(name: str) -> bool:
 @dataclass(frozen=True)
 class Fitted:
     """A trained model as plain numbers and, when asked, each row's probability and own
-    margin (`Scored`) from a model fitted without that row (the check that decides whether
-    the model is used)."""
+    margin (as `Scored` has them) from a model fitted without that row (the check that
+    decides whether the model is used)."""
 
     weights: ModelWeights
     out_of_fold: np.ndarray  # P(kept) of each checked row, from its left-out fold

@@ -67,9 +67,9 @@ def combined_keep(
 ) -> bool:
     """New (True) or filtered: the model overrules the rules only when it is confident,
     and it filters a story the rules keep only when something in the story itself speaks
-    against it (its `own_margin` is below 0): not merely because stories of its topics
-    are often rejected. On news unlike the desk's decisions (another desk's real
-    headlines) those topic-only filters were mostly wrong (docs/learning.md)."""
+    against it (its `own_margin` is below 0), not on its topics' points alone: those say
+    how often the desk rejected such stories. On another desk's real headlines the
+    topic-only filters were mostly wrong (docs/learning.md)."""
     if probability is None:
         return rules_kept
     if probability >= confidence:
