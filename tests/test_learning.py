@@ -36,14 +36,10 @@ from curator.store.learning import ItemToScore
 
 DATA = Path(__file__).resolve().parent / "data" / "desk_decisions.jsonl"
 FRESH = tuple(
-    Path(__file__).resolve().parent / "data" / name
-    for name in (
-        "fresh_rows.jsonl",
-        "fresh_rows_2.jsonl",
-        "fresh_rows_3.jsonl",
-        "fresh_rows_4.jsonl",
-    )
+    Path(__file__).resolve().parent / "data" / f"fresh_rows{suffix}.jsonl"
+    for suffix in ("", "_2", "_3", "_4", "_5")
 )
+
 # Classes the rules get wrong (cannabis business kept, family support missed) and
 # classes they get right, so a model trained on them has something to beat.
 PICK = {"family": 14, "craft": 6, "cannabis-business": 14, "seizure": 6, "core": 20, "plain": 20}

@@ -392,3 +392,19 @@ def test_the_default_topics_read_news_written_around_the_obvious_words(
         ("Police seize xylazine in drug bust; two arrested", "A traffic stop."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)
+
+
+def test_the_default_topics_read_treatment_words_from_abroad(project_config: Config):
+    """Sober homes, withdrawal management, a detox centre or programme, drug checkers and
+    captagon; a digital detox centre is still not the desk's."""
+    kept = [
+        ("Ohio sober homes would need certification under a Senate bill", "Fees worry some."),
+        ("Council funds a withdrawal management facility", "Sixteen beds."),
+        ("Military veterans get a dedicated detox programme", "It opens in March."),
+        ("Drug checkers warn of unusually strong pills at the festival", "Test first."),
+        ("Counsellors see captagon in classrooms", "Teens buy pills before exams."),
+    ]
+    dropped = [
+        ("Digital detox center opens in the mountains", "No phones for a week."),
+    ]
+    assert_verdicts(project_config, kept=kept, dropped=dropped)
