@@ -37,7 +37,7 @@ from curator.store.learning import ItemToScore
 DATA = Path(__file__).resolve().parent / "data" / "desk_decisions.jsonl"
 FRESH = tuple(
     Path(__file__).resolve().parent / "data" / f"fresh_rows{suffix}.jsonl"
-    for suffix in ("", "_2", "_3", "_4", "_5")
+    for suffix in ("", "_2", "_3", "_4", "_5", "_6", "_7", "_8")
 )
 
 # Classes the rules get wrong (cannabis business kept, family support missed) and
