@@ -411,66 +411,75 @@ def test_the_default_topics_read_treatment_words_from_abroad(project_config: Con
 
 
 def test_the_default_topics_read_street_names_courts_and_limits(project_config: Config):
-    """Round D of words (docs/relevance.md): tranquillisers and designer benzodiazepines
-    by their street names, shabu, hookah, "smoked", deflection and treatment courts,
-    recriminalisation, minimum pricing, British spellings of legalisation, a family that
-    sets limits; and the busts, shortages, shops and relapses of cancer that are not."""
+    """Round D of words (docs/relevance.md): tranquillisers near drug words and designer
+    benzodiazepines by their street names, shabu, hookah, deflection programmes and drug
+    treatment courts, recriminalisation, minimum pricing, British spellings of
+    legalisation, codependency; and the busts, shortages, shops and relapses of cancer
+    that are not. The dropped rows hold the review's misfiring headlines."""
     kept = [
-        ("Health officials warn of horse tranquilliser in counterfeit sleeping pills", "Wounds."),
+        ("Horse tranquilliser found in street drugs across Glasgow", "Wounds are spreading."),
         ("Bromazolam turns up in street benzos, researchers say", "Samples from three cities."),
         ("Manila opens a drop-in clinic for people who use shabu", "Nurses and counsellors."),
         ("Hookah lounges face new limits under a county health rule", "Indoor use ends in May."),
-        ("She smoked for 40 years and quit at 70", "Her grandson asked her to."),
         ("Legislators weigh funding for a drug deflection program", "Police would refer people."),
         ("Oregon lawmakers vote to recriminalize drug possession", "The bill passed 21-8."),
-        ("Veterans court celebrates its 100th graduate", "The judge handed out coins."),
+        ("Drug treatment court celebrates its 100th graduate", "The judge handed out coins."),
         ("Hotline tells callers: never use alone", "Volunteers stay on the line."),
         ("Minimum unit pricing on drink cut deaths, study finds", "Scotland's figures."),
-        ("Mother describes years of enabling her son", "She now runs a support group."),
-        ("Parents share how they set limits with an adult child", "A workshop in Regina."),
+        ("Codependent parents: a counsellor on loving an adult son", "A workshop in Regina."),
         ("MPs debate pot decriminalisation", "A free vote is expected."),
+        ("Meth use common among long-haul truckers, study finds", "One in ten drivers."),
+        ("Thousands jailed for cannabis possession to have records cleared", "A new law."),
+        ("Fentanyl kills dozens just released from jail", "Most were jailed for months."),
+        ("Heated tobacco products still harm the heart, study finds", "Compared with adults "
+         "who never smoked, users had stiffer arteries."),
     ]
     dropped = [
-        ("Smoked meats linked to cancer risk in a large study", "Processed meat again."),
         ("Troopers find 40 kilos of cocaine in a tractor-trailer", "The driver was held."),
         ("Coast guard offloads tonnes of cocaine in Florida", "A record for the cutter."),
-        ("Man jailed after heroin found in his car", "He was sentenced on Friday."),
+        ("Man jailed after cocaine found in his car", "He was sentenced on Friday."),
         ("Hospitals ration fentanyl injections as supply runs short", "Surgeons use substitutes."),
         ("Second cannabis store opens downtown", "The council approved it."),
         ("Cannabis licence lottery draws thousands of applicants", "Winners named in June."),
         ("Girl's leukaemia relapse: family appeals for bone marrow donors", "Register today."),
         ("Parents send their kids to a digital detox camp", "No phones for a week."),
+        ("From horse tranquilizer to depression treatment: the rise of ketamine clinics",
+         "Clinics open in strip malls."),
+        ("New childcare funding enabling parents to return to work", "Places for 3,000."),
+        ("Smoked sausage recalled over listeria risk", "A health risk to pregnant women."),
+        ("Police confiscate dagga plants worth R1.2 million", "Two men were held."),
+        ("Hookah lounge owner sues city over new zoning law", "The lounge opened in May."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)
 
 
 def test_the_default_topics_read_agency_and_regional_words(project_config: Config):
-    """Round E of words (docs/relevance.md): bupe, sobering centres, SUD beds, impaired
-    driving and blood alcohol, grog, smokeless tobacco and Tobacco 21, dagga, bhang and
-    skunk, ketamine bladder, glue sniffing, tik near drug words, the families' own
-    organisations and the states' involuntary-treatment laws; "adult-use" sales and a
-    skunk in the garden are not the desk's."""
+    """Round E of words (docs/relevance.md): bupe, sobering centres, impaired driving,
+    grog, smokeless tobacco and Tobacco 21, dagga, ketamine bladder, glue sniffing, the
+    families' own organisations and Florida's involuntary-treatment law; and the words the
+    review took out again, with the headlines that showed why."""
     kept = [
         ("Pharmacies in rural counties still turn away bupe prescriptions", "A survey."),
         ("City opens a sobering center near the bus station", "Twenty beds."),
-        ("VA hospital adds SUD beds for women veterans", "The unit opens in May."),
         ("Lawmakers lower the blood alcohol limit for new drivers", "From 0.08 to 0.05."),
         ("Impaired driving deaths rose last year, state says", "Most involved alcohol."),
         ("Grog-related liver disease climbs in the Top End", "Doctors want a floor price."),
         ("Retailers fail Tobacco 21 compliance checks", "One in six sold to minors."),
         ("Gutka still sold near schools despite ban", "Oncologists warn."),
         ("Court rules private dagga use is legal", "Police must change their ways."),
-        ("Bhang lassi sends festival-goers to hospital", "Doctors see a spike."),
-        ("Skunk use tied to psychosis risk in young adults", "A London study."),
         ("Doctors warn of ketamine bladder in teenagers", "Clinics see more cases."),
         ("Glue sniffing rife among street children, study finds", "Most are under 14."),
-        ("Tik use drives queues at rehab intake", "The waiting list doubled."),
         ("Adfam survey: relatives of people who drink report burnout", "Few get help."),
         ("Parents file record Marchman Act petitions", "Clerks see a jump."),
     ]
     dropped = [
         ("Ohio adult-use receipts pass $500 million", "Monthly sales keep rising."),
-        ("Family finds a skunk living under the porch", "Animal control came."),
+        ("Rabid skunk found in Greenwich, health officials warn", "Do not touch wildlife."),
+        ("Driver faces impaired driving charge after rollover", "No one was hurt."),
+        ("Car wash fundraiser: suds for a good cause", "Saturday at the fire hall."),
+        ("Debt recovery court orders sale of tycoon's assets", "Creditors wait."),
+        ("Casey's law firm wins $4 million verdict", "The jury deliberated a day."),
+        ("Tik Tok star taking a break from social media", "Fans are worried."),
         ("Lung cancer in people who never smoked is rising", "Air pollution is one cause."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)
