@@ -431,8 +431,10 @@ def test_the_default_topics_read_street_names_courts_and_limits(project_config: 
         ("Meth use common among long-haul truckers, study finds", "One in ten drivers."),
         ("Thousands jailed for cannabis possession to have records cleared", "A new law."),
         ("Fentanyl kills dozens just released from jail", "Most were jailed for months."),
-        ("Heated tobacco products still harm the heart, study finds", "Compared with adults "
-         "who never smoked, users had stiffer arteries."),
+        (
+            "Heated tobacco products still harm the heart, study finds",
+            "Compared with adults who never smoked, users had stiffer arteries.",
+        ),
     ]
     dropped = [
         ("Troopers find 40 kilos of cocaine in a tractor-trailer", "The driver was held."),
@@ -443,8 +445,10 @@ def test_the_default_topics_read_street_names_courts_and_limits(project_config: 
         ("Cannabis licence lottery draws thousands of applicants", "Winners named in June."),
         ("Girl's leukaemia relapse: family appeals for bone marrow donors", "Register today."),
         ("Parents send their kids to a digital detox camp", "No phones for a week."),
-        ("From horse tranquilizer to depression treatment: the rise of ketamine clinics",
-         "Clinics open in strip malls."),
+        (
+            "From horse tranquilizer to depression treatment: the rise of ketamine clinics",
+            "Clinics open in strip malls.",
+        ),
         ("New childcare funding enabling parents to return to work", "Places for 3,000."),
         ("Smoked sausage recalled over listeria risk", "A health risk to pregnant women."),
         ("Police confiscate dagga plants worth R1.2 million", "Two men were held."),
