@@ -487,3 +487,27 @@ def test_the_default_topics_read_agency_and_regional_words(project_config: Confi
         ("Lung cancer in people who never smoked is rising", "Air pollution is one cause."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)
+
+
+def test_the_default_topics_read_real_health_headlines_of_a_new_sample(project_config: Config):
+    """Round F of words (docs/relevance.md), read on a fresh sample of real health
+    headlines: Vicodin, excessive and pre-drinking, powdered alcohol, alcohol pricing,
+    alcoholics near trauma, stopping smoking, tobacco companies, hookah use; hangover
+    cures stay lifestyle news, and drinking water is not drink."""
+    kept = [
+        ("Doctors write fewer Vicodin prescriptions after rule change", "Refills end."),
+        ("Excessive drinking costs the state billions, report says", "Lost work, mostly."),
+        ("Powdered alcohol banned in three more states", "Lawmakers acted fast."),
+        ("Pre-drinking common among first-year students", "A campus survey."),
+        ("Minister backs an alcohol pricing plan", "A floor price per unit."),
+        ("Many alcoholics report childhood trauma, study finds", "A clinic sample."),
+        ("Stopping smoking at any age adds years, study finds", "Even at 60."),
+        ("Tobacco companies lose appeal over graphic warnings", "The court ruled 2-1."),
+        ("Hookah use rising among young adults", "A state survey."),
+    ]
+    dropped = [
+        ("Four hangover cures put to the test", "Water did best."),
+        ("Wastewater plant returns recycled water to the drinking supply", "A first."),
+        ("Drink more water, family doctors say", "Eight glasses is a myth."),
+    ]
+    assert_verdicts(project_config, kept=kept, dropped=dropped)
