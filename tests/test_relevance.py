@@ -511,3 +511,27 @@ def test_the_default_topics_read_real_health_headlines_of_a_new_sample(project_c
         ("Drink more water, family doctors say", "Eight glasses is a myth."),
     ]
     assert_verdicts(project_config, kept=kept, dropped=dropped)
+
+
+def test_the_default_topics_read_a_second_sample_of_real_headlines(project_config: Config):
+    """Round G of words (docs/relevance.md), read on a second fresh sample of real health
+    headlines: supervised drug injection sites, substance and drug abusers, drink near
+    teenagers, young adults, laws, crime, mental decline and curbs, smoking near rules;
+    Facebook and internet "addiction" are not the desk's, and "memory" stays out of the
+    drink words (soda would overrule its exclude)."""
+    kept = [
+        ("City sets rules for a supervised drug injection site", "Hearings next month."),
+        ("Substance abusers face stigma even in recovery, survey finds", "Employers too."),
+        ("Teens treated for depression less likely to abuse drugs", "A five-year study."),
+        ("Booze in films may fuel teenage drinking", "Researchers counted scenes."),
+        ("Support for tougher liquor laws rises", "A poll of 2,000 adults."),
+        ("Drinking linked to faster mental decline in men", "A Whitehall study."),
+        ("Campus looks at ways to curb drinking at fraternities", "A task force reports."),
+        ("Tough EU smoking rules approved", "Graphic warnings on every pack."),
+    ]
+    dropped = [
+        ("What Facebook addiction looks like in the brain", "Scans of 20 students."),
+        ("Could internet addiction disrupt the brain's connections?", "A small study."),
+        ("Drinking too much soda could affect adolescent memory", "A study in rats."),
+    ]
+    assert_verdicts(project_config, kept=kept, dropped=dropped)
