@@ -223,7 +223,8 @@ def probability(scored: Scored | None) -> float | None:
 
 def rank_probability(scored: Scored | None) -> float:
     """As the queue orders items: 0.5 for one the model has not scored."""
-    return scored.probability if scored is not None else 0.5
+    found = probability(scored)
+    return 0.5 if found is None else found
 
 
 def model_keeps(rules_kept: bool, scored: Scored | None, confidence: float) -> bool:

@@ -35,10 +35,7 @@ from curator.store import Store
 from curator.store.learning import ItemToScore
 
 DATA = Path(__file__).resolve().parent / "data" / "desk_decisions.jsonl"
-FRESH = tuple(
-    Path(__file__).resolve().parent / "data" / f"fresh_rows{suffix}.jsonl"
-    for suffix in ("", "_2", "_3", "_4", "_5", "_6", "_7", "_8")
-)
+FRESH = tuple(sorted((Path(__file__).resolve().parent / "data").glob("fresh_rows*.jsonl")))
 
 # Classes the rules get wrong (cannabis business kept, family support missed) and
 # classes they get right, so a model trained on them has something to beat.
