@@ -2,6 +2,8 @@
 
     python bench/learn.py [--per-day 25] [--top-new 12] [--top-filtered 4] [--seed 14]
     python bench/learn.py --seeds 1,2,3,4    # the row at 200 decisions, for other orders
+    python bench/learn.py --seeds 1,2,3 --at 400         # the same at 400 decisions
+    python bench/learn.py --seeds 1,2,3 --random         # 200 decided at random: the bound
     python bench/learn.py --held-out --seeds 1,2,3,4,5   # on the held-out rows
     python bench/learn.py --seeds 1,2,3 --ask-share 0    # a queue that never asks
     python bench/learn.py --speed 10000      # training and scoring time, model size
@@ -17,7 +19,11 @@ ones, split the same way. `--unseen` lets every row of the stream arrive and mea
 the rows of other labelled files, which neither the editors nor the model ever see: news
 that nobody here wrote or tuned on. `--import` adds labelled rows before the first day,
 as `curator learn --import` does: they train the model but, not being the desk's own
-decisions, never vote in the check that switches it on.
+decisions, never vote in the check that switches it on. `--at` measures the orders of
+`--seeds` at another number of decisions; `--random` has the editors decide that many rows
+of the stream drawn at random instead of the queue's, and uses the model trained on them
+whatever the check says: what a model could do with as many decisions, without the
+queue's choice of them.
 
 The labelled rows (tests/data/relevance.jsonl and tests/data/desk_decisions.jsonl, 616
 rows; see docs/relevance.md) are split once for good: about a fifth (111 rows, chosen by
@@ -281,12 +287,12 @@ HEADER = (
 )
 
 
-def replay(args: argparse.Namespace, seed: int, *, stop_at: int | None = None) -> Desk:
-    """Run the desk day by day, printing a line every 50 decisions (or only at `stop_at`)."""
+def new_desk(args: argparse.Namespace, seed: int) -> Desk:
+    """The desk of one order, before its first day."""
     config = config_module.load(ROOT / "config.toml")
     if args.ask_share is not None:
         config = replace(config, learning=replace(config.learning, ask_share=args.ask_share))
-    desk = Desk(
+    return Desk(
         config,
         *load_rows(
             config,
@@ -297,6 +303,11 @@ def replay(args: argparse.Namespace, seed: int, *, stop_at: int | None = None) -
         ),
         read_rows(args.imports or ()),
     )
+
+
+def replay(args: argparse.Namespace, seed: int, *, stop_at: int | None = None) -> Desk:
+    """Run the desk day by day, printing a line every 50 decisions (or only at `stop_at`)."""
+    desk = new_desk(args, seed)
     reported, number = 0, 0
     while len(desk.decided) < len(desk.rows) and desk.arrived < len(desk.rows) + args.per_day:
         number += 1
@@ -308,6 +319,28 @@ def replay(args: argparse.Namespace, seed: int, *, stop_at: int | None = None) -
                 _print_line(desk, reported, f"seed {seed}: " if stop_at else "")
         if stop_at is not None and reported >= stop_at:
             break
+    return desk
+
+
+def decide_at_random(args: argparse.Namespace, seed: int, decisions: int) -> Desk:
+    """The bound the queue can approach: the editors decide `decisions` rows of the stream
+    drawn at random instead of the top of the queue, and the model trained on them is
+    used whether or not it beats the rules (`--random`)."""
+    desk = new_desk(args, seed)
+    chosen = random.Random(seed).sample(range(len(desk.rows)), min(decisions, len(desk.rows)))
+    for hour, index in enumerate(chosen):
+        decision = desk.rows[index].decision
+        desk.decided[index] = replace(
+            decision, decided_at=START + timedelta(hours=hour), item_id=index
+        )
+    now = START + timedelta(hours=len(chosen) + 1)
+    settings, topics = desk.config.learning, desk.config.topics
+    decided = [*desk.imported, *desk.decided.values()]
+    model = learning.train(decided, topics, desk.config.relevance.threshold, settings, now, 1)
+    if model is not None:
+        desk.model = desk.used = model
+        scorer = Scorer(model.weights, topics)
+        desk.unseen_scored = [scorer.score(row.decision) for row in desk.unseen]
     return desk
 
 
@@ -371,6 +404,13 @@ def main() -> None:
     parser.add_argument("--top-filtered", type=int, default=4)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--seeds", default="", help="orders to replay to 200 decisions: 1,2,3")
+    parser.add_argument(
+        "--at", type=int, default=200, help="with --seeds: the decisions to measure at (50s)"
+    )
+    parser.add_argument(
+        "--random", action="store_true",
+        help="with --seeds: decide --at rows drawn at random, not the queue's (the bound)",
+    )  # fmt: skip
     parser.add_argument("--held-out", action="store_true", help="measure on the held-out rows")
     parser.add_argument(
         "--rows", type=Path, action="append", help="replay this labelled JSONL file instead"
@@ -400,18 +440,28 @@ def main() -> None:
         return
     print(HEADER)
     if args.seeds:
-        found = [figures(replay(args, int(s), stop_at=200)) for s in args.seeds.split(",")]
+        at = args.at
+        found = [
+            figures(
+                decide_at_random(args, int(s), at)
+                if args.random
+                else replay(args, int(s), stop_at=at)
+            )
+            for s in args.seeds.split(",")
+        ]
         mean = {key: sum(f[key] for f in found) / len(found) for key in found[0]}
+        how = "decided at random" if args.random else "decided from the queue"
         print(
-            f"| mean at 200 | | | {mean['unseen']:.0f} "
+            f"| mean at {at} ({how}) | | | {mean['unseen']:.0f} "
             f"| {mean['model_p']:.3f} / {mean['model_r']:.3f} "
             f"| {mean['rules_p']:.3f} / {mean['rules_r']:.3f} "
             f"| {mean['model_top']:.2f} | {mean['rules_top']:.2f} |"
         )
-        print(f"\nquestions decided by 200 decisions: {mean['asked']:.1f} a order, "
-              f"{mean['asked_kept']:.1f} of them kept; the queue's top 20 on the last day, "
-              f"precision of its ranked items {mean['shown_ranked']:.2f}, "
-              f"counting its questions {mean['shown_all']:.2f}")  # fmt: skip
+        if not args.random:
+            print(f"\nquestions decided by {at} decisions: {mean['asked']:.1f} a order, "
+                  f"{mean['asked_kept']:.1f} of them kept; the queue's top 20 on the last day, "
+                  f"precision of its ranked items {mean['shown_ranked']:.2f}, "
+                  f"counting its questions {mean['shown_all']:.2f}")  # fmt: skip
     else:
         replay(args, args.seed)
 
