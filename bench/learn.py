@@ -3,7 +3,7 @@
     python bench/learn.py [--per-day 25] [--top-new 12] [--top-filtered 4] [--seed 14]
     python bench/learn.py --seeds 1,2,3,4    # the row at 200 decisions, for other orders
     python bench/learn.py --seeds 1,2,3 --at 400         # the same at 400 decisions
-    python bench/learn.py --seeds 1,2,3 --random         # 200 decided at random: the bound
+    python bench/learn.py --seeds 1,2,3 --random         # 200 decided at random
     python bench/learn.py --held-out --seeds 1,2,3,4,5   # on the held-out rows
     python bench/learn.py --seeds 1,2,3 --ask-share 0    # a queue that never asks
     python bench/learn.py --speed 10000      # training and scoring time, model size
@@ -308,6 +308,8 @@ def new_desk(args: argparse.Namespace, seed: int) -> Desk:
 def replay(args: argparse.Namespace, seed: int, *, stop_at: int | None = None) -> Desk:
     """Run the desk day by day, printing a line every 50 decisions (or only at `stop_at`)."""
     desk = new_desk(args, seed)
+    if stop_at is not None:
+        _check_reachable(desk, stop_at)
     reported, number = 0, 0
     while len(desk.decided) < len(desk.rows) and desk.arrived < len(desk.rows) + args.per_day:
         number += 1
@@ -323,11 +325,12 @@ def replay(args: argparse.Namespace, seed: int, *, stop_at: int | None = None) -
 
 
 def decide_at_random(args: argparse.Namespace, seed: int, decisions: int) -> Desk:
-    """The bound the queue can approach: the editors decide `decisions` rows of the stream
-    drawn at random instead of the top of the queue, and the model trained on them is
-    used whether or not it beats the rules (`--random`)."""
+    """The desk without the queue's choice: the editors decide `decisions` rows of the
+    stream drawn at random instead of the top of the queue, and the model trained on them
+    is used whether or not it beats the rules (`--random`)."""
     desk = new_desk(args, seed)
-    chosen = random.Random(seed).sample(range(len(desk.rows)), min(decisions, len(desk.rows)))
+    _check_reachable(desk, decisions)
+    chosen = random.Random(seed).sample(range(len(desk.rows)), decisions)
     for hour, index in enumerate(chosen):
         decision = desk.rows[index].decision
         desk.decided[index] = replace(
@@ -337,11 +340,19 @@ def decide_at_random(args: argparse.Namespace, seed: int, decisions: int) -> Des
     settings, topics = desk.config.learning, desk.config.topics
     decided = [*desk.imported, *desk.decided.values()]
     model = learning.train(decided, topics, desk.config.relevance.threshold, settings, now, 1)
-    if model is not None:
+    if model is None:
+        print(f"seed {seed}: no model (fewer than 50 decisions of a kind): the rules' figures")
+    else:
         desk.model = desk.used = model
         scorer = Scorer(model.weights, topics)
         desk.unseen_scored = [scorer.score(row.decision) for row in desk.unseen]
     return desk
+
+
+def _check_reachable(desk: Desk, decisions: int) -> None:
+    """Refuse to label as N decisions a replay that would stop short of N."""
+    if decisions > len(desk.rows):
+        raise SystemExit(f"--at {decisions}: the stream has only {len(desk.rows)} rows")
 
 
 def _print_line(desk: Desk, reported: int, label: str = "") -> None:
@@ -403,13 +414,13 @@ def main() -> None:
     parser.add_argument("--top-new", type=int, default=12)
     parser.add_argument("--top-filtered", type=int, default=4)
     parser.add_argument("--seed", type=int, default=14)
-    parser.add_argument("--seeds", default="", help="orders to replay to 200 decisions: 1,2,3")
+    parser.add_argument("--seeds", default="", help="orders to replay to --at decisions: 1,2,3")
     parser.add_argument(
         "--at", type=int, default=200, help="with --seeds: the decisions to measure at (50s)"
     )
     parser.add_argument(
         "--random", action="store_true",
-        help="with --seeds: decide --at rows drawn at random, not the queue's (the bound)",
+        help="with --seeds: decide --at rows drawn at random, not the queue's",
     )  # fmt: skip
     parser.add_argument("--held-out", action="store_true", help="measure on the held-out rows")
     parser.add_argument(
@@ -431,6 +442,10 @@ def main() -> None:
     )
     parser.add_argument("--meaning-dims", type=int, default=None, help="their width: 64-256")
     args = parser.parse_args()
+    if args.at <= 0 or args.at % REPORT_EVERY:
+        parser.error(f"--at {args.at}: a positive multiple of {REPORT_EVERY}")
+    if (args.random or args.at != 200) and not args.seeds:
+        parser.error("--at and --random measure the orders of --seeds")
     if args.meaning is not None:
         learned_model.MEANING_WEIGHT = args.meaning
     if args.meaning_dims:
