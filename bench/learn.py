@@ -341,7 +341,10 @@ def decide_at_random(args: argparse.Namespace, seed: int, decisions: int) -> Des
     decided = [*desk.imported, *desk.decided.values()]
     model = learning.train(decided, topics, desk.config.relevance.threshold, settings, now, 1)
     if model is None:
-        print(f"seed {seed}: no model (fewer than 50 decisions of a kind): the rules' figures")
+        print(
+            f"seed {seed}: no model (fewer than {settings.min_decisions} decisions of a kind):"
+            " the rules' figures"
+        )
     else:
         desk.model = desk.used = model
         scorer = Scorer(model.weights, topics)
@@ -416,8 +419,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--seeds", default="", help="orders to replay to --at decisions: 1,2,3")
     parser.add_argument(
-        "--at", type=int, default=200, help="with --seeds: the decisions to measure at (50s)"
-    )
+        "--at", type=int, default=200,
+        help="with --seeds: the decisions to measure at (a multiple of 50)",
+    )  # fmt: skip
     parser.add_argument(
         "--random", action="store_true",
         help="with --seeds: decide --at rows drawn at random, not the queue's",
