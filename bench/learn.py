@@ -207,8 +207,11 @@ class Desk:
         if model is None:
             return
         self.model = model
-        if not model.active:
-            return  # as in the service: the newest version that beat the rules stays in use
+        if model.active:  # as in the service: the newest version that beat the rules stays
+            self.use(model)
+
+    def use(self, model: LearnedModel) -> None:
+        """Score with `model` from now on: every row again, and the unseen rows at once."""
         self.used = model
         self.scorer = Scorer(model.weights, self.config.topics)
         self.scored = {}
@@ -346,9 +349,8 @@ def decide_at_random(args: argparse.Namespace, seed: int, decisions: int) -> Des
             " the rules' figures"
         )
     else:
-        desk.model = desk.used = model
-        scorer = Scorer(model.weights, topics)
-        desk.unseen_scored = [scorer.score(row.decision) for row in desk.unseen]
+        desk.model = model
+        desk.use(model)
     return desk
 
 
