@@ -86,8 +86,8 @@ def generate(store: Store, count: int, seed: int = 7) -> None:
                 "updated_at": to_db(published),
             }
         )
-    store.db["items"].insert_all(items, batch_size=1000)
-    store.db["posts"].insert_all(posts, batch_size=1000)
+    store.db.table("items").insert_all(items, batch_size=1000)
+    store.db.table("posts").insert_all(posts, batch_size=1000)
 
 
 Row = tuple[str, float, float, float, int, int, int, str]  # run, wall, user, sys, files...
@@ -156,7 +156,7 @@ def main() -> None:
         shutil.rmtree(root / "export")
         rows.append(timed("cold", config, store))
         rows.append(pagefind_alone("(Pagefind alone)", root / "export"))
-        store.db["posts"].update(
+        store.db.table("posts").update(
             args.posts // 2, {"body_html": "<p>Corrected.</p>", "updated_at": to_db(NOW)}
         )
         rows.append(timed("publish: one edit", config, store, index=False))
@@ -180,10 +180,10 @@ def main() -> None:
 
 def generate_one(store: Store, n: int) -> None:
     moment = to_db(NOW)
-    store.db["items"].insert(
+    store.db.table("items").insert(
         {"id": n, "title": "New", "url": f"https://n.example/{n}", "first_seen_at": moment}
     )
-    store.db["posts"].insert(
+    store.db.table("posts").insert(
         {
             "id": n,
             "item_id": n,

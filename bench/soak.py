@@ -34,7 +34,12 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:  # for the annotations; `simulate` imports curator where it runs
+    from curator.config import Config
+    from curator.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2026, 1, 5, tzinfo=UTC)
@@ -90,7 +95,7 @@ def _page(n: int, k: int) -> bytes:
     return page.encode()
 
 
-def serve(port: int, hour: Synchronized) -> None:  # type: ignore[type-arg]
+def serve(port: int, hour: Synchronized) -> None:
     """/feed/<n>: the feed of source n at the simulated `hour`; /page/<n>/<k>: a page."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -207,7 +212,7 @@ def saved_port(folder: Path | None) -> int | None:
 
 
 def simulate(folder: Path, sources: int, days: int, retention: str | None, port: int,
-             hour: Synchronized) -> Totals:  # type: ignore[type-arg]  # fmt: skip
+             hour: Synchronized) -> Totals:  # fmt: skip
     from curator import config as config_module
     from curator.poll import poll_due
     from curator.screen.retention import drop_old_screened_text
@@ -269,7 +274,7 @@ def simulate(folder: Path, sources: int, days: int, retention: str | None, port:
     return totals
 
 
-def _publish_best(config, store, now: datetime) -> int:  # type: ignore[no-untyped-def]
+def _publish_best(config: Config, store: Store, now: datetime) -> int:
     from curator.desk.actions import save_draft
     from curator.desk.publish import publish_item
     from curator.models import ItemState
@@ -284,7 +289,7 @@ def _publish_best(config, store, now: datetime) -> int:  # type: ignore[no-untyp
     return 1
 
 
-def _day(store, now: datetime, polls: int, dropped: int) -> Day:  # type: ignore[no-untyped-def]
+def _day(store: Store, now: datetime, polls: int, dropped: int) -> Day:
     def count(table: str) -> int:
         return int(store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
